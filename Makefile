@@ -1,0 +1,26 @@
+# The project's few commands; CI (.ci/run) runs exactly these.
+PY ?= .venv/bin/python
+
+.PHONY: install test lint serve bench sample
+
+install:
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q -r requirements-dev.txt
+
+test: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+serve: install
+	$(PY) -m streamlit run dashboard.py
+
+bench: install
+	$(PY) bench/bench_validate.py
+	$(PY) bench/bench_pages.py
+
+sample: install
+	$(PY) scripts/make_sample_data.py --out data/sample

@@ -1,0 +1,281 @@
+"""นำเข้าข้อมูล — drop workbooks (or pick them up from data/inbox), read their report, see what
+would change, accept. Every file dropped in is kept in the store at once, good or bad; only
+"accept" makes it count. Blank templates and the consolidated workbook to download."""
+
+import pandas as pd
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._shared import (
+    PAGE_ERRORS,
+    be,
+    check_bytes,
+    current_user,
+    guarded,
+    header,
+    lang,
+    load,
+    organisation,
+    sha256,
+    show_error,
+    show_issues,
+    status_text,
+    store,
+    tr,
+)
+from ita_model.changes import what_would_change
+from ita_model.consolidated import consolidated_workbook
+from ita_model.i18n import name_of
+from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
+from ita_model.settings import get_settings
+from ita_model.template import template_bytes
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+header("data_in.title")
+settings = get_settings()
+with guarded():
+    org = organisation(settings)
+    loaded = load()
+    fs = store(str(settings.store_dir))
+divisions = {d.id: d for d in org.divisions}
+reporting = [d.id for d in org.reporting_divisions()]
+
+if not loaded.sources:
+    st.info(tr("data_in.no_data_yet"), icon=":material/info:")
+
+# ---------------------------------------------------------------- 1. files in
+st.subheader(tr("data_in.drop"))
+up_col, div_col = st.columns([2, 1])
+uploads = up_col.file_uploader(
+    tr("data_in.uploader"),
+    type=sorted(s.lstrip(".") for s in SPREADSHEET_SUFFIXES),
+    accept_multiple_files=True,
+    key="uploads",
+    help=tr("data_in.uploader_help"),
+)
+sender = div_col.selectbox(
+    tr("data_in.sender"),
+    [None, *reporting],
+    format_func=lambda d: tr("data_in.sender_none") if d is None else name_of(divisions[d], lang()),
+    key="sender_division",
+    help=tr("data_in.sender_help"),
+)
+
+inbox_dir = settings.data_dir / "inbox"
+inbox = files_in(inbox_dir) if inbox_dir.is_dir() else []
+incoming: list[tuple[str, bytes, str]] = [(u.name, u.getvalue(), "upload") for u in uploads or []]
+if inbox:
+    st.caption(tr("data_in.inbox_found", n=len(inbox), folder=str(inbox_dir)))
+    for path in inbox:
+        try:
+            incoming.append((path.name, path.read_bytes(), "inbox"))
+        except OSError as exc:
+            show_error(exc)
+else:
+    st.caption(tr("data_in.inbox_empty", folder=str(inbox_dir)))
+
+
+def accept(submission_id: str) -> None:
+    try:
+        fs.accept(submission_id, user=current_user())
+        st.session_state["just_accepted"] = submission_id
+    except PAGE_ERRORS as exc:
+        st.session_state["accept_error"] = str(exc)
+
+
+if msg := st.session_state.pop("accept_error", None):
+    st.error(msg, icon=":material/database:")
+if st.session_state.pop("just_accepted", None):
+    st.success(tr("data_in.accepted_now"), icon=":material/task_alt:")
+
+for n, (name, data, origin) in enumerate(incoming):
+    report = check_bytes(data, name, settings.year, sender, settings.model_dump_json())
+    div = report.division or sender
+    with st.container(border=True):
+        title = f"**{name}**"
+        title += f" · {tr('data_in.from_' + origin)}"
+        title += " · " + (
+            name_of(divisions[div], lang()) if div in divisions else tr("data_in.no_division")
+        )
+        st.markdown(title)
+        try:
+            sub, is_new = fs.submit(
+                data,
+                name,
+                user=current_user(),
+                year=settings.year,
+                division=div,
+                errors=report.issues.errors + (1 if report.unreadable else 0),
+                warnings=report.issues.warnings,
+            )
+        except PAGE_ERRORS as exc:
+            show_error(exc)
+            continue
+        sheets = ", ".join(
+            f"{s.name} ({tr('kind.' + (s.kind or 'none'))}: {s.valid_rows}/{s.rows})"
+            for s in report.sheets
+        )
+        st.caption(
+            tr("report.summary", errors=report.issues.errors, warnings=report.issues.warnings)
+            + (f" · {sheets}" if sheets else "")
+            + f" · {tr('state.' + sub.state)}"
+            + ("" if is_new else f" · {tr('data_in.already_stored')}")
+        )
+        show_issues(report, key=f"issues_{n}_{sha256(data)[:8]}")
+
+        if report.unreadable:
+            st.error(tr("data_in.unreadable"), icon=":material/block:")
+            continue
+        with guarded():
+            changes = what_would_change(
+                loaded.dataset,
+                report,
+                before=loaded.readiness,
+                framework=loaded.framework,
+                organisation=org,
+            )
+        st.markdown(f"**{tr('data_in.would_change')}**")
+        if sub.state == "accepted":
+            st.caption(tr("data_in.counts_already"))
+        elif changes.empty:
+            st.caption(tr("data_in.no_change"))
+        else:
+            if len(changes.items):
+                shown = changes.items.assign(
+                    name=changes.items["name_en" if lang() == "en" else "name_th"],
+                    div=[name_of(divisions[d], lang()) for d in changes.items["division"]],
+                    move=[
+                        f"{status_text(b)} → {status_text(a)}"
+                        for b, a in zip(
+                            changes.items["before"], changes.items["after"], strict=True
+                        )
+                    ],
+                    overall=[
+                        f"{status_text(b)} → {status_text(a)}"
+                        for b, a in zip(
+                            changes.items["overall_before"],
+                            changes.items["overall_after"],
+                            strict=True,
+                        )
+                    ],
+                )
+                st.dataframe(
+                    shown,
+                    hide_index=True,
+                    width="stretch",
+                    column_order=["item", "name", "div", "move", "overall"],
+                    column_config={
+                        "item": st.column_config.TextColumn(tr("col.item"), width=60),
+                        "name": st.column_config.TextColumn(tr("col.name"), width="large"),
+                        "div": st.column_config.TextColumn(tr("col.division"), width="medium"),
+                        "move": st.column_config.TextColumn(
+                            tr("data_in.division_status"), width="medium"
+                        ),
+                        "overall": st.column_config.TextColumn(
+                            tr("data_in.overall_status"), width="medium"
+                        ),
+                    },
+                    height=min(38 + 35 * len(shown), 320),
+                    key=f"changes_{n}_{sub.sha256[:8]}",
+                )
+                st.caption(
+                    tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
+                )
+            for rec in changes.replaced.to_dict("records"):
+                st.caption(
+                    tr(
+                        "data_in.replaces",
+                        kind=tr("kind." + rec["kind"]),
+                        before=rec["rows_before"],
+                        after=rec["rows_after"],
+                    )
+                )
+
+        if sub.state == "accepted":
+            st.success(tr("data_in.is_accepted"), icon=":material/task_alt:")
+        else:
+            risky = report.issues.errors > 0
+            allow = True
+            if risky:
+                st.warning(tr("data_in.has_errors"), icon=":material/warning:")
+                allow = st.checkbox(tr("data_in.accept_valid_rows"), key=f"force_{sub.id}")
+            st.button(
+                tr("data_in.accept"),
+                key=f"accept_{sub.id}",
+                type="primary",
+                disabled=not allow,
+                on_click=accept,
+                args=(sub.id,),
+                icon=":material/check:",
+            )
+
+# ---------------------------------------------------------------- 2. history
+history = fs.submissions()
+if history:
+    with st.expander(tr("data_in.history", n=len(history))):
+        frame = pd.DataFrame(
+            [
+                {
+                    "when": f"{be(s.submitted_at.date())} {s.submitted_at.astimezone():%H:%M}",
+                    "file": s.filename,
+                    "division": name_of(divisions[s.division], lang())
+                    if s.division in divisions
+                    else "—",
+                    "user": s.user,
+                    "state": tr(f"state.{s.state}"),
+                    "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
+                }
+                for s in reversed(history)
+            ]
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "when": tr("data_in.when"),
+                "file": tr("data_in.file"),
+                "division": tr("col.division"),
+                "user": tr("data_in.user"),
+                "state": tr("data_in.state"),
+                "problems": tr("data_in.problems"),
+            },
+        )
+
+# ---------------------------------------------------------------- 3. downloads
+st.subheader(tr("data_in.downloads"))
+a, b = st.columns(2, border=True)
+with a:
+    st.markdown(f"**{tr('data_in.template')}**")
+    pick = st.selectbox(
+        tr("data_in.template_for"),
+        ["all", *reporting],
+        format_func=lambda d: (
+            tr("data_in.all_divisions") if d == "all" else name_of(divisions[d], lang())
+        ),
+        key="template_division",
+    )
+    year = settings.year
+    st.download_button(
+        tr("data_in.download_template"),
+        data=lambda: template_bytes(pick, year=year),
+        file_name=f"ita{year}-oit-{pick}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="dl_template",
+    )
+with b:
+    st.markdown(f"**{tr('data_in.current')}**")
+    st.caption(tr("data_in.current_help"))
+    dataset = loaded.dataset
+    st.download_button(
+        tr("data_in.download_current"),
+        data=lambda: consolidated_workbook(dataset, organisation=org),
+        file_name=f"ita{settings.year}-oit-current.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="dl_current",
+        disabled=not loaded.sources,
+    )

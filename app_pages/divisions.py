@@ -1,0 +1,123 @@
+"""ส่วนราชการ — one division: its items, its completion, its latest workbook and its problems."""
+
+from pathlib import Path
+
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._shared import (
+    be,
+    check_bytes,
+    guarded,
+    header,
+    lang,
+    page_data,
+    show_issues,
+    status_text,
+    store,
+    tr,
+)
+from ita_model.i18n import name_of
+
+loaded = page_data()
+header("divisions.title", loaded)
+
+if loaded is not None:
+    with guarded():
+        r = loaded.readiness
+        org = loaded.organisation
+        divisions = {d.id: d for d in org.divisions}
+        table = r.by_division.set_index("division") if len(r.by_division) else None
+        choices = list(table.index) if table is not None else []
+        if not choices:
+            st.info(tr("divisions.none"), icon=":material/info:")
+            st.stop()
+        div_id = st.selectbox(
+            tr("divisions.pick"),
+            choices,
+            format_func=lambda d: name_of(divisions[d], lang()),
+            key="division_pick",
+        )
+        row = table.loc[div_id]
+        cols = st.columns(4, border=True)
+        cols[0].metric(tr("divisions.completion"), f"{row['pct_done']:.0f}%")
+        cols[1].metric(tr("status.done"), f"{int(row['done'])} / {int(row['total'])}")
+        cols[2].metric(tr("status.in_progress"), int(row["in_progress"]))
+        cols[3].metric(tr("status.not_started"), int(row["not_started"]))
+
+        st.subheader(tr("divisions.items"))
+        items = r.items[r.items["item"].isin(row["items"])]
+        shown = items.assign(
+            mine=[status_text(s.get(div_id)) for s in items["owner_status"]],
+            overall=[status_text(s) for s in items["status"]],
+            name=items["name_en" if lang() == "en" else "name_th"],
+            link=[u[0] if len(u) else None for u in items["urls"]],
+            when=[be(u) for u in items["updated"]],
+            shared=[
+                ", ".join(name_of(divisions[o], lang()) for o in owners if o != div_id) or "—"
+                for owners in items["owners"]
+            ],
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_order=["item", "name", "mine", "overall", "link", "when", "shared"],
+            column_config={
+                "item": st.column_config.TextColumn(tr("col.item"), width=60),
+                "name": st.column_config.TextColumn(tr("col.name"), width="large"),
+                "mine": st.column_config.TextColumn(tr("divisions.its_status"), width=150),
+                "overall": st.column_config.TextColumn(tr("divisions.overall_status"), width=150),
+                "link": st.column_config.LinkColumn(tr("col.link"), width="medium"),
+                "when": st.column_config.TextColumn(tr("col.updated"), width=110),
+                "shared": st.column_config.TextColumn(tr("divisions.shared_with"), width="medium"),
+            },
+            height=min(38 + 35 * len(shown), 600),
+        )
+
+        st.subheader(tr("divisions.latest"))
+        settings = loaded.settings
+        fs = store(str(settings.store_dir))
+        mine = [s for s in fs.submissions() if s.division == div_id and s.year == settings.year]
+        if mine:
+            sub = mine[-1]
+            path = fs.path(sub)
+            st.markdown(
+                tr(
+                    "divisions.latest_upload",
+                    file=sub.filename,
+                    when=be(sub.submitted_at.date()),
+                    time=sub.submitted_at.astimezone().strftime("%H:%M"),
+                    user=sub.user,
+                    state=tr(f"state.{sub.state}"),
+                )
+            )
+            report = check_bytes(
+                Path(path).read_bytes(),
+                sub.filename,
+                sub.year,
+                sub.division,
+                settings.model_dump_json(),
+            )
+        else:
+            report = next(
+                (
+                    rep
+                    for rep in reversed(loaded.dataset.reports)
+                    if rep.division == div_id
+                    or (len(rep.frame("oit")) and div_id in set(rep.frame("oit")["division"]))
+                ),
+                None,
+            )
+            if report is None:
+                st.info(tr("divisions.no_workbook"), icon=":material/inbox:")
+            else:
+                st.markdown(tr("divisions.latest_sample", file=Path(report.path).name))
+        if report is not None:
+            st.caption(
+                tr(
+                    "report.summary",
+                    errors=report.issues.errors,
+                    warnings=report.issues.warnings,
+                )
+            )
+            show_issues(report, key=f"div_issues_{div_id}")

@@ -1,0 +1,85 @@
+"""มาตรการ — the integrity measures and their actions, with counts by status."""
+
+import pandas as pd
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._shared import guarded, header, lang, page_data, status_text, tr
+from ita_model import charts
+from ita_model.records import status_label
+from ita_model.thai import Period, format_period
+
+loaded = page_data()
+header("measures.title", loaded)
+
+
+def period_text(period: object, text: object) -> str:
+    start, end = charts._period_bounds(period)
+    if start is not None:
+        return format_period(Period(start, end), lang=lang())
+    return "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+
+
+if loaded is not None:
+    with guarded():
+        measures = loaded.dataset.latest("measures")
+        if not len(measures):
+            st.info(tr("measures.none"), icon=":material/inbox:")
+            st.stop()
+        status = measures["status"] if "status" in measures else pd.Series([None] * len(measures))
+        status = status.where(status.notna(), None)
+        counts = {s: int((status == s).sum()) for s in charts.STATUS_ORDER}
+        unknown = int(status.isna().sum())
+        cols = st.columns(5, border=True)
+        cols[0].metric(tr("measures.actions"), len(measures))
+        for col, s in zip(cols[1:], charts.STATUS_ORDER, strict=True):
+            col.metric(status_text(s), counts[s])
+        if unknown:
+            st.caption(tr("measures.no_status", n=unknown))
+
+        chosen = st.pills(
+            tr("oit.filter_status"),
+            list(charts.STATUS_ORDER),
+            selection_mode="multi",
+            format_func=lambda s: f"{charts.STATUS_SYMBOLS[s]} {status_label(s, lang())}",
+            key="measures_status",
+        )
+        frame = measures.assign(status_label=[status_text(s) for s in status])
+        if chosen:
+            frame = frame[status.isin(chosen).to_numpy()]
+        frame = frame.assign(
+            period_label=[
+                period_text(p, t)
+                for p, t in zip(
+                    frame.get("period", [None] * len(frame)),
+                    frame.get("period_text", [None] * len(frame)),
+                    strict=True,
+                )
+            ]
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_order=[
+                "measure",
+                "action",
+                "responsible",
+                "period_label",
+                "result",
+                "suggestion",
+                "status_label",
+            ],
+            column_config={
+                "measure": st.column_config.TextColumn(tr("measures.measure"), width="medium"),
+                "action": st.column_config.TextColumn(tr("measures.action"), width="large"),
+                "responsible": st.column_config.TextColumn(
+                    tr("measures.responsible"), width="medium"
+                ),
+                "period_label": st.column_config.TextColumn(tr("measures.period"), width="medium"),
+                "result": st.column_config.TextColumn(tr("measures.result"), width="medium"),
+                "suggestion": st.column_config.TextColumn(tr("measures.suggestion"), width="small"),
+                "status_label": st.column_config.TextColumn(tr("col.status"), width=150),
+            },
+            height=min(38 + 35 * len(frame), 640),
+        )
+        st.caption(tr("measures.hint"))

@@ -1,0 +1,112 @@
+"""OIT — the 43 items, grouped indicator → sub-indicator → group, with filters and a heat map."""
+
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._shared import be, guarded, header, lang, page_data, plot, status_text, tr
+from ita_model import charts
+from ita_model.i18n import name_of
+from ita_model.records import status_label
+
+loaded = page_data()
+header("oit.title", loaded)
+
+if loaded is not None:
+    with guarded():
+        r = loaded.readiness
+        org = loaded.organisation
+        fw = loaded.framework
+        items = r.items.set_index("item")
+        divisions = {d.id: d for d in org.divisions}
+        owning = [d for d in r.by_division["division"]] if len(r.by_division) else []
+
+        f1, f2, f3 = st.columns([1.3, 1, 1])
+        statuses = f1.pills(
+            tr("oit.filter_status"),
+            list(charts.STATUS_ORDER),
+            selection_mode="multi",
+            format_func=lambda s: f"{charts.STATUS_SYMBOLS[s]} {status_label(s, lang())}",
+            key="oit_status",
+        )
+        chosen_divs = f2.multiselect(
+            tr("oit.filter_division"),
+            owning,
+            format_func=lambda d: name_of(divisions[d], lang()),
+            key="oit_division",
+            placeholder=tr("oit.all"),
+        )
+        subs = [s for ind in fw.oit_indicators() for s in ind.subindicators]
+        chosen_subs = f3.multiselect(
+            tr("oit.filter_sub"),
+            [s.code for s in subs],
+            format_func=lambda c: f"{c} {name_of(next(s for s in subs if s.code == c), lang())}",
+            key="oit_sub",
+            placeholder=tr("oit.all"),
+        )
+
+        def keep(code: str) -> bool:
+            row = items.loc[code]
+            if statuses and row["status"] not in statuses:
+                return False
+            if chosen_divs and not set(row["owners"]) & set(chosen_divs):
+                return False
+            return not (chosen_subs and row["subindicator"] not in chosen_subs)
+
+        shown = [c for c in items.index if keep(c)]
+        st.caption(tr("oit.showing", n=len(shown), total=len(items)))
+
+        tab_list, tab_map = st.tabs([tr("oit.tab_list"), tr("oit.tab_map")])
+        with tab_list:
+            if not shown:
+                st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
+            for ind in fw.oit_indicators():
+                ind_items = [i.code for i in ind.items() if i.code in shown]
+                if not ind_items:
+                    continue
+                st.subheader(f"{tr('oit.indicator', n=ind.number)} {name_of(ind, lang())}")
+                for sub in ind.subindicators:
+                    sub_items = [i.code for i in sub.items() if i.code in shown]
+                    if not sub_items:
+                        continue
+                    done = sum(
+                        items.loc[c, "status"] == "done" for c in (i.code for i in sub.items())
+                    )
+                    st.markdown(
+                        f"#### {sub.code} {name_of(sub, lang())} "
+                        f"<small>({tr('oit.done_of', done=done, total=len(sub.items()))})</small>",
+                        unsafe_allow_html=True,
+                    )
+                    for group in sub.groups:
+                        g_items = [i for i in group.items if i.code in shown]
+                        if not g_items:
+                            continue
+                        if len(sub.groups) > 1:
+                            st.caption(name_of(group, lang()))
+                        for item in g_items:
+                            row = items.loc[item.code]
+                            with st.expander(
+                                f"{status_text(row['status'])} · **{item.code}** "
+                                f"{name_of(item, lang())}",
+                            ):
+                                a, b = st.columns([1, 1])
+                                owners_md = "\n".join(
+                                    f"- {name_of(divisions[d], lang())}: "
+                                    f"{status_text(row['owner_status'].get(d))}"
+                                    for d in row["owners"]
+                                    if d in divisions
+                                )
+                                a.markdown(f"**{tr('oit.owners')}**\n\n{owners_md}")
+                                links = "\n".join(f"- <{u}>" for u in row["urls"]) or "—"
+                                b.markdown(f"**{tr('oit.links')}**\n\n{links}")
+                                b.markdown(f"**{tr('oit.updated')}** {be(row['updated'])}")
+                                comps = "\n".join(f"- {c}" for c in item.components)
+                                st.markdown(f"**{tr('oit.components')}**\n\n{comps}")
+        with tab_map:
+            st.caption(tr("oit.map_caption"))
+            div_rows = r.by_division
+            if chosen_divs:
+                div_rows = div_rows[div_rows["division"].isin(chosen_divs)]
+            map_items = r.items[r.items["item"].isin(shown)]
+            if len(map_items) and len(div_rows):
+                plot(charts.status_heatmap(map_items, div_rows, lang()), key="oit_map")
+            else:
+                st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")

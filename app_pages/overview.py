@@ -1,0 +1,111 @@
+"""ภาพรวม — where do we stand, what is missing, whose is it, what is due next."""
+
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._shared import (
+    as_of,
+    be,
+    guarded,
+    header,
+    lang,
+    name_col,
+    page_data,
+    plot,
+    status_text,
+    tr,
+)
+from ita_model import charts, overview
+
+loaded = page_data()
+header("overview.title", loaded)
+
+if loaded is not None:
+    with guarded():
+        today = as_of()
+        r = loaded.readiness
+        steps = overview.timeline_states(loaded.dataset.latest("timeline"), today)
+        due = overview.next_deadline(steps, today)
+        oit_due = overview.oit_deadline(steps)
+        survey = overview.survey_progress(loaded.dataset.latest("survey"), today)
+        by_ind = r.by_indicator.set_index("indicator")
+
+        top = st.columns(3, border=True)
+        top[0].metric(
+            tr("overview.oit_done"),
+            f"{r.done} / {r.total}",
+            help=tr("overview.oit_done_help"),
+        )
+        for col, number in zip(top[1:], (9, 10), strict=True):
+            if number in by_ind.index:
+                row = by_ind.loc[number]
+                col.metric(
+                    tr("overview.indicator_pct", n=number),
+                    f"{row['pct_done']:.0f}%",
+                    help=f"{row[name_col()]}: {int(row['done'])} / {int(row['total'])}",
+                )
+                col.caption(
+                    tr("overview.items_done", done=int(row["done"]), total=int(row["total"]))
+                )
+        bottom = st.columns(3, border=True)
+        if due is None:
+            bottom[0].metric(tr("overview.next_deadline"), "—")
+            bottom[0].caption(tr("overview.no_deadline"))
+        else:
+            bottom[0].metric(
+                tr("overview.next_deadline"),
+                tr("overview.days_left", n=due.days_left),
+                help=due.activity,
+            )
+            bottom[0].caption(f"{due.activity} · {be(due.due)}")
+        for col, tool in zip(bottom[1:], ("IIT", "EIT"), strict=True):
+            mine = survey[survey["tool"] == tool]
+            if not len(mine):
+                col.metric(tr("overview.respondents", tool=tool), "—")
+                col.caption(tr("overview.no_survey"))
+                continue
+            s = mine.iloc[0]
+            target = s["target"]
+            value = f"{s['respondents']:,}" + (f" / {int(target):,}" if target else "")
+            col.metric(tr("overview.respondents", tool=tool), value)
+            if target:
+                col.progress(min(float(s["pct"]) / 100, 1.0), text=f"{s['pct']:.0f}%")
+            if s["date"]:
+                col.caption(tr("overview.counted_on", date=be(s["date"])))
+
+        st.subheader(tr("overview.by_subindicator"))
+        plot(charts.subindicator_bars(r.by_subindicator, lang()), key="ov_sub")
+        st.subheader(tr("overview.by_division"))
+        late = overview.overdue_by_division(r, oit_due, today)
+        plot(charts.division_bars(r.by_division, late, lang()), key="ov_div")
+        if oit_due:
+            st.caption(tr("overview.overdue_rule", date=be(oit_due)))
+
+        st.subheader(tr("overview.missing"))
+        missing = overview.missing_items(r, loaded.organisation, deadline=oit_due, as_of=today)
+        if not len(missing):
+            st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
+        else:
+            en = lang() == "en"
+            shown = missing.assign(
+                status_label=[status_text(s) for s in missing["status"]],
+                name=missing[name_col()],
+                waiting=missing["waiting_en" if en else "waiting_th"],
+            )
+            st.caption(
+                tr("overview.missing_caption", n=len(missing))
+                + (f" · {tr('overview.oit_due', date=be(oit_due))}" if oit_due else "")
+            )
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                column_order=["item", "name", "subindicator", "status_label", "waiting"],
+                column_config={
+                    "item": st.column_config.TextColumn(tr("col.item"), width=50),
+                    "name": st.column_config.TextColumn(tr("col.name"), width=330),
+                    "subindicator": st.column_config.TextColumn(tr("col.sub"), width=80),
+                    "status_label": st.column_config.TextColumn(tr("col.status"), width=160),
+                    "waiting": st.column_config.TextColumn(tr("col.waiting_on"), width=250),
+                },
+                height=min(38 + 35 * len(shown), 460),
+            )

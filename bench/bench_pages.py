@@ -1,0 +1,159 @@
+"""How long each dashboard page takes to render on the sample data (target: under 1 s).
+
+Two measures, each against a baseline taken in the same run:
+- AppTest: one script run of the page (data cache warm, as for a second visitor), against a
+  script that draws a single title;
+- Chromium: ``page.goto`` until the title is there, the run is over and every chart is drawn,
+  against the same one-title app served the same way.
+
+    .venv/bin/python bench/bench_pages.py [--repeat 5] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.test_browser import (  # noqa: E402  (shares the server and Chromium set-up)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    settle,
+    wait_healthy,
+)
+
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "oit": "app_pages/oit.py",
+    "divisions": "app_pages/divisions.py",
+    "timeline": "app_pages/timeline.py",
+    "measures": "app_pages/measures.py",
+    "data-in": "app_pages/data_in.py",
+}
+EMPTY_APP = 'import streamlit as st\n\nst.title("baseline")\n'
+
+
+def apptest_times(repeat: int) -> tuple[float, dict[str, float]]:
+    from streamlit.testing.v1 import AppTest
+
+    def timed(at: AppTest) -> float:
+        start = time.perf_counter()
+        at.run()
+        return time.perf_counter() - start
+
+    base = AppTest.from_string(EMPTY_APP, default_timeout=60)
+    timed(base)
+    baseline = statistics.median(timed(base) for _ in range(repeat))
+    out = {}
+    for name, path in PAGES.items():
+        at = AppTest.from_file(ROOT / "dashboard.py", default_timeout=120)
+        at.run()
+        at.switch_page(path)
+        timed(at)  # first visit of this session: fills the caches
+        assert not at.exception, (name, [e.value for e in at.exception])
+        out[name] = statistics.median(timed(at) for _ in range(repeat))
+    return baseline, out
+
+
+def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=script.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, proc)
+    return proc, url
+
+
+def browser_times(repeat: int, env: dict[str, str], tmp: Path) -> tuple[float, dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    empty = tmp / "empty_app.py"
+    empty.write_text(EMPTY_APP)
+    procs = []
+    try:
+        p_empty, empty_url = serve(empty, env)
+        procs.append(p_empty)
+        p_app, app_url = serve(ROOT / "dashboard.py", env)
+        procs.append(p_app)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+            page = ctx.new_page()
+
+            def visit(url: str) -> float:
+                start = time.perf_counter()
+                page.goto(url, wait_until="domcontentloaded")
+                settle(page)
+                return time.perf_counter() - start
+
+            visit(empty_url)
+            baseline = statistics.median(visit(empty_url) for _ in range(repeat))
+            out = {}
+            for name in PAGES:
+                visit(f"{app_url}/{name}")  # warm the server's caches for this page
+                assert page.locator('[data-testid="stException"]').count() == 0, name
+                out[name] = statistics.median(visit(f"{app_url}/{name}") for _ in range(repeat))
+            browser.close()
+        return baseline, out
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=10)
+
+
+def report(title: str, baseline: float, times: dict[str, float]) -> None:
+    print(f"\n{title}  (baseline, one-title app: {baseline * 1000:.0f} ms)")
+    print(f"{'page':<12}{'ms':>8}{'× baseline':>12}  < 1 s")
+    for name, secs in times.items():
+        ok = "yes" if secs < 1 else "NO"
+        print(f"{name:<12}{secs * 1000:>8.0f}{secs / baseline:>12.1f}  {ok}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        data = tmp / "data"
+        data.mkdir()
+        (data / "sample").symlink_to(ROOT / "data" / "sample", target_is_directory=True)
+        (data / "inbox").mkdir()
+        env = {**os.environ, "ITA_STORE_DIR": str(tmp / "store"), "ITA_DATA_DIR": str(data)}
+        os.environ.update({k: env[k] for k in ("ITA_STORE_DIR", "ITA_DATA_DIR")})
+        report("AppTest, one script run", *apptest_times(args.repeat))
+        if args.no_browser or not CHROMIUM.exists():
+            print("\n(Chromium skipped)")
+            return
+        report("Chromium 1280×720, goto → charts drawn", *browser_times(args.repeat, env, tmp))
+
+
+if __name__ == "__main__":
+    main()

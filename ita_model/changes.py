@@ -1,0 +1,111 @@
+"""What accepting one more workbook would change, shown before the legal unit says yes.
+
+For each division the file speaks for, the latest accepted workbook counts; so the new file
+replaces that division's rows wholesale, and an item it leaves out falls back to not started.
+The comparison is made the same way the dashboard computes readiness, on both sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ita_model.framework import Framework, load_framework
+from ita_model.organisation import Organisation, load_organisation
+from ita_model.readiness import Dataset, Readiness, compute_readiness
+from ita_model.records import Status
+from ita_model.validate import FileReport
+
+OTHER_KINDS = ("measures", "timeline", "survey", "scores")
+CHANGE_COLUMNS = [
+    "item",
+    "name_th",
+    "name_en",
+    "division",
+    "before",
+    "after",
+    "overall_before",
+    "overall_after",
+]
+
+
+@dataclass
+class Changes:
+    """Item statuses that move, and the other tables the file would replace."""
+
+    items: pd.DataFrame  # CHANGE_COLUMNS, one row per (item, division) whose status moves
+    divisions: list[str]  # the divisions the file speaks for
+    replaced: pd.DataFrame  # kind, rows_before, rows_after
+    done_before: int
+    done_after: int
+
+    @property
+    def empty(self) -> bool:
+        return not len(self.items) and not len(self.replaced)
+
+
+def divisions_in(report: FileReport) -> list[str]:
+    """The divisions whose OIT rows the file carries (its own division first)."""
+    found: list[str] = []
+    frame = report.frame("oit")
+    if len(frame) and "division" in frame:
+        found = [d for d in frame["division"].dropna().unique().tolist() if isinstance(d, str)]
+    if report.division and report.division not in found:
+        found.insert(0, report.division)
+    return found
+
+
+def what_would_change(
+    dataset: Dataset,
+    report: FileReport,
+    *,
+    before: Readiness | None = None,
+    framework: Framework | None = None,
+    organisation: Organisation | None = None,
+) -> Changes:
+    fw = framework or load_framework(dataset.year)
+    org = organisation or load_organisation()
+    before = before or compute_readiness(dataset, fw, org)
+    after_set = Dataset(dataset.year, [*dataset.reports, report])
+    after = compute_readiness(after_set, fw, org)
+    divisions = divisions_in(report) if len(report.frame("oit")) else []
+
+    rows = []
+    merged = before.items[["item", "name_th", "name_en", "owners", "owner_status", "status"]].merge(
+        after.items[["item", "owner_status", "status"]], on="item", suffixes=("_b", "_a")
+    )
+    for rec in merged.itertuples(index=False):
+        overall_moves = rec.status_b != rec.status_a
+        for div in rec.owners:
+            if div not in divisions:
+                continue
+            b = rec.owner_status_b.get(div, Status.NOT_STARTED.value)
+            a = rec.owner_status_a.get(div, Status.NOT_STARTED.value)
+            if a != b or overall_moves:
+                rows.append(
+                    {
+                        "item": rec.item,
+                        "name_th": rec.name_th,
+                        "name_en": rec.name_en,
+                        "division": div,
+                        "before": b,
+                        "after": a,
+                        "overall_before": rec.status_b,
+                        "overall_after": rec.status_a,
+                    }
+                )
+    replaced = []
+    for kind in OTHER_KINDS:
+        new = report.frame(kind)
+        if len(new):
+            replaced.append(
+                {"kind": kind, "rows_before": len(dataset.latest(kind)), "rows_after": len(new)}
+            )
+    return Changes(
+        items=pd.DataFrame(rows, columns=CHANGE_COLUMNS),
+        divisions=divisions,
+        replaced=pd.DataFrame(replaced, columns=["kind", "rows_before", "rows_after"]),
+        done_before=before.done,
+        done_after=after.done,
+    )

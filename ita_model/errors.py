@@ -1,0 +1,308 @@
+"""Every problem a user can cause: a stable code, a Thai and an English template, and a place.
+
+Problems are data (``Issue``), collected for a whole file and never raised one at a time.
+Only a file that cannot be read at all raises, as ``UnreadableFile``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row (or file) is dropped
+    WARNING = "warning"  # the row is kept; someone should look
+    NOTICE = "notice"  # for information only
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    th: str
+    en: str
+
+
+def _c(code: str, severity: Severity, th: str, en: str) -> Code:
+    return Code(code, severity, th, en)
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in [
+        # --- whole file: the file cannot be read (exit 2) ---
+        _c("file_empty", E, "ไฟล์ว่างเปล่า (0 ไบต์)", "the file is empty (0 bytes)"),
+        _c(
+            "file_too_large",
+            E,
+            "ไฟล์ใหญ่เกินกำหนด ({size_mb:.1f} MB เกิน {limit_mb} MB)",
+            "the file is too large ({size_mb:.1f} MB, limit {limit_mb} MB)",
+        ),
+        _c(
+            "unsupported_type",
+            E,
+            "ไม่รองรับไฟล์ชนิดนี้ ({suffix}) ใช้ .xlsx .xlsm .xls .ods หรือ .csv",
+            "unsupported file type ({suffix}); use .xlsx, .xlsm, .xls, .ods or .csv",
+        ),
+        _c(
+            "not_a_spreadsheet",
+            E,
+            "ไฟล์นี้ไม่ใช่ไฟล์ Excel แม้จะตั้งชื่อเป็น {suffix} (ดูเหมือนเป็น {looks_like})",
+            "this is not a spreadsheet although it is named {suffix} (it looks like {looks_like})",
+        ),
+        _c(
+            "corrupt_file",
+            E,
+            "ไฟล์เสียหาย เปิดอ่านไม่ได้ ({detail})",
+            "the file is damaged and cannot be read ({detail})",
+        ),
+        _c(
+            "encrypted_file",
+            E,
+            "ไฟล์ถูกตั้งรหัสผ่าน กรุณาเอารหัสผ่านออกแล้วบันทึกใหม่",
+            "the workbook is password-protected; remove the password and save it again",
+        ),
+        _c(
+            "zip_bomb",
+            E,
+            "ไฟล์ขยายตัวผิดปกติ ({detail}) ปฏิเสธเพื่อความปลอดภัย",
+            "the file expands abnormally ({detail}); refused for safety",
+        ),
+        _c(
+            "xml_entity",
+            E,
+            "ไฟล์มีการประกาศ XML entity ที่ไม่ปลอดภัย ({part}) ปฏิเสธเพื่อความปลอดภัย",
+            "the file declares unsafe XML entities ({part}); refused for safety",
+        ),
+        _c(
+            "sheet_too_large",
+            E,
+            "แผ่นงาน {sheet} มีเซลล์มากเกินกำหนด ({cells:,} เซลล์ เกิน {limit:,})",
+            "sheet {sheet} has too many cells ({cells:,}, limit {limit:,})",
+        ),
+        _c(
+            "csv_encoding",
+            E,
+            "อ่านภาษาไทยในไฟล์ CSV ไม่ได้ ให้บันทึกเป็น UTF-8 หรือ TIS-620",
+            "cannot decode the CSV; save it as UTF-8 or TIS-620",
+        ),
+        # --- whole file, readable ---
+        _c(
+            "no_recognised_sheet",
+            E,
+            "ไม่พบแผ่นงานที่มีหัวตารางที่รู้จักในไฟล์นี้",
+            "no sheet in this file has a recognised header row",
+        ),
+        _c(
+            "no_division",
+            E,
+            "ไม่ทราบว่าเป็นข้อมูลของส่วนราชการใด (ไม่มีคอลัมน์ส่วนราชการ บรรทัด 'ส่วนราชการ:' หรือชื่อไฟล์)",
+            "cannot tell which division this is (no division column, 'ส่วนราชการ:' line "
+            "or file name)",
+        ),
+        # --- sheet ---
+        _c(
+            "sheet_not_recognised",
+            N,
+            "แผ่นงานนี้ไม่มีหัวตารางที่รู้จักใน 15 แถวแรก จึงข้ามไป",
+            "no recognised header row in the first 15 rows; sheet skipped",
+        ),
+        _c(
+            "unknown_column",
+            N,
+            "ไม่รู้จักคอลัมน์ '{value}' จึงไม่นำมาใช้",
+            "unknown column '{value}' ignored",
+        ),
+        _c(
+            "missing_column",
+            E,
+            "แผ่นงานประเภท {kind} ต้องมีคอลัมน์ '{column}'",
+            "a {kind} sheet needs a '{column}' column",
+        ),
+        _c(
+            "duplicate_column",
+            W,
+            "คอลัมน์ '{column}' ซ้ำกัน ใช้คอลัมน์แรก",
+            "column '{column}' appears twice; the first one is used",
+        ),
+        # --- row ---
+        _c(
+            "missing_value",
+            E,
+            "ต้องกรอก '{column}'",
+            "'{column}' is required",
+        ),
+        _c(
+            "bad_item_code",
+            E,
+            "อ่านรหัสข้อ '{value}' ไม่ได้ (ตัวอย่าง: o01, ๐๑, ข้อ 1)",
+            "cannot read item code '{value}' (e.g. o01, ๐๑, ข้อ 1)",
+        ),
+        _c(
+            "unknown_item",
+            E,
+            "ไม่มีข้อ {value} ในกรอบการประเมินปี {year} (มี o01–o{last:02d})",
+            "item {value} is not in the {year} framework (o01–o{last:02d})",
+        ),
+        _c(
+            "duplicate_item",
+            W,
+            "ข้อ {value} ซ้ำกับแถว {first_row} ใช้แถวหลัง",
+            "item {value} repeats row {first_row}; the later row is used",
+        ),
+        _c(
+            "unknown_status",
+            E,
+            "ไม่รู้จักสถานะ '{value}' ใช้คำว่า: {allowed}",
+            "unknown status '{value}'; use one of: {allowed}",
+        ),
+        _c(
+            "blank_status",
+            W,
+            "ไม่ได้กรอกสถานะ ถือว่า 'ยังไม่ดำเนินการ'",
+            "status is blank; taken as not started",
+        ),
+        _c(
+            "bad_date",
+            E,
+            "อ่านวันที่ '{value}' ไม่ได้ (ตัวอย่าง: 26/01/2565, ๒๖ ม.ค. ๒๕๖๕)",
+            "cannot read the date '{value}' (e.g. 26/01/2565, ๒๖ ม.ค. ๒๕๖๕)",
+        ),
+        _c(
+            "nonexistent_date",
+            E,
+            "ไม่มีวันที่ '{value}' ในปฏิทิน",
+            "the date '{value}' does not exist",
+        ),
+        _c(
+            "bad_period",
+            W,
+            "อ่านช่วงเวลา '{value}' ไม่ได้ เก็บไว้เป็นข้อความ",
+            "cannot read the period '{value}'; kept as text",
+        ),
+        _c(
+            "end_before_start",
+            E,
+            "วันสิ้นสุด ({end}) อยู่ก่อนวันเริ่ม ({start})",
+            "the end ({end}) is before the start ({start})",
+        ),
+        _c(
+            "bad_url",
+            W,
+            "'{value}' ไม่ใช่ลิงก์ (ต้องขึ้นต้นด้วย http:// หรือ https://)",
+            "'{value}' is not a link (must start with http:// or https://)",
+        ),
+        _c(
+            "done_without_url",
+            W,
+            "ข้อ {value} ดำเนินการแล้วแต่ไม่มีลิงก์ ผู้ประเมินต้องใช้ลิงก์",
+            "item {value} is done but has no link; assessors need one",
+        ),
+        _c(
+            "unknown_division",
+            E,
+            "ไม่พบส่วนราชการ '{value}' ในรายชื่อของหน่วยงาน",
+            "division '{value}' is not in the organisation's list",
+        ),
+        _c(
+            "item_not_assigned",
+            W,
+            "ข้อ {value} ไม่ได้มอบหมายให้ {division} (ผู้รับผิดชอบ: {owners})",
+            "item {value} is not assigned to {division} (owners: {owners})",
+        ),
+        _c(
+            "bad_number",
+            E,
+            "'{value}' ไม่ใช่จำนวนที่ถูกต้องสำหรับ '{column}'",
+            "'{value}' is not a valid number for '{column}'",
+        ),
+        _c(
+            "unknown_tool",
+            E,
+            "ไม่รู้จักแบบวัด '{value}' ใช้ IIT หรือ EIT",
+            "unknown tool '{value}'; use IIT or EIT",
+        ),
+        _c(
+            "unknown_indicator",
+            E,
+            "ไม่รู้จักตัวชี้วัด '{value}'",
+            "unknown indicator '{value}'",
+        ),
+        _c(
+            "score_out_of_range",
+            E,
+            "คะแนน {value} ต้องอยู่ระหว่าง 0 ถึง 100",
+            "score {value} must be between 0 and 100",
+        ),
+        _c(
+            "bad_year",
+            E,
+            "อ่านปีงบประมาณ '{value}' ไม่ได้ (ตัวอย่าง: 2564, ๒๕๖๔)",
+            "cannot read the fiscal year '{value}' (e.g. 2564, ๒๕๖๔)",
+        ),
+    ]
+}
+
+
+class Issue(BaseModel):
+    """One problem, at one place. ``row`` is the Excel row number as Excel shows it."""
+
+    severity: Severity
+    code: str
+    message: str
+    message_en: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+
+def make_issue(
+    code: str,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    **params: Any,
+) -> Issue:
+    """Fill a code's templates. Unknown codes are a programming error and raise KeyError."""
+    c = CODES[code]
+    params.setdefault("column", column)
+    value = params.get("value")
+    return Issue(
+        severity=c.severity,
+        code=c.code,
+        message=c.th.format(**params),
+        message_en=c.en.format(**params),
+        sheet=sheet,
+        row=row,
+        column=column,
+        value=None if value is None else str(value),
+    )
+
+
+class ItaError(Exception):
+    """Base of the errors this package raises on purpose."""
+
+
+class UnreadableFile(ItaError):
+    """A file that cannot be read at all: the whole file is refused with one message."""
+
+    def __init__(self, path: str, code: str, **params: Any) -> None:
+        self.path = path
+        self.issue = make_issue(code, **params)
+        super().__init__(f"{path}: {self.issue.message} — {self.issue.message_en}")
+
+
+class FrameworkNotFound(ItaError):
+    """No framework data file for the asked fiscal year."""
+
+
+class InvalidDataFile(ItaError):
+    """A shipped or imported data file (framework, organisation) does not match its model."""

@@ -1,0 +1,236 @@
+"""The organisation: its divisions (ส่วนราชการ) and which division owns which OIT item.
+
+Read from ``data/organisation.yaml`` so that another agency, or a reorganisation, is a data change.
+Division names arrive spelt many ways (spaces, "สำนักปลัด อบจ. พะเยา" suffixes, Thai digits), so
+matching compares normalised keys rather than the text as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ita_model.errors import InvalidDataFile
+from ita_model.framework import item_code as canonical_code
+from ita_model.framework import parse_item_code
+from ita_model.settings import get_settings
+from ita_model.thai import to_arabic_digits
+
+ALL = "all"  # ทุกส่วนราชการ
+SERVES_PUBLIC = "serves_public"  # ทุกส่วนราชการที่ให้บริการประชาชน
+SPECIAL_OWNERS = (ALL, SERVES_PUBLIC)
+
+OFFICE_WORD = "สำนักปลัด"
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+_LEADING = re.compile(r"^(?:ส่วนราชการ(?:ที่รับผิดชอบ)?:?|[-–•○●▪*·/,:])+")
+_TRAILING = re.compile(r"[-–•○●▪*·/,:.]+$")
+_ASCII = re.compile(r"^[a-z0-9_.\-]+$")
+
+
+def _squash(text: str) -> str:
+    """Casefolded, Arabic digits, no whitespace at all (Thai text often has stray spaces)."""
+    return _SPACES.sub("", to_arabic_digits(text).casefold())
+
+
+class Division(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_th: str
+    name_en: str
+    parent: str | None = None
+    aliases: list[str] = []
+    serves_public: bool = False
+    reports: bool = Field(True, description="Fills in its own workbook (else its parent does).")
+
+
+class Organisation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name_th: str
+    short_th: str
+    name_en: str
+    report_date: date
+    divisions: list[Division] = Field(min_length=1)
+    assignments: dict[int, dict[str, list[str]]] = {}
+
+    _by_id: dict[str, Division] = PrivateAttr(default_factory=dict)
+    _keys: dict[str, Division] = PrivateAttr(default_factory=dict)
+    _org_words: re.Pattern[str] = PrivateAttr(default=re.compile(r"(?!)"))
+
+    @field_validator("assignments")
+    @classmethod
+    def _canonical_codes(cls, value: dict[int, dict[str, list[str]]]) -> dict:
+        """Accept any item-code spelling in the file; store o01 … so lookups are exact."""
+        out: dict[int, dict[str, list[str]]] = {}
+        for year, table in value.items():
+            out[year] = {}
+            for raw, owners in table.items():
+                number = parse_item_code(raw)
+                if number is None:
+                    raise ValueError(f"{year}: cannot read item code {raw!r}")
+                code = canonical_code(number)
+                if code in out[year]:
+                    raise ValueError(f"{year}: item {code} is assigned twice")
+                if not owners:
+                    raise ValueError(f"{year}: item {code} has no owner")
+                out[year][code] = list(owners)
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Organisation:
+        by_id: dict[str, Division] = {}
+        for d in self.divisions:
+            if d.id in by_id or d.id in SPECIAL_OWNERS:
+                raise ValueError(f"division id {d.id!r} is repeated or reserved")
+            by_id[d.id] = d
+        for d in self.divisions:
+            if d.parent is not None and (d.parent not in by_id or d.parent == d.id):
+                raise ValueError(f"division {d.id}: unknown parent {d.parent!r}")
+            if not d.reports and self._reporting_of(d, by_id) is None:
+                raise ValueError(f"division {d.id} does not report and has no reporting parent")
+        for year, table in self.assignments.items():
+            for code, owners in table.items():
+                for owner in owners:
+                    if owner in SPECIAL_OWNERS:
+                        continue
+                    if owner not in by_id:
+                        raise ValueError(f"{year} {code}: unknown division {owner!r}")
+                    if not by_id[owner].reports:
+                        raise ValueError(f"{year} {code}: {owner} does not report on its own")
+        self._index(by_id)
+        return self
+
+    @staticmethod
+    def _reporting_of(d: Division, by_id: dict[str, Division]) -> Division | None:
+        seen: set[str] = set()
+        while not d.reports:
+            if d.parent is None or d.id in seen:
+                return None
+            seen.add(d.id)
+            d = by_id[d.parent]
+        return d
+
+    def _index(self, by_id: dict[str, Division]) -> None:
+        """Build the lookup keys once; two divisions sharing a key is an error in the file."""
+        self._by_id = by_id
+        province = self.name_th.removeprefix("องค์การบริหารส่วนจังหวัด")
+        province_re = f"(?:{re.escape(_squash(province))})?" if province != self.name_th else ""
+        self._org_words = re.compile(rf"(?:องค์(?:การ|กร)บริหารส่วนจังหวัด|อบจ\.?){province_re}")
+        keys: dict[str, Division] = {}
+        for d in self.divisions:
+            for spelling in (d.id, d.name_th, d.name_en, *d.aliases):
+                key = self._key(spelling)
+                if not key:
+                    raise ValueError(f"division {d.id}: {spelling!r} names only the organisation")
+                other = keys.setdefault(key, d)
+                if other.id != d.id:
+                    raise ValueError(f"{spelling!r} names both {other.id} and {d.id}")
+        self._keys = keys
+
+    def _strip(self, text: str) -> str:
+        """Squashed text without labels, bullets and the organisation's own name."""
+        s = _squash(text)
+        s = _LEADING.sub("", s)
+        s = self._org_words.sub("", s)
+        return _TRAILING.sub("", s)
+
+    def _key(self, name: str) -> str:
+        s = self._strip(name)
+        # "ฝ่ายนิติการ สำนักปลัด" is ฝ่ายนิติการ, but "สำนักปลัด" alone is the office itself
+        without = s.replace(OFFICE_WORD, "")
+        return without or s
+
+    # --- look-ups ---
+
+    def division(self, division_id: str) -> Division:
+        """The division with this id; KeyError if there is none."""
+        try:
+            return self._by_id[division_id]
+        except KeyError:
+            raise KeyError(f"no division {division_id!r} in {self.short_th}") from None
+
+    def reporting_divisions(self) -> list[Division]:
+        """The divisions that fill in their own workbook: what ``all`` expands to."""
+        return [d for d in self.divisions if d.reports]
+
+    def reporting_division(self, division_id: str) -> Division:
+        """The division whose workbook covers this one: itself, or the parent it reports through."""
+        found = self._reporting_of(self.division(division_id), self._by_id)
+        assert found is not None  # checked when the file was loaded
+        return found
+
+    def match_division(self, name: str) -> Division | None:
+        """The division a cell or a "ส่วนราชการ:" line names, however it is spelt."""
+        key = self._key(name)
+        return self._keys.get(key) if key else None
+
+    def match_division_in_text(self, text: str) -> Division | None:
+        """The division named somewhere in free text such as a file name; the longest name wins."""
+        s = self._strip(text)
+        if not s:
+            return None
+        best: tuple[int, Division] | None = None
+        for key, division in self._keys.items():
+            if best is not None and len(key) <= best[0]:
+                continue
+            if _ASCII.match(key):
+                found = re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", s) is not None
+            else:
+                found = key in s
+            if found:
+                best = (len(key), division)
+        return best[1] if best else None
+
+    def _expand(self, owners: list[str]) -> list[Division]:
+        out: dict[str, Division] = {}
+        for owner in owners:
+            if owner == ALL:
+                found = self.reporting_divisions()
+            elif owner == SERVES_PUBLIC:
+                found = [d for d in self.reporting_divisions() if d.serves_public]
+            else:
+                found = [self._by_id[owner]]
+            for d in found:
+                out.setdefault(d.id, d)
+        return list(out.values())
+
+    def owners(self, item_code: str, year: int) -> list[Division]:
+        """The divisions responsible for an item in a year; [] if the year or item is unassigned."""
+        number = parse_item_code(item_code)
+        if number is None:
+            return []
+        return self._expand(self.assignments.get(year, {}).get(canonical_code(number), []))
+
+    def items_of(self, division_id: str, year: int) -> list[str]:
+        """The item codes a division owns in a year, in order (KeyError for an unknown id)."""
+        self.division(division_id)
+        return [
+            code
+            for code in sorted(self.assignments.get(year, {}))
+            if any(d.id == division_id for d in self.owners(code, year))
+        ]
+
+
+def load_organisation(path: Path | None = None) -> Organisation:
+    """Read the organisation file (default: the ``organisation`` setting)."""
+    path = path or get_settings().organisation
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Organisation.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError, ValueError) as exc:
+        raise InvalidDataFile(
+            f"ไฟล์ข้อมูลหน่วยงาน {path} ไม่ถูกต้อง — the organisation file {path} is invalid: {exc}"
+        ) from exc

@@ -1,0 +1,265 @@
+"""From many checked workbooks to one picture: the current status of every item, and counts.
+
+For each division the latest workbook that speaks for it counts. An item owned by several
+divisions is ``done`` only when every owner says done (owners saying "not applicable" are
+left out), ``in_progress`` when one has started, ``not_applicable`` when all say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ita_model.framework import Framework, load_framework
+from ita_model.organisation import Organisation, load_organisation
+from ita_model.records import Status
+from ita_model.settings import Settings, get_settings
+from ita_model.validate import FileReport, validate_file
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+STATUS_ORDER = [s.value for s in Status]
+
+
+def effective_status(statuses: Iterable[str]) -> str:
+    """Combine the owners' statuses of one item (a missing owner counts as not started)."""
+    statuses = list(statuses)
+    if not statuses:
+        return Status.NOT_STARTED.value
+    applicable = [s for s in statuses if s != Status.NOT_APPLICABLE]
+    if not applicable:
+        return Status.NOT_APPLICABLE.value
+    if all(s == Status.DONE for s in applicable):
+        return Status.DONE.value
+    if any(s in (Status.DONE, Status.IN_PROGRESS) for s in applicable):
+        return Status.IN_PROGRESS.value
+    return Status.NOT_STARTED.value
+
+
+@dataclass
+class Dataset:
+    """Checked files in the order they arrived (oldest first)."""
+
+    year: int
+    reports: list[FileReport] = field(default_factory=list)
+
+    def latest(self, kind: str) -> pd.DataFrame:
+        """The rows of one kind from the newest file that has any."""
+        for rep in reversed(self.reports):
+            frame = rep.frame(kind)
+            if len(frame):
+                return frame.assign(source=rep.path)
+        return pd.DataFrame()
+
+    def oit_current(self) -> pd.DataFrame:
+        """One row per (division, item): from the newest file that speaks for that division."""
+        frames = []
+        claimed: set[str] = set()
+        for rep in reversed(self.reports):
+            frame = rep.frame("oit")
+            if not len(frame):
+                continue
+            frame = frame[~frame["division"].isin(claimed)]
+            if len(frame):
+                frames.append(frame.assign(source=rep.path))
+                claimed.update(frame["division"].dropna().unique())
+        if not frames:
+            return pd.DataFrame(columns=["division", "item", "status", "url", "updated", "source"])
+        allrows = pd.concat(frames, ignore_index=True)
+        return allrows.drop_duplicates(subset=["division", "item"], keep="last")
+
+
+def files_in(folder: Path) -> list[Path]:
+    """Spreadsheets in a folder, oldest first (by modification time, then name)."""
+    found = [p for p in folder.iterdir() if p.suffix.lower() in SPREADSHEET_SUFFIXES]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def sample_dir(settings: Settings | None = None) -> Path:
+    return (settings or get_settings()).data_dir / "sample"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to read: where it is, the name its sender gave it, and the uploader's division."""
+
+    path: Path
+    name: str | None = None
+    division: str | None = None
+
+
+def load_dataset(
+    paths: Sequence[Path | Source] | None = None,
+    *,
+    year: int | None = None,
+    organisation: Organisation | None = None,
+    settings: Settings | None = None,
+) -> Dataset:
+    """Check every file (folders are expanded), oldest first; default: the bundled sample."""
+    settings = settings or get_settings()
+    year = year or settings.year
+    sources: list[Source] = []
+    for p in paths or [sample_dir(settings)]:
+        if isinstance(p, Source):
+            sources.append(p)
+        elif p.is_dir():
+            sources.extend(Source(f) for f in files_in(p))
+        else:
+            sources.append(Source(p))
+    org = organisation or load_organisation()
+    reports = [
+        validate_file(
+            s.path, s.name, year=year, division=s.division, organisation=org, settings=settings
+        )
+        for s in sources
+    ]
+    return Dataset(year, reports)
+
+
+def current_sources(settings: Settings | None = None, year: int | None = None) -> list[Source]:
+    """What the dashboard shows: the sample data (if enabled), then every accepted upload."""
+    from ita_model.store import FileStore
+
+    settings = settings or get_settings()
+    out: list[Source] = []
+    if settings.use_sample and sample_dir(settings).is_dir():
+        out.extend(Source(f) for f in files_in(sample_dir(settings)))
+    store = FileStore(settings.store_dir)
+    for sub, path in store.accepted(year or settings.year):
+        out.append(Source(path, sub.filename, sub.division))
+    return out
+
+
+@dataclass
+class Readiness:
+    year: int
+    items: pd.DataFrame  # one row per framework item, with its effective status and owners
+    by_subindicator: pd.DataFrame
+    by_indicator: pd.DataFrame
+    by_division: pd.DataFrame
+
+    @property
+    def done(self) -> int:
+        return int((self.items["status"] == Status.DONE).sum())
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def to_json(self) -> dict:
+        return {
+            "year": self.year,
+            "done": self.done,
+            "total": self.total,
+            "items": _records(self.items),
+            "subindicators": _records(self.by_subindicator),
+            "indicators": _records(self.by_indicator),
+            "divisions": _records(self.by_division),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for row in out:
+        for k, v in row.items():
+            if hasattr(v, "isoformat"):
+                row[k] = v.isoformat()
+    return out
+
+
+def compute_readiness(
+    dataset: Dataset,
+    framework: Framework | None = None,
+    organisation: Organisation | None = None,
+) -> Readiness:
+    fw = framework or load_framework(dataset.year)
+    org = organisation or load_organisation()
+    current = dataset.oit_current()
+    by_pair = {(r.division, r.item): r for r in current.itertuples(index=False)}
+    rows = []
+    for item in fw.items():
+        owners = org.owners(item.code, fw.year)
+        owner_status = {}
+        urls: list[str] = []
+        updated = None
+        for div in owners:
+            r = by_pair.get((div.id, item.code))
+            owner_status[div.id] = r.status if r is not None else Status.NOT_STARTED.value
+            if r is not None:
+                if isinstance(r.url, str) and r.url not in urls:
+                    urls.append(r.url)
+                if r.updated is not None and not pd.isna(r.updated):
+                    updated = r.updated if updated is None else max(updated, r.updated)
+        sub = fw.subindicator_of(item.code)
+        rows.append(
+            {
+                "item": item.code,
+                "name_th": item.name_th,
+                "name_en": item.name_en,
+                "subindicator": sub.code,
+                "indicator": fw.indicator_of(item.code).number,
+                "group_th": _group_of(fw, item.code),
+                "status": effective_status(owner_status.values()),
+                "owners": [d.id for d in owners],
+                "owner_status": owner_status,
+                "urls": urls,
+                "updated": updated,
+            }
+        )
+    items = pd.DataFrame(rows)
+    by_sub = _count(items, "subindicator")
+    by_sub.insert(1, "name_th", [fw_sub.name_th for fw_sub in _subs(fw, by_sub)])
+    by_sub.insert(2, "name_en", [fw_sub.name_en for fw_sub in _subs(fw, by_sub)])
+    by_ind = _count(items, "indicator")
+    names = {i.number: i for i in fw.indicators}
+    by_ind.insert(1, "name_th", [names[n].name_th for n in by_ind["indicator"]])
+    by_ind.insert(2, "name_en", [names[n].name_en for n in by_ind["indicator"]])
+    divs = []
+    for div in org.divisions:
+        mine = list(org.items_of(div.id, fw.year))
+        if not mine:
+            continue
+        statuses = [
+            items.loc[items["item"] == c, "owner_status"].iloc[0].get(div.id, "not_started")
+            for c in mine
+        ]
+        counts = {s: statuses.count(s) for s in STATUS_ORDER}
+        applicable = len(statuses) - counts["not_applicable"]
+        divs.append(
+            {
+                "division": div.id,
+                "name_th": div.name_th,
+                "name_en": div.name_en,
+                **counts,
+                "total": len(statuses),
+                "pct_done": round(100 * counts["done"] / applicable, 2) if applicable else 100.0,
+                "items": mine,
+            }
+        )
+    return Readiness(fw.year, items, by_sub, by_ind, pd.DataFrame(divs))
+
+
+def _count(items: pd.DataFrame, key: str) -> pd.DataFrame:
+    table = (
+        items.groupby([key, "status"]).size().unstack(fill_value=0).reindex(columns=STATUS_ORDER)
+    )
+    table = table.fillna(0).astype(int)
+    table["total"] = table.sum(axis=1)
+    applicable = table["total"] - table["not_applicable"]
+    table["pct_done"] = (100 * table["done"] / applicable.where(applicable > 0)).round(2)
+    table["pct_done"] = table["pct_done"].fillna(100.0)
+    return table.reset_index()
+
+
+def _subs(fw: Framework, table: pd.DataFrame) -> list:
+    subs = {s.code: s for ind in fw.indicators for s in ind.subindicators}
+    return [subs[c] for c in table["subindicator"]]
+
+
+def _group_of(fw: Framework, code: str) -> str:
+    for group in fw.subindicator_of(code).groups:
+        if any(i.code == code for i in group.items):
+            return group.name_th
+    return ""

@@ -1,0 +1,42 @@
+"""Settings: one typed object, each with a name, a default and help text.
+
+Read from the environment (``ITA_MAX_FILE_MB=50``) so that the dashboard, the command line
+and CI agree. ``SETTINGS_HELP`` is what the README documents (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ITA_", frozen=True)
+
+    max_file_mb: float = Field(20.0, description="Refuse files larger than this many megabytes.")
+    max_cells: int = Field(
+        2_000_000, description="Refuse sheets with more cells than this, before reading them."
+    )
+    max_unzipped_mb: float = Field(
+        1024.0, description="Refuse workbooks whose parts unpack to more than this (zip bombs)."
+    )
+    year: int = Field(2565, description="Default fiscal year (Buddhist Era) of the framework.")
+    data_dir: Path = Field(ROOT / "data", description="Folder of the bundled and stored data.")
+    store_dir: Path = Field(
+        ROOT / "data" / "store", description="Folder where every uploaded file is kept."
+    )
+    use_sample: bool = Field(
+        True, description="Start from the bundled sample data (data/sample) under the uploads."
+    )
+    organisation: Path = Field(
+        ROOT / "data" / "organisation.yaml",
+        description="The organisation's divisions and who owns which OIT item.",
+    )
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,752 @@
+"""Check a workbook against the contract (shared/spec/workbooks.md) and the year's framework.
+
+Column-wise: each distinct cell value of a column is read once, and the verdict is spread back
+over the rows with numpy. Errors drop their row; warnings keep it. Every problem is collected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ita_model import thai
+from ita_model.errors import UnreadableFile
+from ita_model.framework import Framework, item_code, load_framework, parse_item_code
+from ita_model.issues import IssueList
+from ita_model.organisation import Organisation, load_organisation
+from ita_model.reader import RawSheet, RawWorkbook, read_workbook
+from ita_model.records import (
+    RECORD_MODELS,
+    Status,
+    allowed_status_words,
+    parse_status,
+)
+from ita_model.schema import Header, detect_header, sheet_kinds
+from ita_model.settings import Settings, get_settings
+
+KINDS = ("oit", "measures", "timeline", "survey", "scores")
+_URL = re.compile(r"https?://[^\s,]+", re.IGNORECASE)
+_META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+class _Bad(Exception):
+    """A cell value that does not read: its code and template parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class SheetReport:
+    name: str
+    kind: str | None
+    rows: int = 0  # data rows below the header (blank rows not counted)
+    valid_rows: int = 0
+    frame: pd.DataFrame | None = None  # the typed rows that passed, one column per field
+
+
+@dataclass
+class FileReport:
+    path: str
+    year: int
+    unreadable: bool = False
+    division: str | None = None  # the division id the file speaks for, when it is one
+    sheets: list[SheetReport] = field(default_factory=list)
+    issues: IssueList = field(default_factory=IssueList)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unreadable and self.issues.errors == 0
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """All valid rows of one kind across the file's sheets."""
+        frames = [s.frame for s in self.sheets if s.kind == kind and s.frame is not None]
+        if not frames:
+            return pd.DataFrame(columns=_frame_columns(kind))
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+    def records(self, kind: str) -> list[Any]:
+        """The valid rows of one kind as pydantic records."""
+        model = RECORD_MODELS[kind]
+        out = []
+        for row in self.frame(kind).to_dict("records"):
+            clean = {k: (None if _is_missing(v) else v) for k, v in row.items()}
+            out.append(model.model_validate(clean))
+        return out
+
+    def to_json(self, *, records: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "path": self.path,
+            "ok": self.ok,
+            "sheets": [
+                {"name": s.name, "kind": s.kind, "rows": s.rows, "valid_rows": s.valid_rows}
+                for s in self.sheets
+            ],
+            "issues": [
+                i.model_dump(mode="json", exclude={"value", "message_en"})
+                | {"message_en": i.message_en}
+                for i in self.issues
+            ],
+        }
+        if records:
+            data["records"] = {
+                kind: [r.model_dump(mode="json") for r in self.records(kind)] for kind in KINDS
+            }
+        return data
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _frame_columns(kind: str) -> list[str]:
+    return [*RECORD_MODELS[kind].model_fields]
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def validate_file(
+    source: Path | str | bytes,
+    name: str | None = None,
+    *,
+    year: int | None = None,
+    division: str | None = None,
+    organisation: Organisation | None = None,
+    settings: Settings | None = None,
+) -> FileReport:
+    """Read and check one file. Never raises for bad input: an unreadable file is a report too.
+
+    ``division`` is the uploader's division, the last resort when the file does not say.
+    """
+    settings = settings or get_settings()
+    year = year or settings.year
+    display = name or (Path(source).name if not isinstance(source, bytes) else "upload")
+    report = FileReport(path=name or str(source), year=year)
+    try:
+        book = read_workbook(
+            Path(source) if isinstance(source, str) else source, display, settings=settings
+        )
+    except UnreadableFile as exc:
+        report.unreadable = True
+        report.issues.add_issue(exc.issue)
+        return report
+    org = organisation or load_organisation()
+    _Checker(book, report, load_framework(year), org, division).run()
+    return report
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+@dataclass
+class _Column:
+    """One column's cells, read once per distinct value."""
+
+    raw: np.ndarray  # object: the stripped text per row, None when blank
+    blank: np.ndarray  # bool
+
+
+class _Checker:
+    def __init__(
+        self,
+        book: RawWorkbook,
+        report: FileReport,
+        framework: Framework,
+        org: Organisation,
+        uploader_division: str | None,
+    ) -> None:
+        self.book = book
+        self.report = report
+        self.fw = framework
+        self.org = org
+        self.uploader_division = uploader_division
+        self.issues = report.issues
+
+    # ---- file level
+
+    def run(self) -> None:
+        headers: list[tuple[RawSheet, Header | None]] = []
+        for sheet in self.book.sheets:
+            top = _top_rows(sheet)
+            header = detect_header(top)
+            headers.append((sheet, header))
+        self.report.division = self._file_division(headers)
+        for sheet, header in headers:
+            if header is None:
+                self.issues.add("sheet_not_recognised", sheet=sheet.name)
+                self.report.sheets.append(SheetReport(sheet.name, None))
+                continue
+            self._sheet(sheet, header)
+        if not any(s.kind for s in self.report.sheets):
+            self.issues.add("no_recognised_sheet")
+
+    def _file_division(self, headers: list[tuple[RawSheet, Header | None]]) -> str | None:
+        """A metadata line 'ส่วนราชการ: …' above a header, else the file name, else the uploader."""
+        for sheet, header in headers:
+            limit = header.index if header else min(sheet_height(sheet), 15)
+            for row in _top_rows(sheet)[:limit]:
+                for cell in row:
+                    m = _META_DIVISION.match(str(cell)) if cell else None
+                    if m:
+                        div = self.org.match_division(m.group(2))
+                        if div:
+                            return self.org.reporting_division(div.id).id
+        div = self.org.match_division_in_text(Path(self.book.name).stem)
+        if div is None and self.uploader_division:
+            div = self.org.match_division(self.uploader_division)
+        return self.org.reporting_division(div.id).id if div else None
+
+    # ---- sheet level
+
+    def _sheet(self, sheet: RawSheet, header: Header) -> None:
+        kind = header.kind
+        spec = sheet_kinds()[kind]
+        rep = SheetReport(sheet.name, kind)
+        self.report.sheets.append(rep)
+        for _pos, text in header.unknown:
+            self.issues.add("unknown_column", sheet=sheet.name, column=text, value=text)
+        for col in header.duplicates:
+            self.issues.add("duplicate_column", sheet=sheet.name, column=header.labels[col])
+        missing = [c for c in spec.required if c not in header.columns]
+        for col in missing:
+            self.issues.add(
+                "missing_column",
+                sheet=sheet.name,
+                column=spec.columns[col][0],
+                kind=spec.label_th,
+            )
+        if missing:
+            return
+        start = header.index + 1
+        n = sheet_height(sheet) - start
+        cols = {
+            name: _read_column(sheet.columns[pos], start, n) for name, pos in header.columns.items()
+        }
+        excel_rows = np.arange(n, dtype=np.int64) + sheet.first_row + start
+        nonblank = np.zeros(n, dtype=bool)
+        for c in cols.values():
+            nonblank |= ~c.blank
+        ctx = _SheetContext(sheet, header, cols, excel_rows, nonblank)
+        frame, keep = getattr(self, f"_{kind}")(ctx)
+        keep &= nonblank
+        rep.rows = int(nonblank.sum())
+        rep.valid_rows = int(keep.sum())
+        rep.frame = frame[keep].reset_index(drop=True)
+
+    # ---- helpers for the kinds
+
+    def _parse(
+        self,
+        ctx: _SheetContext,
+        name: str,
+        fn: Callable[[str], Any],
+        *,
+        required: bool = False,
+        blank_value: Any = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Apply ``fn`` once per distinct value of a column; report the cells it refuses.
+
+        Returns (values per row, bad mask). A blank cell of a required column is an error.
+        """
+        n = len(ctx.rows)
+        col = ctx.cols.get(name)
+        if col is None:
+            return np.full(n, blank_value, dtype=object), np.zeros(n, dtype=bool)
+        uniques, inverse = _unique(col.raw)
+        values = np.empty(len(uniques), dtype=object)
+        codes: dict[str, list[int]] = {}
+        params: dict[str, dict[str, Any]] = {}
+        for k, text in enumerate(uniques):
+            if text is None:
+                values[k] = blank_value
+                continue
+            try:
+                values[k] = fn(text)
+            except _Bad as bad:
+                values[k] = blank_value
+                codes.setdefault(bad.code, []).append(k)
+                params[bad.code] = bad.params
+        per_row = values[inverse]
+        bad = np.zeros(n, dtype=bool)
+        label = ctx.header.labels[name]
+        for code, ks in codes.items():
+            mask = np.isin(inverse, ks) & ctx.nonblank
+            bad |= mask
+            self._report(ctx, code, label, mask, col.raw, **params[code])
+        if required:
+            mask = col.blank & ctx.nonblank
+            self._report(ctx, "missing_value", label, mask, None)
+            bad |= mask
+        return per_row, bad
+
+    def _report(
+        self,
+        ctx: _SheetContext,
+        code: str,
+        column: str | None,
+        mask: np.ndarray,
+        raw: np.ndarray | None,
+        **params: Any,
+    ) -> None:
+        idx = np.flatnonzero(mask)
+        if len(idx) == 0:
+            return
+        values = raw[idx] if raw is not None else None
+        params.pop("value", None)
+        self.issues.add(
+            code,
+            sheet=ctx.sheet.name,
+            column=column,
+            rows=ctx.rows[idx],
+            values=values,
+            **params,
+        )
+
+    def _status(self, ctx: _SheetContext, *, blank_warns: bool = True) -> tuple[np.ndarray, Any]:
+        def read(text: str) -> str:
+            s = parse_status(text)
+            if s is None:
+                raise _Bad("unknown_status", allowed=allowed_status_words())
+            return s.value
+
+        values, bad = self._parse(ctx, "status", read, blank_value=None)
+        col = ctx.cols.get("status")
+        if col is not None and blank_warns:
+            blank = col.blank & ctx.nonblank
+            self._report(ctx, "blank_status", ctx.header.labels["status"], blank, None)
+            values = np.where(blank, Status.NOT_STARTED.value, values)
+        return values, bad
+
+    def _dates(self, ctx: _SheetContext, name: str, *, required: bool = False) -> tuple[Any, Any]:
+        return self._parse(ctx, name, _read_date, required=required)
+
+    # ---- the five kinds
+
+    def _oit(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+        last = self.fw.last_item_number
+
+        def read_item(text: str) -> str:
+            number = parse_item_code(text)
+            if number is None:
+                raise _Bad("bad_item_code")
+            code = item_code(number)
+            if not self.fw.has_item(code):
+                raise _Bad("unknown_item", year=self.fw.year, last=last)
+            return code
+
+        items, bad_item = self._parse(ctx, "item", read_item, required=True)
+        status, bad_status = self._status(ctx)
+
+        def read_division(text: str) -> str:
+            div = self.org.match_division(text)
+            if div is None:
+                raise _Bad("unknown_division")
+            return self.org.reporting_division(div.id).id
+
+        divisions, bad_div = self._parse(ctx, "division", read_division)
+        fallback = self.report.division
+        no_div = np.array([d is None for d in divisions]) & ctx.nonblank & ~bad_div
+        if fallback is not None:
+            divisions = np.where(no_div, fallback, divisions)
+        elif no_div.any():
+            self._report(ctx, "no_division", None, no_div, None)
+            bad_div = bad_div | no_div
+        urls, all_urls = self._urls(ctx)
+        updated, bad_date = self._dates(ctx, "updated")
+        keep = ~(bad_item | bad_status | bad_div | bad_date)
+        frame = pd.DataFrame(
+            {
+                "row": ctx.rows,
+                "item": items,
+                "status": status,
+                "division": divisions,
+                "url": urls,
+                "urls": all_urls,
+                "updated": updated,
+                "owner": _text(ctx, "owner"),
+                "note": _text(ctx, "note"),
+            }
+        )
+        label_item = ctx.header.labels["item"]
+        done_no_url = keep & (status == Status.DONE.value) & np.array([u is None for u in urls])
+        self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
+        # the same item twice for one division: the later row counts
+        valid = frame[keep]
+        dup = valid.duplicated(subset=["division", "item"], keep="last")
+        if dup.any():
+            first = valid.drop_duplicates(subset=["division", "item"], keep="first")
+            pairs = zip(first["division"], first["item"], strict=True)
+            first_row = dict(zip(pairs, first["row"], strict=True))
+            later = valid[valid.duplicated(subset=["division", "item"], keep="first")]
+            later_mask = np.isin(ctx.rows, later["row"].to_numpy())
+            idx = np.flatnonzero(later_mask)
+            self.issues.add(
+                "duplicate_item",
+                sheet=ctx.sheet.name,
+                column=label_item,
+                rows=ctx.rows[idx],
+                values=items[idx],
+                row_params={
+                    "first_row": np.array(
+                        [first_row[(d, i)] for d, i in zip(divisions[idx], items[idx], strict=True)]
+                    )
+                },
+            )
+        self._unassigned(ctx, keep, items, divisions, label_item)
+        return frame, keep
+
+    def _unassigned(
+        self,
+        ctx: _SheetContext,
+        keep: np.ndarray,
+        items: np.ndarray,
+        divisions: np.ndarray,
+        label: str,
+    ) -> None:
+        pairs = pd.Series(divisions[keep]).astype(str) + "|" + pd.Series(items[keep]).astype(str)
+        mine: dict[str, set[str]] = {}
+        unassigned: list[str] = []
+        for pair in pd.unique(pairs):
+            div, item = pair.split("|")
+            if div not in mine:
+                mine[div] = set(self.org.items_of(div, self.fw.year))
+            if item not in mine[div]:
+                unassigned.append(pair)
+        if not unassigned:
+            return
+        kept = np.flatnonzero(keep)
+        for pair in unassigned:
+            div, item = pair.split("|")
+            rows = kept[(pairs == pair).to_numpy()]
+            owners = ", ".join(d.name_th for d in self.org.owners(item, self.fw.year)) or "-"
+            mask = np.zeros(len(ctx.rows), dtype=bool)
+            mask[rows] = True
+            self._report(
+                ctx,
+                "item_not_assigned",
+                label,
+                mask,
+                items,
+                division=self.org.division(div).name_th,
+                owners=owners,
+            )
+
+    def _urls(self, ctx: _SheetContext) -> tuple[np.ndarray, np.ndarray]:
+        """First URL per row and all of them; a hyperlink counts when the text is not a URL."""
+        n = len(ctx.rows)
+        col = ctx.cols.get("url")
+        if col is None:
+            return np.full(n, None, dtype=object), _empty_lists(n)
+        pos = ctx.header.columns["url"]
+        abs_col = ctx.sheet.first_col + pos
+        links = {r: target for (r, c), target in ctx.sheet.hyperlinks.items() if c == abs_col}
+        uniques, inverse = _unique(col.raw)
+        found: list[list[str]] = []
+        for text in uniques:
+            found.append([] if text is None else _URL.findall(text))
+        first = np.array([f[0] if f else None for f in found], dtype=object)[inverse]
+        every = np.empty(len(uniques), dtype=object)
+        for k, f in enumerate(found):
+            every[k] = f
+        every = every[inverse]
+        no_url = np.array([not f for f in found])[inverse] & ~col.blank
+        if links:
+            row_index = {int(r): i for i, r in enumerate(ctx.rows.tolist())}
+            for r, target in links.items():
+                i = row_index.get(r)
+                if i is not None and first[i] is None and _URL.match(target or ""):
+                    first[i] = target
+                    every[i] = [target]
+                    no_url[i] = False
+        self._report(ctx, "bad_url", ctx.header.labels["url"], no_url & ctx.nonblank, col.raw)
+        return first, every
+
+    def _measures(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+        n = len(ctx.rows)
+        measure_col = ctx.cols["measure"]
+        # a blank measure continues the measure above it (merged cells)
+        measure = pd.Series(measure_col.raw).ffill().to_numpy(dtype=object)
+        orphan = pd.isna(measure) & ctx.nonblank
+        self._report(ctx, "missing_value", ctx.header.labels["measure"], orphan, None)
+        action, bad_action = self._parse(ctx, "action", str, required=True)
+        periods: list[Any] = []
+        col = ctx.cols.get("period")
+        period_text = col.raw if col is not None else np.full(n, None, dtype=object)
+
+        def read_period(text: str) -> Any:
+            try:
+                return thai.parse_period(text)
+            except thai.PeriodError as exc:
+                raise _Bad("bad_period") from exc
+
+        periods, _bad_period_rows = self._parse(ctx, "period", read_period)
+        status, bad_status = self._status(ctx)
+        keep = ~(orphan | bad_action | bad_status)
+        frame = pd.DataFrame(
+            {
+                "row": ctx.rows,
+                "measure": measure,
+                "action": action,
+                "responsible": _text(ctx, "responsible"),
+                "period": [_period_dict(p) for p in periods],
+                "period_text": period_text,
+                "result": _text(ctx, "result"),
+                "suggestion": _text(ctx, "suggestion"),
+                "status": status,
+            }
+        )
+        return frame, keep
+
+    def _timeline(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+        def read_start(text: str) -> tuple[Any, Any]:
+            try:
+                d = thai.parse_date(text)
+                return d, None
+            except thai.DateError as exc:
+                if exc.kind == "nonexistent":
+                    raise _Bad("nonexistent_date") from exc
+            try:
+                p = thai.parse_period(text)
+            except thai.PeriodError as exc:
+                raise _Bad("bad_date") from exc
+            return p.start, p.end
+
+        def read_end(text: str) -> Any:
+            first, last = read_start(text)
+            return last or first
+
+        activity, bad_activity = self._parse(ctx, "activity", str, required=True)
+        span, bad_start = self._parse(ctx, "start", read_start, required=True)
+        start = np.array([s[0] if s else None for s in span], dtype=object)
+        implied_end = np.array([s[1] if s else None for s in span], dtype=object)
+        end, bad_end = self._parse(ctx, "end", read_end)
+        end = np.where(np.array([e is None for e in end]), implied_end, end)
+        order = np.array(
+            [s is not None and e is not None and e < s for s, e in zip(start, end, strict=True)]
+        )
+        for i in np.flatnonzero(order & ~bad_start & ~bad_end):
+            self._report(
+                ctx,
+                "end_before_start",
+                ctx.header.labels.get("end", ctx.header.labels["start"]),
+                _one(len(ctx.rows), i),
+                None,
+                start=thai.format_date(start[i]),
+                end=thai.format_date(end[i]),
+            )
+        status, bad_status = self._status(ctx, blank_warns=False)
+        keep = ~(bad_activity | bad_start | bad_end | order | bad_status)
+        frame = pd.DataFrame(
+            {
+                "row": ctx.rows,
+                "activity": activity,
+                "start": start,
+                "end": end,
+                "phase": [_phase(p) for p in _text(ctx, "phase")],
+                "status": status,
+                "note": _text(ctx, "note"),
+            }
+        )
+        return frame, keep
+
+    def _survey(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+        def read_tool(text: str) -> str:
+            tool = _tool(text)
+            if tool is None:
+                raise _Bad("unknown_tool")
+            return tool
+
+        tool, bad_tool = self._parse(ctx, "tool", read_tool, required=True)
+        label_r = ctx.header.labels["respondents"]
+        respondents, bad_resp = self._parse(
+            ctx, "respondents", lambda t: _read_int(t, label_r), required=True
+        )
+        label_t = ctx.header.labels.get("target", "")
+        target, bad_target = self._parse(ctx, "target", lambda t: _read_int(t, label_t))
+        when, bad_date = self._dates(ctx, "date")
+        keep = ~(bad_tool | bad_resp | bad_target | bad_date)
+        frame = pd.DataFrame(
+            {
+                "row": ctx.rows,
+                "tool": tool,
+                "respondents": respondents,
+                "date": when,
+                "target": target,
+            }
+        )
+        return frame, keep
+
+    def _scores(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+        def read_year(text: str) -> int:
+            t = thai.to_arabic_digits(text).replace("พ.ศ.", "").strip()
+            t = re.sub(r"^(ปีงบประมาณ|ปี)\s*", "", t)
+            if t.endswith(".0"):
+                t = t[:-2]
+            if not t.isdigit():
+                raise _Bad("bad_year")
+            y = int(t)
+            if y < 100:
+                y += 2500
+            elif y < 2400:
+                y += 543
+            if not 2500 <= y <= 2700:
+                raise _Bad("bad_year")
+            return y
+
+        year, bad_year = self._parse(ctx, "year", read_year, required=True)
+        indicator, bad_ind = self._parse(
+            ctx, "indicator", lambda t: self._indicator(t), required=True
+        )
+        label_s = ctx.header.labels["score"]
+
+        def read_score(text: str) -> float:
+            t = thai.to_arabic_digits(text).replace(",", "").rstrip("%").strip()
+            try:
+                v = float(t)
+            except ValueError as exc:
+                raise _Bad("bad_number") from exc
+            if not 0 <= v <= 100:
+                raise _Bad("score_out_of_range")
+            return v
+
+        score, bad_score = self._parse(ctx, "score", read_score, required=True)
+        keep = ~(bad_year | bad_ind | bad_score)
+        frame = pd.DataFrame(
+            {
+                "row": ctx.rows,
+                "year": year,
+                "indicator": indicator,
+                "score": score,
+                "tool": _text(ctx, "tool"),
+            }
+        )
+        return frame, keep
+
+    def _indicator(self, text: str) -> str:
+        t = re.sub(r"\s+", "", thai.to_arabic_digits(text)).casefold()
+        t = re.sub(r"^(ตัวชี้วัดที่|ตัวชี้วัด|indicator)", "", t)
+        if t in {"รวม", "คะแนนรวม", "total", "ita"}:
+            return "total"
+        if t.upper() in {"IIT", "EIT", "OIT"}:
+            return t.upper()
+        m = re.match(r"^(\d{1,2})(\.0)?(\D.*)?$", t)
+        if m and 1 <= int(m.group(1)) <= len(self.fw.indicators):
+            return str(int(m.group(1)))
+        for ind in self.fw.indicators:
+            if t in {re.sub(r"\s+", "", ind.name_th), ind.name_en.replace(" ", "").casefold()}:
+                return str(ind.number)
+        raise _Bad("unknown_indicator")
+
+
+@dataclass
+class _SheetContext:
+    sheet: RawSheet
+    header: Header
+    cols: dict[str, _Column]
+    rows: np.ndarray  # Excel row number per data row
+    nonblank: np.ndarray
+
+
+# --------------------------------------------------------------------------- small readers
+
+
+def sheet_height(sheet: RawSheet) -> int:
+    return len(sheet.columns[0]) if sheet.columns else 0
+
+
+def _top_rows(sheet: RawSheet) -> list[list[str | None]]:
+    """The first rows as lists of cells, for header detection and metadata lines."""
+    h = min(sheet_height(sheet), 15)
+    cols = [c.slice(0, h).to_pylist() for c in sheet.columns]
+    return [[col[r] for col in cols] for r in range(h)]
+
+
+def _read_column(arr: pa.Array, start: int, n: int) -> _Column:
+    part = arr.slice(start, n)
+    stripped = pc.utf8_trim_whitespace(part.cast(pa.large_string()))
+    blank = pc.or_kleene(pc.is_null(stripped), pc.equal(stripped, "")).fill_null(True)
+    raw = pc.if_else(blank, pa.scalar(None, pa.large_string()), stripped)
+    return _Column(raw.to_numpy(zero_copy_only=False), blank.to_numpy(zero_copy_only=False))
+
+
+def _unique(raw: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    values: list[Any] = list(uniques)
+    values.append(None)  # code -1 (blank) picks this last slot
+    return values, codes
+
+
+def _read_date(text: str) -> Any:
+    try:
+        return thai.parse_date(text)
+    except thai.DateError as exc:
+        raise _Bad("nonexistent_date" if exc.kind == "nonexistent" else "bad_date") from exc
+
+
+def _read_int(text: str, column: str) -> int:
+    t = thai.to_arabic_digits(text).replace(",", "").strip()
+    if _NUMBER.match(t) and float(t) >= 0 and float(t) == int(float(t)):
+        return int(float(t))
+    raise _Bad("bad_number")
+
+
+def _text(ctx: _SheetContext, name: str) -> np.ndarray:
+    col = ctx.cols.get(name)
+    return col.raw if col is not None else np.full(len(ctx.rows), None, dtype=object)
+
+
+def _tool(text: str) -> str | None:
+    t = text.upper()
+    for tool in ("IIT", "EIT"):
+        if tool in t:
+            return tool
+    if "ภายใน" in text:
+        return "IIT"
+    if "ภายนอก" in text:
+        return "EIT"
+    return None
+
+
+def _phase(text: str | None) -> str:
+    if not text:
+        return "general"
+    t = text.upper()
+    for tool in ("IIT", "EIT", "OIT"):
+        if tool in t:
+            return tool
+    return "general"
+
+
+def _period_dict(p: Any) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"start": p.start, "end": p.end}
+
+
+def _empty_lists(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        out[i] = []
+    return out
+
+
+def _one(n: int, i: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[i] = True
+    return mask

@@ -1,0 +1,165 @@
+"""Layer 3: a real browser. ``streamlit run dashboard.py`` on localhost, headless Debian Chromium
+driven by Playwright: every page renders, no exception box, the Thai webfont is loaded, the
+overview has no horizontal scroll, and a screenshot of each page at 1280×720 and 1920×1080 is
+kept in artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ["overview", "oit", "divisions", "timeline", "measures", "data-in"]
+VIEWPORTS = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the sample data, with its own empty store and inbox."""
+    tmp = tmp_path_factory.mktemp("served")
+    data = tmp / "data"
+    data.mkdir()
+    (data / "sample").symlink_to(ROOT / "data" / "sample", target_is_directory=True)
+    (data / "inbox").mkdir()
+    port = free_port()
+    env = {
+        **os.environ,
+        "ITA_STORE_DIR": str(tmp / "store"),
+        "ITA_DATA_DIR": str(data),
+        "ITA_USE_SAMPLE": "1",
+    }
+    log = (tmp / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def settle(page: object, timeout_ms: int = 30_000) -> None:
+    """Wait until the script run is over and the charts are drawn."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"] button')
+              && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.stPlotlyChart')].every(
+              c => c.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
+    )
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_in_chromium(server: str, browser: object, path: str, size: str) -> None:
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        # the Thai webfont from static/fonts is in use, not a fallback
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'ภาพรวม')")
+        loaded = page.evaluate(
+            """() => [...document.fonts].filter(
+                f => f.family.replace(/"/g, '') === 'Noto Sans Thai' && f.status === 'loaded'
+              ).length"""
+        )
+        assert loaded >= 1
+        if path == "overview":
+            overflow = page.evaluate(
+                """() => {
+                  const main = document.querySelector('[data-testid="stMain"]');
+                  return [document.documentElement.scrollWidth - window.innerWidth,
+                          main ? main.scrollWidth - main.clientWidth : 0];
+                }"""
+            )
+            assert max(overflow) <= 0, f"horizontal scroll on the overview: {overflow}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{path}-{size}.png"), full_page=True)
+    finally:
+        context.close()
