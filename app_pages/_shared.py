@@ -340,6 +340,21 @@ def status_text(status: str | None) -> str:
     return f"{STATUS_SYMBOLS[status]} {status_label(status, lang())}"
 
 
+STATUS_MARKDOWN_COLORS = {
+    "done": "green",
+    "in_progress": "orange",
+    "not_started": "red",
+    "not_applicable": "gray",
+}
+
+
+def status_badge(status: str | None) -> str:
+    """The status as coloured Markdown text, for labels (symbol first, so grey prints read)."""
+    text = status_text(status)
+    color = STATUS_MARKDOWN_COLORS.get(status or "")
+    return f":{color}[{text}]" if color else text
+
+
 def issues_frame(report: FileReport) -> pd.DataFrame:
     """The report's problems as rows: severity, sheet, row, column, code, message."""
     en = lang() == "en"
@@ -354,7 +369,9 @@ def issues_frame(report: FileReport) -> pd.DataFrame:
         }
         for i in report.issues
     ]
-    return pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"])
+    frame = pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
 
 
 SEVERITY_STYLE = {
@@ -378,7 +395,7 @@ def show_issues(report: FileReport, key: str) -> None:
     shown = frame.assign(severity_label=frame["severity"].map(labels))
     styled = shown.style.apply(
         lambda row: [SEVERITY_STYLE.get(row["severity"], "")] * len(row), axis=1
-    )
+    ).format(na_rep="")
     st.dataframe(
         styled,
         hide_index=True,

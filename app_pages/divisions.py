@@ -63,13 +63,15 @@ if loaded is not None:
             width="stretch",
             column_order=["item", "name", "mine", "overall", "link", "when", "shared"],
             column_config={
-                "item": st.column_config.TextColumn(tr("col.item"), width=60),
-                "name": st.column_config.TextColumn(tr("col.name"), width="large"),
-                "mine": st.column_config.TextColumn(tr("divisions.its_status"), width=150),
-                "overall": st.column_config.TextColumn(tr("divisions.overall_status"), width=150),
-                "link": st.column_config.LinkColumn(tr("col.link"), width="medium"),
-                "when": st.column_config.TextColumn(tr("col.updated"), width=110),
-                "shared": st.column_config.TextColumn(tr("divisions.shared_with"), width="medium"),
+                "item": st.column_config.TextColumn(tr("col.item"), width=45),
+                "name": st.column_config.TextColumn(tr("col.name"), width=200),
+                "mine": st.column_config.TextColumn(tr("divisions.its_status"), width=135),
+                "overall": st.column_config.TextColumn(tr("divisions.overall_status"), width=135),
+                "link": st.column_config.LinkColumn(
+                    tr("col.link"), width=55, display_text=tr("divisions.open_link")
+                ),
+                "when": st.column_config.TextColumn(tr("col.updated"), width=100),
+                "shared": st.column_config.TextColumn(tr("divisions.shared_with"), width=135),
             },
             height=min(38 + 35 * len(shown), 600),
         )

@@ -2,7 +2,17 @@
 
 import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
 
-from app_pages._shared import be, guarded, header, lang, page_data, plot, status_text, tr
+from app_pages._shared import (
+    be,
+    guarded,
+    header,
+    lang,
+    page_data,
+    plot,
+    status_badge,
+    status_text,
+    tr,
+)
 from ita_model import charts
 from ita_model.i18n import name_of
 from ita_model.records import status_label
@@ -19,14 +29,14 @@ if loaded is not None:
         divisions = {d.id: d for d in org.divisions}
         owning = [d for d in r.by_division["division"]] if len(r.by_division) else []
 
-        f1, f2, f3 = st.columns([1.3, 1, 1])
-        statuses = f1.pills(
+        statuses = st.pills(
             tr("oit.filter_status"),
             list(charts.STATUS_ORDER),
             selection_mode="multi",
             format_func=lambda s: f"{charts.STATUS_SYMBOLS[s]} {status_label(s, lang())}",
             key="oit_status",
         )
+        f2, f3 = st.columns(2)
         chosen_divs = f2.multiselect(
             tr("oit.filter_division"),
             owning,
@@ -84,8 +94,8 @@ if loaded is not None:
                         for item in g_items:
                             row = items.loc[item.code]
                             with st.expander(
-                                f"{status_text(row['status'])} · **{item.code}** "
-                                f"{name_of(item, lang())}",
+                                f"**{item.code}** {name_of(item, lang())} · "
+                                f"{status_badge(row['status'])}"
                             ):
                                 a, b = st.columns([1, 1])
                                 owners_md = "\n".join(

@@ -3,8 +3,10 @@
 Two measures, each against a baseline taken in the same run:
 - AppTest: one script run of the page (data cache warm, as for a second visitor), against a
   script that draws a single title;
-- Chromium: ``page.goto`` until the title is there, the run is over and every chart is drawn,
-  against the same one-title app served the same way.
+- Chromium, switching page in the sidebar (what a user waits for) until the title is there,
+  the run is over and every chart is drawn, against switching between two one-title pages;
+  and a cold ``page.goto`` (Streamlit's JS bundle and lazy chart code included) against a
+  one-title app served the same way.
 
     .venv/bin/python bench/bench_pages.py [--repeat 5] [--no-browser]
 """
@@ -31,15 +33,29 @@ from tests.test_browser import (  # noqa: E402  (shares the server and Chromium 
     wait_healthy,
 )
 
-PAGES = {
-    "overview": "app_pages/overview.py",
-    "oit": "app_pages/oit.py",
-    "divisions": "app_pages/divisions.py",
-    "timeline": "app_pages/timeline.py",
-    "measures": "app_pages/measures.py",
-    "data-in": "app_pages/data_in.py",
+PAGES = {  # name: (file, url path, nav label key, title key)
+    "overview": ("app_pages/overview.py", "", "nav.overview", "overview.title"),
+    "oit": ("app_pages/oit.py", "oit", "nav.oit", "oit.title"),
+    "divisions": ("app_pages/divisions.py", "divisions", "nav.divisions", "divisions.title"),
+    "timeline": ("app_pages/timeline.py", "timeline", "nav.timeline", "timeline.title"),
+    "measures": ("app_pages/measures.py", "measures", "nav.measures", "measures.title"),
+    "data-in": ("app_pages/data_in.py", "data-in", "nav.data_in", "data_in.title"),
 }
 EMPTY_APP = 'import streamlit as st\n\nst.title("baseline")\n'
+# Two one-title pages behind st.navigation: the baseline of an in-app page switch.
+EMPTY_NAV_APP = """import streamlit as st
+
+
+def a():
+    st.title("baseline A")
+
+
+def b():
+    st.title("baseline B")
+
+
+st.navigation([st.Page(a, title="A", url_path="a"), st.Page(b, title="B", url_path="b")]).run()
+"""
 
 
 def apptest_times(repeat: int) -> tuple[float, dict[str, float]]:
@@ -54,7 +70,7 @@ def apptest_times(repeat: int) -> tuple[float, dict[str, float]]:
     timed(base)
     baseline = statistics.median(timed(base) for _ in range(repeat))
     out = {}
-    for name, path in PAGES.items():
+    for name, (path, *_) in PAGES.items():
         at = AppTest.from_file(ROOT / "dashboard.py", default_timeout=120)
         at.run()
         at.switch_page(path)
@@ -88,15 +104,24 @@ def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
-def browser_times(repeat: int, env: dict[str, str], tmp: Path) -> tuple[float, dict[str, float]]:
+def browser_times(
+    repeat: int, env: dict[str, str], tmp: Path
+) -> tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]]:
+    """(cold load: goto until drawn) and (in-app switch: click in the sidebar until drawn)."""
     from playwright.sync_api import sync_playwright
+
+    from ita_model.i18n import t
 
     empty = tmp / "empty_app.py"
     empty.write_text(EMPTY_APP)
+    empty_nav = tmp / "empty_nav_app.py"
+    empty_nav.write_text(EMPTY_NAV_APP)
     procs = []
     try:
         p_empty, empty_url = serve(empty, env)
         procs.append(p_empty)
+        p_nav, nav_url = serve(empty_nav, env)
+        procs.append(p_nav)
         p_app, app_url = serve(ROOT / "dashboard.py", env)
         procs.append(p_app)
         with sync_playwright() as pw:
@@ -112,23 +137,46 @@ def browser_times(repeat: int, env: dict[str, str], tmp: Path) -> tuple[float, d
                 settle(page)
                 return time.perf_counter() - start
 
+            def switch(label: str, title: str) -> float:
+                link = page.locator('[data-testid="stSidebarNav"] a', has_text=label).first
+                start = time.perf_counter()
+                link.click()
+                settle(page, title=title)
+                return time.perf_counter() - start
+
             visit(empty_url)
-            baseline = statistics.median(visit(empty_url) for _ in range(repeat))
-            out = {}
-            for name in PAGES:
-                visit(f"{app_url}/{name}")  # warm the server's caches for this page
+            cold_base = statistics.median(visit(empty_url) for _ in range(repeat))
+            cold = {}
+            for name, (_, url_path, _, _) in PAGES.items():
+                visit(f"{app_url}/{url_path}")  # warm the server's caches for this page
                 assert page.locator('[data-testid="stException"]').count() == 0, name
-                out[name] = statistics.median(visit(f"{app_url}/{name}") for _ in range(repeat))
+                cold[name] = statistics.median(
+                    visit(f"{app_url}/{url_path}") for _ in range(repeat)
+                )
+
+            visit(f"{nav_url}/")
+            nav_times = []
+            for _ in range(repeat):
+                nav_times.append(switch("B", "baseline B"))
+                nav_times.append(switch("A", "baseline A"))
+            switch_base = statistics.median(nav_times)
+            visit(f"{app_url}/")
+            warm: dict[str, list[float]] = {name: [] for name in PAGES}
+            for _ in range(repeat):
+                for name, (_, _, nav_key, title_key) in PAGES.items():
+                    warm[name].append(switch(t(nav_key, "th"), t(title_key, "th")))
+                    assert page.locator('[data-testid="stException"]').count() == 0, name
+            switched = {name: statistics.median(v) for name, v in warm.items()}
             browser.close()
-        return baseline, out
+        return (cold_base, cold), (switch_base, switched)
     finally:
         for p in procs:
             p.terminate()
             p.wait(timeout=10)
 
 
-def report(title: str, baseline: float, times: dict[str, float]) -> None:
-    print(f"\n{title}  (baseline, one-title app: {baseline * 1000:.0f} ms)")
+def report(title: str, baseline: float, times: dict[str, float], base_name: str) -> None:
+    print(f"\n{title}  (baseline, {base_name}: {baseline * 1000:.0f} ms)")
     print(f"{'page':<12}{'ms':>8}{'× baseline':>12}  < 1 s")
     for name, secs in times.items():
         ok = "yes" if secs < 1 else "NO"
@@ -148,11 +196,21 @@ def main() -> None:
         (data / "inbox").mkdir()
         env = {**os.environ, "ITA_STORE_DIR": str(tmp / "store"), "ITA_DATA_DIR": str(data)}
         os.environ.update({k: env[k] for k in ("ITA_STORE_DIR", "ITA_DATA_DIR")})
-        report("AppTest, one script run", *apptest_times(args.repeat))
+        report("AppTest, one script run", *apptest_times(args.repeat), "a one-title script")
         if args.no_browser or not CHROMIUM.exists():
             print("\n(Chromium skipped)")
             return
-        report("Chromium 1280×720, goto → charts drawn", *browser_times(args.repeat, env, tmp))
+        cold, switched = browser_times(args.repeat, env, tmp)
+        report(
+            "Chromium 1280×720, switch page in the sidebar → charts drawn",
+            *switched,
+            "switching between two one-title pages",
+        )
+        report(
+            "Chromium 1280×720, cold load (goto, JS bundle included) → charts drawn",
+            *cold,
+            "a one-title app",
+        )
 
 
 if __name__ == "__main__":

@@ -8,13 +8,13 @@ set on every figure: plotly draws SVG text, which does not inherit the page's th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ita_model.i18n import t
 from ita_model.records import status_label
@@ -65,6 +65,7 @@ STEP_COLORS: dict[str, str] = {
 }
 STEP_PATTERNS: dict[str, str] = {"done": "", "current": ".", "late": "x", "upcoming": ""}
 LANES = ("IIT", "EIT", "OIT", "general")
+_NUMBERED = re.compile(r"^\s*[(\[]?[0-9๐-๙]+[.)\]]")
 BORDER = "#6b6b6b"
 TODAY_COLOR = "#0b3d91"
 
@@ -130,15 +131,7 @@ def _status_bar(status: str, lang: str, **kwargs: Any) -> go.Bar:
     return go.Bar(
         name=status_name(status, lang),
         orientation="h",
-        marker={
-            "color": STATUS_COLORS[status],
-            "line": {"color": BORDER, "width": 0.6},
-            "pattern": {
-                "shape": STATUS_PATTERNS[status],
-                "fgcolor": _PATTERN_INK[status],
-                "solidity": 0.2,
-            },
-        },
+        marker=_status_marker(status),
         textposition="inside",
         insidetextanchor="middle",
         textfont=_font(13, STATUS_TEXT_COLORS[status]),
@@ -317,10 +310,8 @@ def status_heatmap(
     fig.update_layout(
         legend={"y": -0.02, "yanchor": "top"},
         margin={"t": 8, "b": 40},
-        plot_bgcolor="#ffffff",
+        plot_bgcolor="#f4f4f4",  # the gaps between cells, and a cell with no owner
     )
-    # White cell = not an owner: grey the gaps so the grid still reads.
-    fig.update_layout(paper_bgcolor="#ffffff")
     return fig
 
 
@@ -409,24 +400,12 @@ def month_ticks(first: date, last: date, lang: str = "th") -> tuple[list[date], 
     return vals, texts
 
 
-def _pack(rows: list[tuple[date, date]]) -> list[int]:
-    """Greedy interval packing: the sub-row of each window so that none overlap in a lane."""
-    ends: list[date] = []
-    out = []
-    for start, end in rows:
-        for i, last in enumerate(ends):
-            if start > last:
-                ends[i] = end
-                out.append(i)
-                break
-        else:
-            ends.append(end)
-            out.append(len(ends) - 1)
-    return out
-
-
 def _lane_label(lane: str, lang: str) -> str:
     return t("lane.general", lang) if lane == "general" else lane
+
+
+def _bar_width_ms(start: date, end: date) -> int:
+    return ((end + timedelta(days=1)) - start).days * 86_400_000
 
 
 def timeline_figure(
@@ -435,111 +414,104 @@ def timeline_figure(
     as_of: date,
     lang: str = "th",
     *,
-    label_width: int = 34,
+    label_width: int = 36,
 ) -> go.Figure:
-    """The ITA steps in lanes IIT / EIT / OIT / general, meetings as markers, the measures below,
-    a line at ``as_of``; months in Thai with Buddhist-Era years."""
-    states = step_states(steps, as_of) if len(steps) else steps.assign(state=[], is_event=[])
+    """A Gantt chart: one row per ITA step, grouped in lanes IIT / EIT / OIT / general, one row
+    of meetings (markers), then the measures' periods on the same time axis; a line at
+    ``as_of``; months in Thai with Buddhist-Era years."""
+    states = step_states(steps, as_of) if len(steps) else pd.DataFrame()
+    if len(states):
+        states["lane"] = states["phase"].fillna("general") if "phase" in states else "general"
+        states["lane"] = [lane if lane in LANES else "general" for lane in states["lane"]]
+        states["_lane_order"] = states["lane"].map({lane: i for i, lane in enumerate(LANES)})
+        states = states.sort_values(["_lane_order", "start_date", "end_date"], kind="stable")
     windows = states[~states["is_event"]] if len(states) else states
     events = states[states["is_event"]] if len(states) else states
     measure_rows = _measure_windows(measures, lang, label_width) if measures is not None else []
-    has_measures = bool(measure_rows)
 
-    # Lanes, packed into sub-rows; the y axis is numeric so a lane can hold several rows.
-    y_of: dict[Any, float] = {}
-    tickvals: list[float] = []
-    ticktext: list[str] = []
-    y = 0.0
-    lane_of = windows["phase"].fillna("general") if len(windows) else pd.Series(dtype=str)
-    event_lane = events["phase"].fillna("general") if len(events) else pd.Series(dtype=str)
-    for lane in LANES:
-        mine = windows[lane_of == lane] if len(windows) else windows
-        has_events = bool(len(events) and (event_lane == lane).any())
-        if not len(mine) and not has_events:
-            continue
-        order = mine.sort_values("start_date") if len(mine) else mine
-        slots = _pack(list(zip(order["start_date"], order["end_date"], strict=True)))
-        rows_here = max(slots, default=0) + 1 + (1 if has_events else 0)
-        for idx, slot in zip(order.index, slots, strict=True):
-            y_of[idx] = y + slot
-        if has_events:
-            for idx in events[event_lane == lane].index:
-                y_of[idx] = y + rows_here - 1
-        tickvals.append(y + (rows_here - 1) / 2)
-        ticktext.append(f"<b>{_lane_label(lane, lang)}</b>")
-        y += rows_here + 0.6
-    lanes_height = y
+    # Rows as a two-level category axis: [lane, label]. Labels are made unique per lane.
+    outer: list[str] = []
+    inner: list[str] = []
+    seen: set[tuple[str, str]] = set()
 
-    fig = make_subplots(
-        rows=2 if has_measures else 1,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.06,
-        row_heights=[max(lanes_height, 1), max(len(measure_rows), 1) * 0.9]
-        if has_measures
-        else None,
-        subplot_titles=(
-            [t("timeline.steps_title", lang), t("timeline.measures_title", lang)]
-            if has_measures
-            else None
-        ),
+    def row_of(lane: str, label: str) -> tuple[str, str]:
+        key = (lane, label)
+        n = 2
+        while key in seen:
+            key = (lane, f"{label} ({n})")
+            n += 1
+        seen.add(key)
+        outer.append(key[0])
+        inner.append(key[1])
+        return key
+
+    step_rows: dict[Any, tuple[str, str]] = {}
+    for idx, row in windows.iterrows() if len(windows) else []:
+        step_rows[idx] = row_of(
+            _lane_label(row["lane"], lang), _short(row["activity"], label_width)
+        )
+    meeting_row: tuple[str, str] | None = None
+    if len(events):
+        meeting_row = row_of(_lane_label("general", lang), t("timeline.meeting", lang))
+    m_rows = [
+        row_of(
+            t("lane.measures", lang),
+            m["label"] if _NUMBERED.match(m["label"]) else f"{i + 1}. {m['label']}",
+        )
+        for i, m in enumerate(measure_rows)
+    ]
+    first, last = _x_range(states, measure_rows, as_of)
+
+    fig = go.Figure()
+    # A multicategory axis orders rows by first appearance: a zero-width trace fixes the order.
+    fig.add_trace(
+        go.Bar(
+            base=[pd.Timestamp(first)] * len(outer),
+            x=[0] * len(outer),
+            y=[outer, inner],
+            orientation="h",
+            marker={"color": "rgba(0,0,0,0)"},
+            showlegend=False,
+            hoverinfo="skip",
+        )
     )
-    day = timedelta(days=1)
     for state in STEP_ORDER:
         mine = windows[windows["state"] == state] if len(windows) else windows
-        if len(mine):
-            base = [pd.Timestamp(s) for s in mine["start_date"]]
-            width_ms = [
-                ((e + day) - s).days * 86_400_000
-                for s, e in zip(mine["start_date"], mine["end_date"], strict=True)
-            ]
-            hover = [
-                f"<b>{a}</b><br>{_range_text(s, e, lang)}<br>{step_name(state, lang)}"
-                for a, s, e in zip(
-                    mine["activity"], mine["start_date"], mine["end_date"], strict=True
-                )
-            ]
-            fig.add_trace(
-                go.Bar(
-                    name=step_name(state, lang),
-                    orientation="h",
-                    base=base,
-                    x=width_ms,
-                    y=[y_of[i] for i in mine.index],
-                    width=0.8,
-                    text=[_short(a, label_width) for a in mine["activity"]],
-                    textposition="inside",
-                    insidetextanchor="start",
-                    textfont=_font(
-                        12, "#ffffff" if state in ("done", "current", "late") else "#3b0d0c"
-                    ),
-                    customdata=hover,
-                    hovertemplate="%{customdata}<extra></extra>",
-                    marker={
-                        "color": STEP_COLORS[state],
-                        "line": {"color": BORDER, "width": 0.6},
-                        "pattern": {
-                            "shape": STEP_PATTERNS[state],
-                            "fgcolor": "#ffffff",
-                            "solidity": 0.2,
-                        },
-                    },
-                    legendgroup=state,
-                    cliponaxis=True,
-                ),
-                row=1,
-                col=1,
+        if not len(mine):
+            continue
+        ys = [step_rows[i] for i in mine.index]
+        fig.add_trace(
+            go.Bar(
+                name=step_name(state, lang),
+                orientation="h",
+                base=[pd.Timestamp(d) for d in mine["start_date"]],
+                x=[
+                    _bar_width_ms(s, e)
+                    for s, e in zip(mine["start_date"], mine["end_date"], strict=True)
+                ],
+                y=[[y[0] for y in ys], [y[1] for y in ys]],
+                width=0.7,
+                customdata=[
+                    f"<b>{a}</b><br>{_range_text(s, e, lang)}<br>{step_name(state, lang)}"
+                    for a, s, e in zip(
+                        mine["activity"], mine["start_date"], mine["end_date"], strict=True
+                    )
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+                marker=_step_marker(state),
+                legendgroup=state,
             )
-    if len(events):
+        )
+    if meeting_row is not None:
         fig.add_trace(
             go.Scatter(
                 name=t("timeline.meeting", lang),
                 mode="markers",
-                x=[pd.Timestamp(d) for d in events["start_date"]],
-                y=[y_of[i] for i in events.index],
+                x=[pd.Timestamp(d) + pd.Timedelta(hours=12) for d in events["start_date"]],
+                y=[[meeting_row[0]] * len(events), [meeting_row[1]] * len(events)],
                 marker={
                     "symbol": "diamond",
-                    "size": 15,
+                    "size": 16,
                     "color": [STEP_COLORS[s] for s in events["state"]],
                     "line": {"color": "#222222", "width": 1.2},
                 },
@@ -550,24 +522,40 @@ def timeline_figure(
                     )
                 ],
                 hovertemplate="%{customdata}<extra></extra>",
-            ),
-            row=1,
-            col=1,
+            )
         )
-    fig.update_yaxes(
-        tickvals=tickvals,
-        ticktext=ticktext,
-        autorange="reversed",
-        showgrid=False,
-        zeroline=False,
-        row=1,
-        col=1,
-    )
+    for status in STATUS_ORDER:
+        mine_m = [
+            (r, m) for r, m in zip(m_rows, measure_rows, strict=True) if m["status"] == status
+        ]
+        if not mine_m:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=status_name(status, lang),
+                orientation="h",
+                base=[pd.Timestamp(m["start"]) for _, m in mine_m],
+                x=[_bar_width_ms(m["start"], m["end"] or last) for _, m in mine_m],
+                y=[[r[0] for r, _ in mine_m], [r[1] for r, _ in mine_m]],
+                width=0.7,
+                marker=_status_marker(status),
+                customdata=[
+                    f"<b>{m['measure']}</b><br>"
+                    + (
+                        _range_text(m["start"], m["end"], lang)
+                        if m["end"]
+                        else f"{format_date(m['start'], style='short', lang=lang)} – "
+                        + t("timeline.open_end", lang)
+                    )
+                    + f"<br>{status_name(status, lang)}"
+                    for _, m in mine_m
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+                legendgroup=f"measure-{status}",
+                showlegend=False,
+            )
+        )
 
-    first, last = _x_range(states, measure_rows, as_of)
-    if has_measures:
-        _add_measures(fig, measure_rows, lang, label_width, last)
-    # Months in Thai and Buddhist-Era years on every x axis.
     vals, texts = month_ticks(first, last, lang)
     fig.update_xaxes(
         type="date",
@@ -575,10 +563,17 @@ def timeline_figure(
         tickvals=[pd.Timestamp(v) for v in vals],
         ticktext=texts,
         showgrid=True,
-        gridcolor="#e6e6e6",
+        gridcolor="#e3e3e3",
     )
-    fig.update_xaxes(showticklabels=True, row=1, col=1)
-    # The "today" line, across both panels.
+    fig.update_yaxes(
+        type="multicategory",
+        autorange="reversed",
+        showgrid=False,
+        showdividers=True,
+        dividercolor="#9e9e9e",
+        tickson="boundaries",
+        tickfont=_font(12),
+    )
     today = pd.Timestamp(as_of) + pd.Timedelta(hours=12)
     fig.add_shape(
         type="line",
@@ -599,19 +594,36 @@ def timeline_figure(
         text=f"<b>{t('timeline.today', lang)} {format_date(as_of, style='short', lang=lang)}</b>",
         showarrow=False,
         font=_font(13, TODAY_COLOR),
-        bgcolor="rgba(255,255,255,0.85)",
+        bgcolor="rgba(255,255,255,0.9)",
     )
-    for ann in fig.layout.annotations:
-        if ann.text in (t("timeline.steps_title", lang), t("timeline.measures_title", lang)):
-            ann.update(font=_font(14), x=0, xanchor="left")
-    height = 120 + int(34 * lanes_height) + (60 + 30 * len(measure_rows) if has_measures else 0)
-    fig = style(fig, height=height)
+    n_rows = len(outer)
+    fig = style(fig, height=150 + 30 * max(n_rows, 3))
     fig.update_layout(
         barmode="overlay",
-        legend={"y": 1.0, "yanchor": "bottom", "x": 1.0, "xanchor": "right"},
-        margin={"t": 70},
+        legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"t": 30, "b": 60},
     )
     return fig
+
+
+def _step_marker(state: str) -> dict[str, Any]:
+    return {
+        "color": STEP_COLORS[state],
+        "line": {"color": BORDER, "width": 0.6},
+        "pattern": {"shape": STEP_PATTERNS[state], "fgcolor": "#ffffff", "solidity": 0.2},
+    }
+
+
+def _status_marker(status: str) -> dict[str, Any]:
+    return {
+        "color": STATUS_COLORS[status],
+        "line": {"color": BORDER, "width": 0.6},
+        "pattern": {
+            "shape": STATUS_PATTERNS[status],
+            "fgcolor": _PATTERN_INK[status],
+            "solidity": 0.2,
+        },
+    }
 
 
 def _range_text(start: date, end: date, lang: str) -> str:
@@ -672,58 +684,3 @@ def _x_range(
     last = max(dates)
     last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date() + timedelta(days=1)
     return first, last
-
-
-def _add_measures(
-    fig: go.Figure, rows: Sequence[dict[str, Any]], lang: str, label_width: int, last: date
-) -> None:
-    day = timedelta(days=1)
-    labels = [f"{i + 1}. {r['label']}" for i, r in enumerate(rows)]
-    for status in STATUS_ORDER:
-        mine = [(lab, r) for lab, r in zip(labels, rows, strict=True) if r["status"] == status]
-        if not mine:
-            continue
-        fig.add_trace(
-            go.Bar(
-                name=status_name(status, lang),
-                orientation="h",
-                base=[pd.Timestamp(r["start"]) for _, r in mine],
-                x=[((r["end"] or last) + day - r["start"]).days * 86_400_000 for _, r in mine],
-                y=[lab for lab, _ in mine],
-                width=0.7,
-                marker={
-                    "color": STATUS_COLORS[status],
-                    "line": {"color": BORDER, "width": 0.6},
-                    "pattern": {
-                        "shape": STATUS_PATTERNS[status],
-                        "fgcolor": _PATTERN_INK[status],
-                        "solidity": 0.25,
-                    },
-                },
-                customdata=[
-                    f"<b>{r['measure']}</b><br>"
-                    + (
-                        _range_text(r["start"], r["end"], lang)
-                        if r["end"]
-                        else f"{format_date(r['start'], style='short', lang=lang)} – "
-                        + t("timeline.open_end", lang)
-                    )
-                    + f"<br>{status_name(status, lang)}"
-                    for _, r in mine
-                ],
-                hovertemplate="%{customdata}<extra></extra>",
-                legendgroup=f"m-{status}",
-                showlegend=False,
-            ),
-            row=2,
-            col=1,
-        )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=labels,
-        autorange="reversed",
-        showgrid=False,
-        tickfont=_font(12),
-        row=2,
-        col=1,
-    )

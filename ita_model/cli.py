@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,13 +92,9 @@ def _print_report(report: FileReport) -> None:
     for s in report.sheets:
         kind = s.kind or "-"
         print(f"  แผ่นงาน/sheet {s.name!r}: {kind}, {s.valid_rows:,}/{s.rows:,} แถวใช้ได้/valid rows")
-    shown: Counter[str] = Counter()
-    hidden: Counter[str] = Counter()
-    for i in issues:
-        if shown[i.code] >= SHOW_PER_CODE:
-            hidden[i.code] += 1
-            continue
-        shown[i.code] += 1
+    shown, left = issues.sample(SHOW_PER_CODE)
+    sev = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.NOTICE: "NOTE "}
+    for i in shown:
         where = " ".join(
             x
             for x in (
@@ -109,9 +104,8 @@ def _print_report(report: FileReport) -> None:
             )
             if x
         )
-        sev = {Severity.ERROR: "ERROR", Severity.WARNING: "WARN ", Severity.NOTICE: "NOTE "}
         print(f"  {sev[i.severity]} {where} {i.code}: {i.message} — {i.message_en}")
-    for code, n in hidden.items():
+    for code, n in left.items():
         print(f"  … และอีก {n:,} รายการ / and {n:,} more: {code}")
 
 

@@ -274,6 +274,7 @@ def make_issue(
     """Fill a code's templates. Unknown codes are a programming error and raise KeyError."""
     c = CODES[code]
     params.setdefault("column", column)
+    params.setdefault("sheet", sheet)
     value = params.get("value")
     return Issue(
         severity=c.severity,
@@ -298,6 +299,10 @@ class UnreadableFile(ItaError):
         self.path = path
         self.issue = make_issue(code, **params)
         super().__init__(f"{path}: {self.issue.message} — {self.issue.message_en}")
+
+
+class UnknownDivision(ItaError):
+    """A division was named that the organisation does not have."""
 
 
 class FrameworkNotFound(ItaError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -119,11 +120,17 @@ class Indicator(_Model):
         return [item for sub in self.subindicators for item in sub.items()]
 
 
+class OitWindow(_Model):
+    start: date
+    end: date
+
+
 class Framework(_Model):
     year: int
     provisional: bool = False
     source: str
     pass_mark: float
+    oit_window: OitWindow | None = None  # when agencies answer OIT in the NACC's system
     scoring_note_th: str
     scoring_note_en: str
     grades: list[Grade] = Field(min_length=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -90,3 +91,22 @@ class IssueList:
 
     def __len__(self) -> int:
         return sum(len(b) for b in self.batches)
+
+    def sample(self, per_code: int) -> tuple[list[Issue], dict[str, int]]:
+        """At most ``per_code`` problems of each code (in order), and how many were left out.
+
+        Only the problems shown are worded: a sheet with a problem on every row stays cheap.
+        """
+        shown: list[Issue] = []
+        left: dict[str, int] = {}
+        taken: dict[str, int] = {}
+        for b in self.batches:
+            room = per_code - taken.get(b.code, 0)
+            batch = list(islice(b.issues(), max(room, 0)))
+            taken[b.code] = taken.get(b.code, 0) + len(batch)
+            shown.extend(batch)
+            if len(b) > len(batch):
+                left[b.code] = left.get(b.code, 0) + len(b) - len(batch)
+        order = {b.sheet: i for i, b in reversed(list(enumerate(self.batches)))}
+        shown.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+        return shown, left

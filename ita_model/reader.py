@@ -33,7 +33,7 @@ import python_calamine
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from ita_model.errors import CODES, Issue, UnreadableFile
+from ita_model.errors import UnreadableFile
 from ita_model.settings import Settings, get_settings
 
 __all__ = ["RawSheet", "RawWorkbook", "read_workbook"]
@@ -135,26 +135,8 @@ def read_workbook(
 
 
 def _unreadable(name: str, refusal: _Refusal) -> UnreadableFile:
-    """The public exception for a refusal.
-
-    ``make_issue`` takes ``sheet`` as the issue's place and does not hand it to the template,
-    so sheet_too_large ("{sheet}") raises KeyError there. Until errors.py passes it on
-    (``params.setdefault("sheet", sheet)``), that one issue is filled in here.
-    """
-    try:
-        return UnreadableFile(name, refusal.code, **refusal.params)
-    except KeyError:
-        code = CODES[refusal.code]
-        exc = UnreadableFile(name, "file_empty")
-        exc.issue = Issue(
-            severity=code.severity,
-            code=code.code,
-            message=code.th.format(**refusal.params),
-            message_en=code.en.format(**refusal.params),
-            sheet=refusal.params.get("sheet"),
-        )
-        exc.args = (f"{name}: {exc.issue.message} — {exc.issue.message_en}",)
-        return exc
+    """The public exception for a refusal."""
+    return UnreadableFile(name, refusal.code, **refusal.params)
 
 
 def _short(exc: BaseException) -> str:
@@ -250,7 +232,13 @@ def _looks_like(data: bytes) -> str:
 def _read_zip(data: bytes, suffix: str, settings: Settings) -> tuple[Format, list[RawSheet]]:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise _Refusal(
             "corrupt_file", detail="the zip container is incomplete or damaged (cut short?)"
         ) from exc
@@ -600,7 +588,7 @@ def _col_name(col: int) -> str:
 
 
 _TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_R_ATTR = re.compile(rb"""(?:^|[\s"'])r\s*=\s*["']\$?([A-Za-z]*)\$?([0-9]*)["']""")
+_R_ATTR = re.compile(rb"""(?<![^\s"'])r\s*=\s*["']\$?([A-Za-z]*)\$?([0-9]*)["']""")
 
 
 class _CellBounds:
@@ -613,7 +601,7 @@ class _CellBounds:
     def __init__(self, sheet: str, limit: int) -> None:
         self.sheet, self.limit = sheet, limit
         self.row = self.col = self.count = 0
-        self.top = self.left = 1 << 62
+        self.left = 1 << 62
         self.bottom = self.right = -1
 
     def feed(self, xml: bytes) -> None:
@@ -635,7 +623,7 @@ class _CellBounds:
                 row = int(digits) - 1
                 col = _col_index(letters) if letters else col
             self.col = col + 1
-            self.top, self.bottom = min(self.top, row), max(self.bottom, row)
+            self.bottom = max(self.bottom, row)
             self.left, self.right = min(self.left, col), max(self.right, col)
             self.count += 1
             if self.count > self.limit:
@@ -644,8 +632,8 @@ class _CellBounds:
                 )
 
     def check(self) -> None:
-        if self.count:
-            cells = (self.bottom - self.top + 1) * (self.right - self.left + 1)
+        if self.count:  # rows are read from row 1 (so that positions are exact): count them
+            cells = (self.bottom + 1) * (self.right - self.left + 1)
             if cells > self.limit:
                 raise _Refusal("sheet_too_large", sheet=self.sheet, cells=cells, limit=self.limit)
 
@@ -743,10 +731,13 @@ def _check_ods_cells(content: bytes, settings: Settings) -> None:
 
 
 def _read_ole(data: bytes, suffix: str, settings: Settings) -> list[RawSheet]:
-    names = {n.casefold() for n in _cfb_names(data)}
-    if names & {"encryptedpackage", "encryptioninfo"}:
+    cfb = _Cfb(data)
+    names = {n.casefold(): n for n in cfb.streams}
+    if {"encryptedpackage", "encryptioninfo"} & names.keys():
         raise _Refusal("encrypted_file")
-    if names & {"workbook", "book"}:
+    book = names.get("workbook") or names.get("book")
+    if book:
+        _check_xls(cfb.stream(book), settings)
         sheets = _load_sheets(data, settings)
         merges = _xls_merges(data)
         return [replace(sheet, merged=merges.get(sheet.name, [])) for sheet in sheets]
@@ -773,50 +764,124 @@ def _xls_merges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
 _FREE = 0xFFFFFFFA  # sector ids from here up are markers, not sectors
 
 
-def _cfb_names(data: bytes) -> set[str]:
-    """The stream names in a compound file's directory (tells xls from Word or an encrypted
-    xlsx, whose parts live in ``EncryptionInfo`` and ``EncryptedPackage`` streams)."""
-    damaged = _Refusal("corrupt_file", detail="the Office compound file is damaged")
-    if len(data) < 512:
-        raise damaged
-    shift = struct.unpack_from("<H", data, 0x1E)[0]
-    if shift not in (9, 12):
-        raise damaged
-    size = 1 << shift
-    n_fat, dir_start = struct.unpack_from("<II", data, 0x2C)
-    difat_next = struct.unpack_from("<I", data, 0x44)[0]
-    n_sectors = (len(data) - 1) // size
+class _Cfb:
+    """Just enough of an OLE2 compound file to list its streams and read a big one: tells xls
+    from Word or an encrypted xlsx (``EncryptionInfo`` + ``EncryptedPackage`` streams)."""
 
-    def sector(i: int) -> bytes:
-        if i >= n_sectors:
-            raise damaged
-        return data[(i + 1) * size : (i + 2) * size].ljust(size, b"\x00")
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        if len(data) < 512:
+            raise self._damaged()
+        shift = struct.unpack_from("<H", data, 0x1E)[0]
+        if shift not in (9, 12):
+            raise self._damaged()
+        self.size = 1 << shift
+        self.n_sectors = (len(data) - 1) // self.size
+        n_fat, dir_start = struct.unpack_from("<II", data, 0x2C)
+        difat_next = struct.unpack_from("<I", data, 0x44)[0]
+        fat_ids = [x for x in struct.unpack_from("<109I", data, 0x4C) if x < _FREE]
+        seen: set[int] = set()
+        while difat_next < _FREE and len(fat_ids) < n_fat:
+            if difat_next in seen:
+                raise self._damaged()
+            seen.add(difat_next)
+            ids = struct.unpack(f"<{self.size // 4}I", self._sector(difat_next))
+            fat_ids += [x for x in ids[:-1] if x < _FREE]
+            difat_next = ids[-1]
+        fat = b"".join(self._sector(i) for i in fat_ids[:n_fat])
+        self.next = struct.unpack(f"<{len(fat) // 4}I", fat)
+        self.streams: dict[str, tuple[int, int]] = {}  # name -> (first sector, size)
+        for block in self._chain(dir_start):
+            for off in range(0, self.size, 128):
+                name_len, kind = struct.unpack_from("<HB", block, off + 64)
+                start, size = struct.unpack_from("<IQ", block, off + 116)
+                if kind in (1, 2, 5) and 2 <= name_len <= 64:
+                    name = block[off : off + name_len - 2].decode("utf-16-le", "replace")
+                    self.streams[name] = (start, size)
 
-    fat_ids = [x for x in struct.unpack_from("<109I", data, 0x4C) if x < _FREE]
-    seen: set[int] = set()
-    while difat_next < _FREE and len(fat_ids) < n_fat:
-        if difat_next in seen:
-            raise damaged
-        seen.add(difat_next)
-        ids = struct.unpack(f"<{size // 4}I", sector(difat_next))
-        fat_ids += [x for x in ids[:-1] if x < _FREE]
-        difat_next = ids[-1]
-    fat = b"".join(sector(i) for i in fat_ids[:n_fat])
-    next_of = struct.unpack(f"<{len(fat) // 4}I", fat)
-    names: set[str] = set()
-    seen.clear()
-    s = dir_start
-    while s < _FREE:
-        if s in seen or s >= len(next_of):
-            raise damaged
-        seen.add(s)
-        block = sector(s)
-        for off in range(0, size, 128):
-            name_len, kind = struct.unpack_from("<HB", block, off + 64)
-            if kind in (1, 2, 5) and 2 <= name_len <= 64:
-                names.add(block[off : off + name_len - 2].decode("utf-16-le", "replace"))
-        s = next_of[s]
-    return names
+    @staticmethod
+    def _damaged() -> _Refusal:
+        return _Refusal("corrupt_file", detail="the Office compound file is damaged")
+
+    def _sector(self, i: int) -> bytes:
+        if i >= self.n_sectors:
+            raise self._damaged()
+        return self.data[(i + 1) * self.size : (i + 2) * self.size].ljust(self.size, b"\x00")
+
+    def _chain(self, s: int) -> Iterator[bytes]:
+        seen: set[int] = set()
+        while s < _FREE:
+            if s in seen or s >= len(self.next):
+                raise self._damaged()
+            seen.add(s)
+            yield self._sector(s)
+            s = self.next[s]
+
+    def stream(self, name: str) -> bytes:
+        start, size = self.streams[name]
+        if size < 4096:  # kept in the mini stream: Excel and LibreOffice never write this
+            raise _Refusal("corrupt_file", detail="the .xls has an unusual layout")
+        data = b"".join(itertools.islice(self._chain(start), -(-size // self.size)))
+        if len(data) < size:
+            raise self._damaged()
+        return data[:size]
+
+
+_XLS_CELLS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD})
+
+
+def _check_xls(stream: bytes, settings: Settings) -> None:
+    """Refuse what the reader would size from the file's own numbers: its string-table count,
+    each sheet's DIMENSIONS and the span of its cells (columns go up to 65,535 on disk)."""
+    sheets: list[tuple[int, str]] = []
+    for kind, body in _biff_records(stream, 0):
+        if kind == 0x0085 and len(body) >= 8:  # BoundSheet8
+            sheets.append((struct.unpack_from("<I", body)[0], _biff_name(body)))
+        elif kind == 0x00FC and len(body) >= 8:  # SST: the reader reserves this many strings
+            count = struct.unpack_from("<i", body, 4)[0]
+            if not 0 <= count <= len(stream) // 3:
+                raise _Refusal("corrupt_file", detail="the .xls string table is damaged")
+    limit = settings.max_cells
+    for offset, name in sheets:
+        bottom, left, right = -1, 1 << 20, -1
+        for kind, body in _biff_records(stream, offset):
+            if kind == 0x0200 and len(body) in (10, 14):  # DIMENSIONS: the reader reserves it
+                if len(body) == 14:
+                    rf, rl, cf, cl = struct.unpack_from("<IIHH", body)
+                else:
+                    rf, rl, cf, cl = struct.unpack_from("<HHHH", body)
+                if rl >= 1 and cl >= 1:
+                    cells = ((rl - rf) % (1 << 32)) * ((cl - cf) % (1 << 32))
+                    if cells > limit:
+                        raise _Refusal("sheet_too_large", sheet=name, cells=cells, limit=limit)
+            elif kind in _XLS_CELLS and len(body) >= 4:
+                row, col = struct.unpack_from("<HH", body)
+                bottom, left, right = max(bottom, row), min(left, col), max(right, col)
+            elif kind == 0x00BD and len(body) >= 6:  # MulRk: a run of cells
+                row, first = struct.unpack_from("<HH", body)
+                last = struct.unpack_from("<H", body, len(body) - 2)[0]
+                bottom, left, right = max(bottom, row), min(left, first), max(right, last)
+        if right > 255:  # BIFF8 holds columns A..IV; wider is made up, and slow to load
+            raise _Refusal("corrupt_file", detail=f"sheet {name} has cells beyond column IV")
+        if bottom >= 0 and (bottom + 1) * (right - left + 1) > limit:
+            cells = (bottom + 1) * (right - left + 1)
+            raise _Refusal("sheet_too_large", sheet=name, cells=cells, limit=limit)
+
+
+def _biff_records(stream: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
+    """The records of one substream, from ``pos`` to its EOF record."""
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        yield kind, stream[pos + 4 : pos + 4 + size]
+        if kind == 0x000A:
+            return
+        pos += 4 + size
+
+
+def _biff_name(body: bytes) -> str:
+    n, wide = body[6], body[7] & 1 if len(body) > 7 else 0
+    raw = body[8 : 8 + n * (2 if wide else 1)]
+    return raw.decode("utf-16-le" if wide else "latin-1", "replace")
 
 
 # --- loading cells (all Excel formats) ---------------------------------------------------------

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _STATUS_FILE = Path(__file__).with_name("statuses.yaml")
 _SPACE = re.compile(r"\s+")
@@ -74,10 +74,18 @@ class OitRecord(_Record):
     status: Status
     division: str | None = None  # the division id
     url: str | None = None
-    urls: list[str] = []
+    urls: list[str] = []  # every URL of the cell, when it holds several
     updated: dt.date | None = None
     owner: str | None = None
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_url(cls, data: Any) -> Any:
+        """The validator leaves ``urls`` empty when the cell holds exactly one URL."""
+        if isinstance(data, dict) and not data.get("urls") and data.get("url"):
+            data = {**data, "urls": [data["url"]]}
+        return data
 
 
 class MeasureRecord(_Record):

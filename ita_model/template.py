@@ -27,12 +27,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ita_model.errors import ItaError
+from ita_model.errors import UnknownDivision
 from ita_model.framework import Framework, Item, load_framework
 from ita_model.organisation import Division, Organisation, load_organisation
 from ita_model.records import Status, status_label
 from ita_model.schema import sheet_kinds
-from ita_model.thai import format_date, to_thai_digits
+from ita_model.thai import MONTHS_TH, format_date, to_thai_digits
 
 OIT_SHEET = "OIT"
 GUIDE_SHEET = "คำแนะนำ"
@@ -43,7 +43,6 @@ EXTRA_VALIDATED_ROWS = 50  # the drop-down also covers a few rows a clerk may ad
 
 # When agencies answer the OIT in the NACC's system (ita-facts.md, "Calendar of ITA 2565").
 # A year without an entry simply has no deadline line in the instructions.
-OIT_WINDOW: dict[int, tuple[date, date]] = {2565: (date(2022, 3, 1), date(2022, 4, 30))}
 
 _OIT = sheet_kinds()["oit"].columns
 ITEM_NAME_HEADER = "ข้อมูล"
@@ -141,15 +140,11 @@ def resolve_division(division: str, org: Organisation) -> Division | None:
     return org.reporting_division(found.id)
 
 
-class UnknownDivision(ItaError):
-    """A template was asked for a division the organisation does not have."""
-
-
 def header_row(ws: Worksheet) -> tuple[int, dict[str, int]]:
     """The template's header row and the column number of each header word, for fillers."""
     for row in ws.iter_rows(min_row=1, max_row=15):
         texts = {str(c.value).strip(): c.column for c in row if c.value is not None}
-        if HEADERS["item"] in texts and (HEADERS["status"] in texts or "สถานะการดำเนินการ" in texts):
+        if HEADERS["item"] in texts and any(word in texts for word in _OIT["status"]):
             return row[0].row, texts
     raise ValueError(f"no template header row in sheet {ws.title!r}")
 
@@ -295,14 +290,16 @@ def _write_guide(ws: Worksheet, fw: Framework, org: Organisation, target: Divisi
         ("", f"{org.name_th} — {whose}"),
         ("", ""),
     ]
-    window = OIT_WINDOW.get(fw.year)
-    if window is not None:
-        start, end = (format_date(d, style="long") for d in window)
+    if fw.oit_window is not None:
+        start, end = fw.oit_window.start, fw.oit_window.end
+        when = f"{start.day} {MONTHS_TH[start.month - 1]} – {format_date(end, style='long')}"
+        if start.year != end.year:
+            when = f"{format_date(start, style='long')} – {format_date(end, style='long')}"
         lines += [
             ("head", "กำหนดส่ง / Deadline"),
             (
                 "",
-                f"หน่วยงานตอบแบบ OIT ในระบบ ITAS ของสำนักงาน ป.ป.ช. ระหว่าง {start} – {end} "
+                f"หน่วยงานตอบแบบ OIT ในระบบ ITAS ของสำนักงาน ป.ป.ช. ระหว่าง {when} "
                 "กรุณากรอกและส่งแบบนี้ให้ฝ่ายนิติการก่อนครบกำหนด",
             ),
             (
@@ -358,7 +355,10 @@ def _write_guide(ws: Worksheet, fw: Framework, org: Organisation, target: Divisi
             "Do not rename the headers or delete the code or status columns; hiding "
             "columns or adding your own is fine.",
         ),
-        ("", "๖. ห้ามแก้ไขรหัสข้อ (o01 … o43) ข้อที่ไม่อยู่ในความรับผิดชอบให้แจ้งฝ่ายนิติการ"),
+        (
+            "",
+            f"๖. ห้ามแก้ไขรหัสข้อ (o01 … o{fw.last_item_number:02d}) ข้อที่ไม่อยู่ในความรับผิดชอบให้แจ้งฝ่ายนิติการ",
+        ),
         ("en", "Do not change the item codes; tell the legal unit if an item is not yours."),
         ("", "๗. บันทึกเป็นไฟล์ .xlsx แล้วส่งให้ฝ่ายนิติการ สำนักปลัด (ไม่ต้องใส่รหัสผ่าน)"),
         ("en", "Save as .xlsx (no password) and send it to the legal unit."),

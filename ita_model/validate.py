@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,8 +32,12 @@ from ita_model.records import (
 from ita_model.schema import Header, detect_header, sheet_kinds
 from ita_model.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 KINDS = ("oit", "measures", "timeline", "survey", "scores")
 _URL = re.compile(r"https?://[^\s,]+", re.IGNORECASE)
+_ONE_URL = r"^(?i:https?://[^\s,]+)$"
 _META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
@@ -46,13 +50,23 @@ class _Bad(Exception):
         self.params = params
 
 
+Columns = dict[str, np.ndarray]
+
+
 @dataclass
 class SheetReport:
     name: str
     kind: str | None
     rows: int = 0  # data rows below the header (blank rows not counted)
     valid_rows: int = 0
-    frame: pd.DataFrame | None = None  # the typed rows that passed, one column per field
+    columns: Columns | None = None  # the typed values of every valid row, one array per field
+
+    @cached_property
+    def frame(self) -> pd.DataFrame | None:
+        """The valid rows as a table, built only when someone asks (the CLI never does)."""
+        import pandas as pd
+
+        return None if self.columns is None else pd.DataFrame(self.columns)
 
 
 @dataclass
@@ -70,6 +84,8 @@ class FileReport:
 
     def frame(self, kind: str) -> pd.DataFrame:
         """All valid rows of one kind across the file's sheets."""
+        import pandas as pd
+
         frames = [s.frame for s in self.sheets if s.kind == kind and s.frame is not None]
         if not frames:
             return pd.DataFrame(columns=_frame_columns(kind))
@@ -106,6 +122,8 @@ class FileReport:
 
 
 def _is_missing(v: Any) -> bool:
+    import pandas as pd
+
     if v is None:
         return True
     try:
@@ -156,10 +174,29 @@ def validate_file(
 
 @dataclass
 class _Column:
-    """One column's cells, read once per distinct value."""
+    """One column's cells as codes into its distinct (stripped) values; -1 is a blank cell."""
 
-    raw: np.ndarray  # object: the stripped text per row, None when blank
-    blank: np.ndarray  # bool
+    codes: np.ndarray  # int per row
+    dictionary: pa.Array  # the distinct values, as Arrow strings
+
+    @cached_property
+    def uniques(self) -> list[str]:
+        return self.dictionary.to_pylist()
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self.codes < 0
+
+    @cached_property
+    def raw(self) -> np.ndarray:
+        """The text per row (None when blank): built only where every row's text is needed."""
+        return self.lookup()[self.codes]
+
+    def lookup(self) -> np.ndarray:
+        """Distinct values, plus a last None slot that code -1 picks."""
+        out = np.empty(len(self.uniques) + 1, dtype=object)
+        out[:-1] = self.uniques
+        return out
 
 
 class _Checker:
@@ -247,7 +284,7 @@ class _Checker:
         keep &= nonblank
         rep.rows = int(nonblank.sum())
         rep.valid_rows = int(keep.sum())
-        rep.frame = frame[keep].reset_index(drop=True)
+        rep.columns = {name: _array(values)[keep] for name, values in frame.items()}
 
     # ---- helpers for the kinds
 
@@ -264,36 +301,49 @@ class _Checker:
 
         Returns (values per row, bad mask). A blank cell of a required column is an error.
         """
+        lookup, codes, bad = self._parse_codes(
+            ctx, name, fn, required=required, blank_value=blank_value
+        )
+        return lookup[codes], bad
+
+    def _parse_codes(
+        self,
+        ctx: _SheetContext,
+        name: str,
+        fn: Callable[[str], Any],
+        *,
+        required: bool = False,
+        blank_value: Any = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Like ``_parse`` but returns (value per distinct cell, code per row, bad mask)."""
         n = len(ctx.rows)
         col = ctx.cols.get(name)
         if col is None:
-            return np.full(n, blank_value, dtype=object), np.zeros(n, dtype=bool)
-        uniques, inverse = _unique(col.raw)
-        values = np.empty(len(uniques), dtype=object)
+            lookup = np.empty(1, dtype=object)
+            lookup[0] = blank_value
+            return lookup, np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=bool)
+        values = np.empty(len(col.uniques) + 1, dtype=object)
+        values[-1] = blank_value
         codes: dict[str, list[int]] = {}
         params: dict[str, dict[str, Any]] = {}
-        for k, text in enumerate(uniques):
-            if text is None:
-                values[k] = blank_value
-                continue
+        for k, text in enumerate(col.uniques):
             try:
                 values[k] = fn(text)
             except _Bad as bad:
                 values[k] = blank_value
                 codes.setdefault(bad.code, []).append(k)
                 params[bad.code] = bad.params
-        per_row = values[inverse]
         bad = np.zeros(n, dtype=bool)
         label = ctx.header.labels[name]
         for code, ks in codes.items():
-            mask = np.isin(inverse, ks) & ctx.nonblank
+            mask = np.isin(col.codes, ks) & ctx.nonblank
             bad |= mask
-            self._report(ctx, code, label, mask, col.raw, **params[code])
+            self._report(ctx, code, label, mask, col, **params[code])
         if required:
             mask = col.blank & ctx.nonblank
             self._report(ctx, "missing_value", label, mask, None)
             bad |= mask
-        return per_row, bad
+        return values, col.codes, bad
 
     def _report(
         self,
@@ -301,13 +351,16 @@ class _Checker:
         code: str,
         column: str | None,
         mask: np.ndarray,
-        raw: np.ndarray | None,
+        raw: _Column | np.ndarray | None,
         **params: Any,
     ) -> None:
         idx = np.flatnonzero(mask)
         if len(idx) == 0:
             return
-        values = raw[idx] if raw is not None else None
+        if isinstance(raw, _Column):
+            values = raw.lookup()[raw.codes[idx]]
+        else:
+            values = raw[idx] if raw is not None else None
         params.pop("value", None)
         self.issues.add(
             code,
@@ -338,7 +391,7 @@ class _Checker:
 
     # ---- the five kinds
 
-    def _oit(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+    def _oit(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         last = self.fw.last_item_number
 
         def read_item(text: str) -> str:
@@ -350,7 +403,8 @@ class _Checker:
                 raise _Bad("unknown_item", year=self.fw.year, last=last)
             return code
 
-        items, bad_item = self._parse(ctx, "item", read_item, required=True)
+        item_of, item_codes, bad_item = self._parse_codes(ctx, "item", read_item, required=True)
+        items = item_of[item_codes]
         status, bad_status = self._status(ctx)
 
         def read_division(text: str) -> str:
@@ -359,18 +413,19 @@ class _Checker:
                 raise _Bad("unknown_division")
             return self.org.reporting_division(div.id).id
 
-        divisions, bad_div = self._parse(ctx, "division", read_division)
-        fallback = self.report.division
-        no_div = np.array([d is None for d in divisions]) & ctx.nonblank & ~bad_div
-        if fallback is not None:
-            divisions = np.where(no_div, fallback, divisions)
-        elif no_div.any():
+        fallback = self.report.division  # for blank cells, or when there is no such column
+        div_of, div_codes, bad_div = self._parse_codes(
+            ctx, "division", read_division, blank_value=fallback
+        )
+        divisions = div_of[div_codes]
+        if fallback is None:
+            no_div = np.array([d is None for d in div_of])[div_codes] & ctx.nonblank & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
         urls, all_urls = self._urls(ctx)
         updated, bad_date = self._dates(ctx, "updated")
         keep = ~(bad_item | bad_status | bad_div | bad_date)
-        frame = pd.DataFrame(
+        frame = dict(
             {
                 "row": ctx.rows,
                 "item": items,
@@ -386,63 +441,64 @@ class _Checker:
         label_item = ctx.header.labels["item"]
         done_no_url = keep & (status == Status.DONE.value) & np.array([u is None for u in urls])
         self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
-        # the same item twice for one division: the later row counts
-        valid = frame[keep]
-        dup = valid.duplicated(subset=["division", "item"], keep="last")
-        if dup.any():
-            first = valid.drop_duplicates(subset=["division", "item"], keep="first")
-            pairs = zip(first["division"], first["item"], strict=True)
-            first_row = dict(zip(pairs, first["row"], strict=True))
-            later = valid[valid.duplicated(subset=["division", "item"], keep="first")]
-            later_mask = np.isin(ctx.rows, later["row"].to_numpy())
-            idx = np.flatnonzero(later_mask)
-            self.issues.add(
-                "duplicate_item",
-                sheet=ctx.sheet.name,
-                column=label_item,
-                rows=ctx.rows[idx],
-                values=items[idx],
-                row_params={
-                    "first_row": np.array(
-                        [first_row[(d, i)] for d, i in zip(divisions[idx], items[idx], strict=True)]
-                    )
-                },
-            )
-        self._unassigned(ctx, keep, items, divisions, label_item)
+        pair = _pair_codes(div_of, div_codes, item_of, item_codes)
+        self._duplicates(ctx, keep, pair, items, label_item)
+        self._unassigned(ctx, keep, pair, items, divisions, label_item)
         return frame, keep
+
+    def _duplicates(
+        self, ctx: _SheetContext, keep: np.ndarray, pair: np.ndarray, items: np.ndarray, label: str
+    ) -> None:
+        """The same item twice for one division: warn on the later rows (the last one counts)."""
+        kept = np.flatnonzero(keep)
+        distinct, first = np.unique(pair[kept], return_index=True)
+        if len(distinct) == len(kept):
+            return
+        later = np.ones(len(kept), dtype=bool)
+        later[first] = False
+        first_at = dict(zip(distinct.tolist(), ctx.rows[kept[first]].tolist(), strict=True))
+        idx = kept[later]
+        self.issues.add(
+            "duplicate_item",
+            sheet=ctx.sheet.name,
+            column=label,
+            rows=ctx.rows[idx],
+            values=items[idx],
+            row_params={"first_row": np.array([first_at[p] for p in pair[idx].tolist()])},
+        )
 
     def _unassigned(
         self,
         ctx: _SheetContext,
         keep: np.ndarray,
+        pair: np.ndarray,
         items: np.ndarray,
         divisions: np.ndarray,
         label: str,
     ) -> None:
-        pairs = pd.Series(divisions[keep]).astype(str) + "|" + pd.Series(items[keep]).astype(str)
+        """An item the division does not own: kept, with a warning naming its owners."""
+        kept = np.flatnonzero(keep)
+        if not len(kept):
+            return
+        order = kept[np.argsort(pair[kept], kind="stable")]
+        _, starts = np.unique(pair[order], return_index=True)
+        ends = [*starts[1:].tolist(), len(order)]
         mine: dict[str, set[str]] = {}
-        unassigned: list[str] = []
-        for pair in pd.unique(pairs):
-            div, item = pair.split("|")
+        for start, end in zip(starts.tolist(), ends, strict=True):
+            at = order[start]
+            div, item = divisions[at], items[at]
             if div not in mine:
                 mine[div] = set(self.org.items_of(div, self.fw.year))
-            if item not in mine[div]:
-                unassigned.append(pair)
-        if not unassigned:
-            return
-        kept = np.flatnonzero(keep)
-        for pair in unassigned:
-            div, item = pair.split("|")
-            rows = kept[(pairs == pair).to_numpy()]
+            if item in mine[div]:
+                continue
+            rows = order[start:end]
             owners = ", ".join(d.name_th for d in self.org.owners(item, self.fw.year)) or "-"
-            mask = np.zeros(len(ctx.rows), dtype=bool)
-            mask[rows] = True
-            self._report(
-                ctx,
+            self.issues.add(
                 "item_not_assigned",
-                label,
-                mask,
-                items,
+                sheet=ctx.sheet.name,
+                column=label,
+                rows=ctx.rows[rows],
+                values=items[rows],
                 division=self.org.division(div).name_th,
                 owners=owners,
             )
@@ -456,16 +512,26 @@ class _Checker:
         pos = ctx.header.columns["url"]
         abs_col = ctx.sheet.first_col + pos
         links = {r: target for (r, c), target in ctx.sheet.hyperlinks.items() if c == abs_col}
-        uniques, inverse = _unique(col.raw)
-        found: list[list[str]] = []
-        for text in uniques:
-            found.append([] if text is None else _URL.findall(text))
-        first = np.array([f[0] if f else None for f in found], dtype=object)[inverse]
-        every = np.empty(len(uniques), dtype=object)
-        for k, f in enumerate(found):
-            every[k] = f
-        every = every[inverse]
-        no_url = np.array([not f for f in found])[inverse] & ~col.blank
+        # most cells hold exactly one URL: those are taken as they are, without Python
+        lookup = col.lookup()
+        single = np.zeros(len(lookup), dtype=bool)
+        if len(col.dictionary):
+            single[:-1] = pc.match_substring_regex(col.dictionary, _ONE_URL).to_numpy(
+                zero_copy_only=False
+            )
+        first_of = np.where(single, lookup, None)
+        every_of = np.empty(len(lookup), dtype=object)
+        every_of[-1] = []
+        has_url = single.copy()
+        for k in np.flatnonzero(~single[:-1]):
+            found = _URL.findall(col.uniques[k])
+            first_of[k] = found[0] if found else None
+            every_of[k] = found
+            has_url[k] = bool(found)
+        inverse = col.codes
+        first = first_of[inverse]
+        every = every_of[inverse]  # None where the cell holds exactly one URL: see OitRecord
+        no_url = ~has_url[inverse] & ~col.blank
         if links:
             row_index = {int(r): i for i, r in enumerate(ctx.rows.tolist())}
             for r, target in links.items():
@@ -474,15 +540,18 @@ class _Checker:
                     first[i] = target
                     every[i] = [target]
                     no_url[i] = False
-        self._report(ctx, "bad_url", ctx.header.labels["url"], no_url & ctx.nonblank, col.raw)
+        self._report(ctx, "bad_url", ctx.header.labels["url"], no_url & ctx.nonblank, col)
         return first, every
 
-    def _measures(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+    def _measures(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         n = len(ctx.rows)
         measure_col = ctx.cols["measure"]
         # a blank measure continues the measure above it (merged cells)
-        measure = pd.Series(measure_col.raw).ffill().to_numpy(dtype=object)
-        orphan = pd.isna(measure) & ctx.nonblank
+        measure = measure_col.raw.copy()
+        for i in range(1, n):
+            if measure[i] is None:
+                measure[i] = measure[i - 1]
+        orphan = np.array([m is None for m in measure], dtype=bool) & ctx.nonblank
         self._report(ctx, "missing_value", ctx.header.labels["measure"], orphan, None)
         action, bad_action = self._parse(ctx, "action", str, required=True)
         periods: list[Any] = []
@@ -498,7 +567,7 @@ class _Checker:
         periods, _bad_period_rows = self._parse(ctx, "period", read_period)
         status, bad_status = self._status(ctx)
         keep = ~(orphan | bad_action | bad_status)
-        frame = pd.DataFrame(
+        frame = dict(
             {
                 "row": ctx.rows,
                 "measure": measure,
@@ -513,7 +582,7 @@ class _Checker:
         )
         return frame, keep
 
-    def _timeline(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+    def _timeline(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         def read_start(text: str) -> tuple[Any, Any]:
             try:
                 d = thai.parse_date(text)
@@ -552,7 +621,7 @@ class _Checker:
             )
         status, bad_status = self._status(ctx, blank_warns=False)
         keep = ~(bad_activity | bad_start | bad_end | order | bad_status)
-        frame = pd.DataFrame(
+        frame = dict(
             {
                 "row": ctx.rows,
                 "activity": activity,
@@ -565,7 +634,7 @@ class _Checker:
         )
         return frame, keep
 
-    def _survey(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+    def _survey(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         def read_tool(text: str) -> str:
             tool = _tool(text)
             if tool is None:
@@ -573,15 +642,11 @@ class _Checker:
             return tool
 
         tool, bad_tool = self._parse(ctx, "tool", read_tool, required=True)
-        label_r = ctx.header.labels["respondents"]
-        respondents, bad_resp = self._parse(
-            ctx, "respondents", lambda t: _read_int(t, label_r), required=True
-        )
-        label_t = ctx.header.labels.get("target", "")
-        target, bad_target = self._parse(ctx, "target", lambda t: _read_int(t, label_t))
+        respondents, bad_resp = self._parse(ctx, "respondents", _read_int, required=True)
+        target, bad_target = self._parse(ctx, "target", _read_int)
         when, bad_date = self._dates(ctx, "date")
         keep = ~(bad_tool | bad_resp | bad_target | bad_date)
-        frame = pd.DataFrame(
+        frame = dict(
             {
                 "row": ctx.rows,
                 "tool": tool,
@@ -592,7 +657,7 @@ class _Checker:
         )
         return frame, keep
 
-    def _scores(self, ctx: _SheetContext) -> tuple[pd.DataFrame, np.ndarray]:
+    def _scores(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         def read_year(text: str) -> int:
             t = thai.to_arabic_digits(text).replace("พ.ศ.", "").strip()
             t = re.sub(r"^(ปีงบประมาณ|ปี)\s*", "", t)
@@ -613,7 +678,6 @@ class _Checker:
         indicator, bad_ind = self._parse(
             ctx, "indicator", lambda t: self._indicator(t), required=True
         )
-        label_s = ctx.header.labels["score"]
 
         def read_score(text: str) -> float:
             t = thai.to_arabic_digits(text).replace(",", "").rstrip("%").strip()
@@ -627,7 +691,7 @@ class _Checker:
 
         score, bad_score = self._parse(ctx, "score", read_score, required=True)
         keep = ~(bad_year | bad_ind | bad_score)
-        frame = pd.DataFrame(
+        frame = dict(
             {
                 "row": ctx.rows,
                 "year": year,
@@ -677,19 +741,15 @@ def _top_rows(sheet: RawSheet) -> list[list[str | None]]:
     return [[col[r] for col in cols] for r in range(h)]
 
 
-def _read_column(arr: pa.Array, start: int, n: int) -> _Column:
+def _read_column(arr: pa.Array | pa.ChunkedArray, start: int, n: int) -> _Column:
     part = arr.slice(start, n)
-    stripped = pc.utf8_trim_whitespace(part.cast(pa.large_string()))
-    blank = pc.or_kleene(pc.is_null(stripped), pc.equal(stripped, "")).fill_null(True)
-    raw = pc.if_else(blank, pa.scalar(None, pa.large_string()), stripped)
-    return _Column(raw.to_numpy(zero_copy_only=False), blank.to_numpy(zero_copy_only=False))
-
-
-def _unique(raw: np.ndarray) -> tuple[list[Any], np.ndarray]:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    values: list[Any] = list(uniques)
-    values.append(None)  # code -1 (blank) picks this last slot
-    return values, codes
+    if isinstance(part, pa.ChunkedArray):
+        part = part.combine_chunks()
+    stripped = pc.utf8_trim_whitespace(part.cast(pa.string()))
+    stripped = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+    encoded = pc.dictionary_encode(stripped)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return _Column(codes, encoded.dictionary)
 
 
 def _read_date(text: str) -> Any:
@@ -699,7 +759,7 @@ def _read_date(text: str) -> Any:
         raise _Bad("nonexistent_date" if exc.kind == "nonexistent" else "bad_date") from exc
 
 
-def _read_int(text: str, column: str) -> int:
+def _read_int(text: str) -> int:
     t = thai.to_arabic_digits(text).replace(",", "").strip()
     if _NUMBER.match(t) and float(t) >= 0 and float(t) == int(float(t)):
         return int(float(t))
@@ -737,6 +797,32 @@ def _period_dict(p: Any) -> dict[str, Any] | None:
     if p is None:
         return None
     return {"start": p.start, "end": p.end}
+
+
+def _array(values: np.ndarray | list[Any]) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _pair_codes(
+    div_of: np.ndarray, div_codes: np.ndarray, item_of: np.ndarray, item_codes: np.ndarray
+) -> np.ndarray:
+    """One integer per (division, item) pair, for fast grouping.
+
+    Distinct cells may read as the same value ('o1', '๐๑'): values, not cells, are numbered.
+    """
+    div_ids = _intern(div_of)
+    item_ids = _intern(item_of)
+    return div_ids[div_codes] * (int(item_ids.max()) + 1) + item_ids[item_codes]
+
+
+def _intern(lookup: np.ndarray) -> np.ndarray:
+    """A small integer per distinct value of a (short) lookup table."""
+    seen: dict[Any, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in lookup.tolist()], dtype=np.int64)
 
 
 def _empty_lists(n: int) -> np.ndarray:

@@ -28,7 +28,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PAGES = ["overview", "oit", "divisions", "timeline", "measures", "data-in"]
+# url path of each page ("" is the default page, the overview)
+PAGES = {
+    "overview": "",
+    "oit": "oit",
+    "divisions": "divisions",
+    "timeline": "timeline",
+    "measures": "measures",
+    "data-in": "data-in",
+}
 VIEWPORTS = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 
 pytestmark = [
@@ -115,32 +123,60 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-def settle(page: object, timeout_ms: int = 30_000) -> None:
-    """Wait until the script run is over and the charts are drawn."""
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+def settle(page: object, timeout_ms: int = 30_000, *, title: str | None = None) -> None:
+    """Wait until the script run is over, every chart is drawn and the fonts are in.
+
+    ``title``: the page's h1 to wait for (after an in-app switch the old h1 is still there).
+    """
+    if title is None:
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    else:
+        page.wait_for_function(
+            """t => [...document.querySelectorAll('[data-testid="stMain"] h1')]
+                  .some(h => h.innerText.trim() === t)""",
+            arg=title,
+            timeout=timeout_ms,
+        )
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"] button')
-              && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""",
+        """() => {
+          const running = document.querySelector('[data-testid="stStatusWidget"]');
+          const stale = document.querySelector('[data-stale="true"]');
+          const skeleton = document.querySelector('[data-testid="stSkeleton"]');
+          const charts = [...document.querySelectorAll('.stPlotlyChart')];
+          return !running && !stale && !skeleton
+              && charts.every(c => c.querySelector('.main-svg'));
+        }""",
         timeout=timeout_ms,
+        polling="raf",
     )
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.stPlotlyChart')].every(
-              c => c.querySelector('.main-svg'))""",
-        timeout=timeout_ms,
-    )
-    page.evaluate("document.fonts.ready")
-    page.wait_for_timeout(400)
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def shoot(page: object, name: str, size: str) -> None:
+    """What the screen shows, then the whole page (Streamlit scrolls inside stMain, so a
+    full-page screenshot needs a viewport as tall as the content)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{size}.png"))
+    view = page.viewport_size
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    if tall > view["height"]:
+        page.set_viewport_size({"width": view["width"], "height": tall})
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(SHOTS / f"{name}-{size}-full.png"))
+        page.set_viewport_size(view)
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_in_chromium(server: str, browser: object, path: str, size: str) -> None:
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_in_chromium(server: str, browser: object, name: str, size: str) -> None:
     width, height = VIEWPORTS[size]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
     page = context.new_page()
     try:
-        page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+        page.goto(f"{server}/{PAGES[name]}", wait_until="domcontentloaded")
         settle(page)
+        page.wait_for_timeout(300)  # let the last paint land before checking and shooting
+        assert "Page not found" not in page.inner_text("body")
         assert page.locator('[data-testid="stException"]').count() == 0
         # the Thai webfont from static/fonts is in use, not a fallback
         assert page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'ภาพรวม')")
@@ -150,7 +186,7 @@ def test_every_page_renders_in_chromium(server: str, browser: object, path: str,
               ).length"""
         )
         assert loaded >= 1
-        if path == "overview":
+        if name == "overview":
             overflow = page.evaluate(
                 """() => {
                   const main = document.querySelector('[data-testid="stMain"]');
@@ -159,7 +195,11 @@ def test_every_page_renders_in_chromium(server: str, browser: object, path: str,
                 }"""
             )
             assert max(overflow) <= 0, f"horizontal scroll on the overview: {overflow}"
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{path}-{size}.png"), full_page=True)
+        shoot(page, name, size)
+        if name == "oit":  # the heat map lives in the second tab
+            page.get_by_role("tab").nth(1).click()
+            settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            shoot(page, "oit-heatmap", size)
     finally:
         context.close()

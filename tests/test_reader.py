@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-from openpyxl.worksheet.hyperlink import Hyperlink
 import pyarrow as pa
 import pytest
 import xlsxwriter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ita_model.errors import UnreadableFile
 from ita_model.reader import RawSheet, RawWorkbook, _letters_upto, read_workbook
@@ -190,7 +190,7 @@ def test_csv(tmp_path: Path, encoding: str, delimiter: str) -> None:
 
 
 def test_csv_ragged_rows() -> None:
-    wb = read_workbook("a,b\n1\n1,2,3\n".encode(), "r.csv")
+    wb = read_workbook(b"a,b\n1\n1,2,3\n", "r.csv")
     assert texts(wb.sheets[0]) == [["a", "b", None], ["1", None, None], ["1", "2", "3"]]
 
 
@@ -269,7 +269,12 @@ def _png() -> bytes:
     ("data", "name", "code", "param"),
     [
         (_png(), "scan.xlsx", "not_a_spreadsheet", "image (PNG)"),
-        (b"<html><body><table><tr><td>1</td></tr></table>", "export.xls", "not_a_spreadsheet", "web page"),
+        (
+            b"<html><body><table><tr><td>1</td></tr></table>",
+            "export.xls",
+            "not_a_spreadsheet",
+            "web page",
+        ),
         (b"just some notes", "notes.xlsx", "not_a_spreadsheet", "text"),
         (b"a,b\n1,2\n", "data.txt", "unsupported_type", ".txt"),
         (b"%PDF-1.4 ...", "report.pdf", "unsupported_type", ".pdf"),
@@ -286,7 +291,9 @@ def test_other_refusals(data: bytes, name: str, code: str, param: str) -> None:
 
 def test_word_97_document_renamed() -> None:
     data = mh.cfb({"WordDocument": b"\x00" * 100})
-    assert refusal(data, "doc.xls").issue.message_en.endswith("(it looks like Word document (.doc))")
+    assert refusal(data, "doc.xls").issue.message_en.endswith(
+        "(it looks like Word document (.doc))"
+    )
 
 
 def test_xlsb_is_unsupported() -> None:
@@ -315,9 +322,59 @@ def test_file_too_large(tmp_path: Path) -> None:
 )
 def test_sheet_over_the_cell_limit(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
     source = make(tmp_path)
-    exc = refusal(source, "a.csv" if isinstance(source, bytes) and b"," in source else "a.xlsx", max_cells=5)
+    exc = refusal(
+        source, "a.csv" if isinstance(source, bytes) and b"," in source else "a.xlsx", max_cells=5
+    )
     assert exc.issue.code == "sheet_too_large"
     assert exc.issue.sheet and exc.issue.sheet in exc.issue.message_en
+
+
+def _xls_with(cells: dict[tuple[int, int], str | float], dims: bytes | None = None) -> bytes:
+    data = mh.xls([("OIT", False, cells, [])])
+    if dims is not None:  # overwrite the DIMENSIONS record body in place
+        at = data.index(b"\x00\x02\x0e\x00") + 4
+        data = data[:at] + dims + data[at + 14 :]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        # numbers the .xls reader would trust and allocate from, aborting the process
+        (
+            _xls_with({(0, 0): "a"}, dims=bytes.fromhex("00000000ffffffff0000ffff0000")),
+            "sheet_too_large",
+        ),
+        (_xls_with({(0, 0): "a", (65535, 255): "z"}), "sheet_too_large"),
+        (_xls_with({(0, 0): "a", (0, 60000): "z"}), "corrupt_file"),
+        (
+            mh.xlsx({"OIT": mh.sheet_xml({1: {"A1": "a"}, 2: {"A99999999": "z"}}, "A1")}),
+            "sheet_too_large",
+        ),
+        (
+            mh.xlsx(
+                {
+                    "OIT": mh.sheet_xml({1: {"A1": "a"}, 2: {"B2": "b"}}, "A1:B2").replace(
+                        '<c r="B2"',
+                        '<c r="B2"r="XFD1048576"',  # the reader takes the last r
+                    )
+                }
+            ),
+            "sheet_too_large",
+        ),
+    ],
+    ids=["xls-dimensions", "xls-far-cell", "xls-wide", "xlsx-far-row", "xlsx-second-r"],
+)
+def test_sizes_the_readers_would_trust(data: bytes, code: str) -> None:
+    name = "a.xls" if data.startswith(b"\xd0\xcf") else "a.xlsx"
+    assert refusal(data, name).issue.code == code
+
+
+def test_xls_string_table_count() -> None:
+    data = bytearray(mh.xls([("OIT", False, {(0, 0): "a"}, [])]))
+    at = data.index(b"\xfc\x00") + 4  # SST: total, then unique count
+    data[at + 4 : at + 8] = (0x7FFFFFFF).to_bytes(4, "little")
+    assert refusal(bytes(data), "a.xls").issue.code == "corrupt_file"
 
 
 def test_missing_path() -> None:

@@ -125,7 +125,7 @@ def test_instructions_sheet_says_the_deadline_and_is_skipped_by_the_reader() -> 
     data = template_bytes("legal", year=YEAR)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     text = "\n".join(str(c.value) for c in wb[GUIDE_SHEET]["A"] if c.value)
-    assert "30 เมษายน 2565" in text and "1 มีนาคม 2565" in text
+    assert "1 มีนาคม – 30 เมษายน 2565" in text
     assert "ดำเนินการแล้ว" in text and "26/01/2565" in text
     report = validate_file(data, "legal.xlsx", year=YEAR)
     kinds = {s.name: s.kind for s in report.sheets}

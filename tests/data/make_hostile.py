@@ -1,4 +1,4 @@
-"""Build the small hand-made files under tests/data/hostile/ (run: python tests/data/make_hostile.py).
+"""Build the hand-made files in tests/data/hostile/: python tests/data/make_hostile.py
 
 Everything is written byte by byte, with no timestamps, so the output is the same on every run
 and a test can check that the files in the repository are what this script builds. The
@@ -333,7 +333,8 @@ def ods(tables: str, styles: str = "") -> bytes:
 
 
 def ods_cell(v: str) -> str:
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p></table:table-cell>'
+    cell = '<table:table-cell office:value-type="string">'
+    return f"{cell}<text:p>{escape(v)}</text:p></table:table-cell>"
 
 
 # --- the files ---------------------------------------------------------------------------------
@@ -403,7 +404,8 @@ def files() -> dict[str, bytes]:
             '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
             + ods_cell("ข้อ")
             + ods_cell("สถานะ")
-            + '</table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+            + "</table:table-row><table:table-row>"
+            + '<table:table-cell table:number-columns-repeated="2"/>'
             + ods_cell("o1")
             + '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
             "</table:table-cell></table:table-row>"
