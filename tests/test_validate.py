@@ -131,7 +131,7 @@ def test_every_row_problem_is_located(book):
         ("o01", "done"),
         ("o40", "done"),
     ]
-    duplicate = [i for i in report.issues if i.code == "duplicate_item"][0]
+    duplicate = next(i for i in report.issues if i.code == "duplicate_item")
     assert "แถว 5" in duplicate.message and "row 5" in duplicate.message_en
 
 
