@@ -27,6 +27,7 @@ PAGES = [
     ("app_pages/divisions.py", "nav.divisions", ":material/apartment:", "divisions"),
     ("app_pages/timeline.py", "nav.timeline", ":material/calendar_month:", "timeline"),
     ("app_pages/measures.py", "nav.measures", ":material/gavel:", "measures"),
+    ("app_pages/score.py", "nav.score", ":material/speed:", "score"),
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
 ]
 

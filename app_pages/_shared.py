@@ -7,23 +7,26 @@ widget; everything the function reads is an argument.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
+from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import ItaError
 from ita_model.framework import Framework, load_framework
 from ita_model.i18n import both, t
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Readiness, Source, compute_readiness, current_sources
-from ita_model.settings import Settings, get_settings
-from ita_model.store import FileStore, StoreError
+from ita_model.records import status_label
+from ita_model.settings import Settings, get_settings, store_target
+from ita_model.store import Store, StoreError, open_store
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, format_date
 from ita_model.validate import FileReport, validate_file
 
@@ -103,14 +106,14 @@ def framework(year: int) -> Framework:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _load(
     sources: tuple[tuple[str, str | None, str | None, int], ...],
-    events_mtime: int,
+    store_revision: int,
     settings_json: str,
     organisation_mtime: int,
 ) -> tuple[Dataset, Readiness]:
     """Check every source file and compute readiness; keyed on paths + mtimes only.
 
-    ``events_mtime`` (the store's log) and ``organisation_mtime`` are in the key so that an
-    accepted upload or an edited organisation file is seen at once.
+    ``store_revision`` (grows with every decision in the store) and ``organisation_mtime`` are
+    in the key so that an accepted upload or an edited organisation file is seen at once.
     """
     settings = Settings.model_validate_json(settings_json)
     org = load_organisation(settings.organisation)
@@ -136,11 +139,12 @@ def _dataset(
 def load() -> Loaded:
     """The data every page shows: the sample (if on) and every accepted upload."""
     settings = get_settings()
-    sources = current_sources(settings, settings.year)
+    fs = store(settings)
+    sources = current_sources(settings, settings.year, store=fs)
     key = tuple((str(s.path), s.name, s.division, _mtime(s.path)) for s in sources)
     dataset, readiness = _load(
         key,
-        _mtime(settings.store_dir / "events.jsonl"),
+        fs.revision(),
         settings.model_dump_json(),
         _mtime(settings.organisation),
     )
@@ -170,9 +174,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@st.cache_resource(show_spinner=False)
-def store(root: str) -> FileStore:
-    return FileStore(Path(root))
+def _close(opened: Store) -> None:
+    opened.close()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=_close)
+def _store(target: str, settings_json: str) -> Store:
+    return open_store(settings=Settings.model_validate_json(settings_json))
+
+
+def store(settings: Settings | None = None) -> Store:
+    """The one shared store (SQLite folder or PostgreSQL) of these settings."""
+    settings = settings or get_settings()
+    return _store(str(store_target(settings)), settings.model_dump_json())
 
 
 # --------------------------------------------------------------------------- page frame
@@ -239,7 +253,7 @@ def default_as_of() -> date:
     """Today, or the sample's report date when only the sample is loaded."""
     settings = get_settings()
     try:
-        sources = current_sources(settings, settings.year)
+        sources = current_sources(settings, settings.year, store=store(settings))
     except PAGE_ERRORS:
         return date.today()
     if sources and all(s.name is None and s.division is None for s in sources):
@@ -258,8 +272,6 @@ def as_of() -> date:
 
 
 def _clamped(year: int, month: int, day: int) -> date:
-    import calendar
-
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
@@ -332,9 +344,6 @@ def plot(fig: object, key: str | None = None) -> None:
 
 
 def status_text(status: str | None) -> str:
-    from ita_model.charts import STATUS_SYMBOLS
-    from ita_model.records import status_label
-
     if not status or status not in STATUS_SYMBOLS:
         return "—"
     return f"{STATUS_SYMBOLS[status]} {status_label(status, lang())}"
@@ -362,16 +371,17 @@ def issues_frame(report: FileReport) -> pd.DataFrame:
         {
             "severity": i.severity.value if hasattr(i.severity, "value") else str(i.severity),
             "sheet": i.sheet or "",
-            "row": i.row,
+            "row": "" if i.row is None else str(i.row),  # text: a blank, not "None"
+            "row_n": -1 if i.row is None else i.row,
             "column": i.column or "",
             "code": i.code,
             "message": i.message_en if en else i.message,
         }
         for i in report.issues
     ]
-    frame = pd.DataFrame(rows, columns=["severity", "sheet", "row", "column", "code", "message"])
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
+    return pd.DataFrame(
+        rows, columns=["severity", "sheet", "row", "column", "code", "message", "row_n"]
+    )
 
 
 SEVERITY_STYLE = {
@@ -389,13 +399,13 @@ def show_issues(report: FileReport, key: str) -> None:
         return
     order = {"error": 0, "warning": 1, "notice": 2}
     frame = frame.sort_values(
-        by=["severity", "sheet", "row"], key=lambda s: s.map(order) if s.name == "severity" else s
+        by=["severity", "sheet", "row_n"], key=lambda s: s.map(order) if s.name == "severity" else s
     ).reset_index(drop=True)
     labels = {s: tr(f"severity.{s}") for s in order}
     shown = frame.assign(severity_label=frame["severity"].map(labels))
     styled = shown.style.apply(
         lambda row: [SEVERITY_STYLE.get(row["severity"], "")] * len(row), axis=1
-    ).format(na_rep="")
+    )
     st.dataframe(
         styled,
         hide_index=True,
@@ -403,20 +413,15 @@ def show_issues(report: FileReport, key: str) -> None:
         key=key,
         column_order=["severity_label", "sheet", "row", "column", "code", "message"],
         column_config={
-            "severity_label": st.column_config.TextColumn(tr("report.severity"), width="small"),
-            "sheet": st.column_config.TextColumn(tr("report.sheet"), width="small"),
-            "row": st.column_config.NumberColumn(tr("report.row"), width="small", format="%d"),
-            "column": st.column_config.TextColumn(tr("report.column"), width="small"),
-            "code": st.column_config.TextColumn(tr("report.code"), width="medium"),
-            "message": st.column_config.TextColumn(tr("report.message"), width="large"),
+            "severity_label": st.column_config.TextColumn(tr("report.severity"), width=85),
+            "sheet": st.column_config.TextColumn(tr("report.sheet"), width=85),
+            "row": st.column_config.TextColumn(tr("report.row"), width=50, alignment="right"),
+            "column": st.column_config.TextColumn(tr("report.column"), width=95),
+            "code": st.column_config.TextColumn(tr("report.code"), width=135),
+            "message": st.column_config.TextColumn(tr("report.message"), width=330),
         },
         height=min(38 + 35 * len(frame), 420),
     )
-
-
-def run_page(body: Callable[[], None]) -> None:
-    with guarded():
-        body()
 
 
 def current_user() -> str:

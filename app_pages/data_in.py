@@ -2,8 +2,10 @@
 would change, accept. Every file dropped in is kept in the store at once, good or bad; only
 "accept" makes it count. Blank templates and the consolidated workbook to download."""
 
+from pathlib import Path
+
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
 from app_pages._shared import (
     PAGE_ERRORS,
@@ -36,7 +38,7 @@ settings = get_settings()
 with guarded():
     org = organisation(settings)
     loaded = load()
-    fs = store(str(settings.store_dir))
+    fs = store(settings)
 divisions = {d.id: d for d in org.divisions}
 reporting = [d.id for d in org.reporting_divisions()]
 
@@ -62,17 +64,21 @@ sender = div_col.selectbox(
 )
 
 inbox_dir = settings.data_dir / "inbox"
+try:
+    inbox_shown = str(inbox_dir.resolve().relative_to(Path.cwd()))
+except ValueError:
+    inbox_shown = str(inbox_dir)
 inbox = files_in(inbox_dir) if inbox_dir.is_dir() else []
 incoming: list[tuple[str, bytes, str]] = [(u.name, u.getvalue(), "upload") for u in uploads or []]
 if inbox:
-    st.caption(tr("data_in.inbox_found", n=len(inbox), folder=str(inbox_dir)))
+    st.caption(tr("data_in.inbox_found", n=len(inbox), folder=inbox_shown))
     for path in inbox:
         try:
             incoming.append((path.name, path.read_bytes(), "inbox"))
         except OSError as exc:
             show_error(exc)
 else:
-    st.caption(tr("data_in.inbox_empty", folder=str(inbox_dir)))
+    st.caption(tr("data_in.inbox_empty", folder=inbox_shown))
 
 
 def accept(submission_id: str) -> None:
@@ -159,20 +165,21 @@ for n, (name, data, origin) in enumerate(incoming):
                         )
                     ],
                 )
+                many = changes.items["division"].nunique() > 1
                 st.dataframe(
                     shown,
                     hide_index=True,
                     width="stretch",
-                    column_order=["item", "name", "div", "move", "overall"],
+                    column_order=["item", "name", *(["div"] if many else []), "move", "overall"],
                     column_config={
-                        "item": st.column_config.TextColumn(tr("col.item"), width=60),
-                        "name": st.column_config.TextColumn(tr("col.name"), width="large"),
-                        "div": st.column_config.TextColumn(tr("col.division"), width="medium"),
+                        "item": st.column_config.TextColumn(tr("col.item"), width=45),
+                        "name": st.column_config.TextColumn(tr("col.name"), width=240),
+                        "div": st.column_config.TextColumn(tr("col.division"), width=150),
                         "move": st.column_config.TextColumn(
-                            tr("data_in.division_status"), width="medium"
+                            tr("data_in.division_status"), width=250
                         ),
                         "overall": st.column_config.TextColumn(
-                            tr("data_in.overall_status"), width="medium"
+                            tr("data_in.overall_status"), width=250
                         ),
                     },
                     height=min(38 + 35 * len(shown), 320),

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
 from app_pages._shared import (
     be,
@@ -78,11 +78,10 @@ if loaded is not None:
 
         st.subheader(tr("divisions.latest"))
         settings = loaded.settings
-        fs = store(str(settings.store_dir))
-        mine = [s for s in fs.submissions() if s.division == div_id and s.year == settings.year]
+        fs = store(settings)
+        mine = fs.submissions(year=settings.year, division=div_id)
         if mine:
             sub = mine[-1]
-            path = fs.path(sub)
             st.markdown(
                 tr(
                     "divisions.latest_upload",
@@ -94,7 +93,7 @@ if loaded is not None:
                 )
             )
             report = check_bytes(
-                Path(path).read_bytes(),
+                fs.data(sub),
                 sub.filename,
                 sub.year,
                 sub.division,

@@ -1,7 +1,7 @@
 """มาตรการ — the integrity measures and their actions, with counts by status."""
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
 from app_pages._shared import guarded, header, lang, page_data, status_text, tr
 from ita_model import charts
@@ -46,6 +46,8 @@ if loaded is not None:
         frame = measures.assign(status_label=[status_text(s) for s in status])
         if chosen:
             frame = frame[status.isin(chosen).to_numpy()]
+        if not len(frame):
+            st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
         frame = frame.assign(
             period_label=[
                 period_text(p, t)
@@ -56,30 +58,16 @@ if loaded is not None:
                 )
             ]
         )
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            column_order=[
-                "measure",
-                "action",
-                "responsible",
-                "period_label",
-                "result",
-                "suggestion",
-                "status_label",
-            ],
-            column_config={
-                "measure": st.column_config.TextColumn(tr("measures.measure"), width="medium"),
-                "action": st.column_config.TextColumn(tr("measures.action"), width="large"),
-                "responsible": st.column_config.TextColumn(
-                    tr("measures.responsible"), width="medium"
-                ),
-                "period_label": st.column_config.TextColumn(tr("measures.period"), width="medium"),
-                "result": st.column_config.TextColumn(tr("measures.result"), width="medium"),
-                "suggestion": st.column_config.TextColumn(tr("measures.suggestion"), width="small"),
-                "status_label": st.column_config.TextColumn(tr("col.status"), width=150),
-            },
-            height=min(38 + 35 * len(frame), 640),
-        )
-        st.caption(tr("measures.hint"))
+        columns = {
+            "action": tr("measures.action"),
+            "responsible": tr("measures.responsible"),
+            "period_label": tr("measures.period"),
+            "result": tr("measures.result"),
+            "suggestion": tr("measures.suggestion"),
+            "status_label": tr("col.status"),
+        }
+        # One table per measure; st.table wraps long Thai text instead of cutting it.
+        for measure, actions in frame.groupby("measure", sort=False):
+            st.markdown(f"##### {measure}")
+            shown = actions.reindex(columns=list(columns)).rename(columns=columns)
+            st.table(shown.fillna(""), hide_index=True)

@@ -1,6 +1,7 @@
 """OIT — the 43 items, grouped indicator → sub-indicator → group, with filters and a heat map."""
 
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import pandas as pd
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
 from app_pages._shared import (
     be,
@@ -14,6 +15,7 @@ from app_pages._shared import (
     tr,
 )
 from ita_model import charts
+from ita_model.framework import Item
 from ita_model.i18n import name_of
 from ita_model.records import status_label
 
@@ -64,22 +66,31 @@ if loaded is not None:
         shown = [c for c in items.index if keep(c)]
         st.caption(tr("oit.showing", n=len(shown), total=len(items)))
 
-        tab_list, tab_map = st.tabs([tr("oit.tab_list"), tr("oit.tab_map")])
-        with tab_list:
+        def draw_item(item: Item, row: pd.Series) -> None:
+            a, b = st.columns([1, 1])
+            owners_md = "\n".join(
+                f"- {name_of(divisions[d], lang())}: {status_text(row['owner_status'].get(d))}"
+                for d in row["owners"]
+                if d in divisions
+            )
+            a.markdown(f"**{tr('oit.owners')}**\n\n{owners_md}")
+            links = "\n".join(f"- <{u}>" for u in row["urls"]) or "—"
+            b.markdown(f"**{tr('oit.links')}**\n\n{links}")
+            b.markdown(f"**{tr('oit.updated')}** {be(row['updated'])}")
+            comps = "\n".join(f"- {c}" for c in item.components)
+            st.markdown(f"**{tr('oit.components')}**\n\n{comps}")
+
+        def draw_list() -> None:
             if not shown:
                 st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
             for ind in fw.oit_indicators():
-                ind_items = [i.code for i in ind.items() if i.code in shown]
-                if not ind_items:
+                if not any(i.code in shown for i in ind.items()):
                     continue
                 st.subheader(f"{tr('oit.indicator', n=ind.number)} {name_of(ind, lang())}")
                 for sub in ind.subindicators:
-                    sub_items = [i.code for i in sub.items() if i.code in shown]
-                    if not sub_items:
+                    if not any(i.code in shown for i in sub.items()):
                         continue
-                    done = sum(
-                        items.loc[c, "status"] == "done" for c in (i.code for i in sub.items())
-                    )
+                    done = sum(items.loc[i.code, "status"] == "done" for i in sub.items())
                     st.markdown(
                         f"#### {sub.code} {name_of(sub, lang())} "
                         f"<small>({tr('oit.done_of', done=done, total=len(sub.items()))})</small>",
@@ -93,24 +104,18 @@ if loaded is not None:
                             st.caption(name_of(group, lang()))
                         for item in g_items:
                             row = items.loc[item.code]
-                            with st.expander(
+                            # lazy: the details are built only once the expander is opened
+                            box = st.expander(
                                 f"**{item.code}** {name_of(item, lang())} · "
-                                f"{status_badge(row['status'])}"
-                            ):
-                                a, b = st.columns([1, 1])
-                                owners_md = "\n".join(
-                                    f"- {name_of(divisions[d], lang())}: "
-                                    f"{status_text(row['owner_status'].get(d))}"
-                                    for d in row["owners"]
-                                    if d in divisions
-                                )
-                                a.markdown(f"**{tr('oit.owners')}**\n\n{owners_md}")
-                                links = "\n".join(f"- <{u}>" for u in row["urls"]) or "—"
-                                b.markdown(f"**{tr('oit.links')}**\n\n{links}")
-                                b.markdown(f"**{tr('oit.updated')}** {be(row['updated'])}")
-                                comps = "\n".join(f"- {c}" for c in item.components)
-                                st.markdown(f"**{tr('oit.components')}**\n\n{comps}")
-        with tab_map:
+                                f"{status_badge(row['status'])}",
+                                key=f"oit_item_{item.code}",
+                                on_change="rerun",
+                            )
+                            if box.open:
+                                with box:
+                                    draw_item(item, row)
+
+        def draw_map() -> None:
             st.caption(tr("oit.map_caption"))
             div_rows = r.by_division
             if chosen_divs:
@@ -120,3 +125,14 @@ if loaded is not None:
                 plot(charts.status_heatmap(map_items, div_rows, lang()), key="oit_map")
             else:
                 st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
+
+        # Lazy tabs: only the open one is built (and sent to the browser).
+        tab_list, tab_map = st.tabs(
+            [tr("oit.tab_list"), tr("oit.tab_map")], key="oit_tab", on_change="rerun"
+        )
+        if tab_list.open is not False:
+            with tab_list:
+                draw_list()
+        if tab_map.open:
+            with tab_map:
+                draw_map()

@@ -1,6 +1,6 @@
 """ภาพรวม — where do we stand, what is missing, whose is it, what is due next."""
 
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
 
 from app_pages._shared import (
     as_of,
@@ -14,7 +14,7 @@ from app_pages._shared import (
     status_text,
     tr,
 )
-from ita_model import charts, overview
+from ita_model import charts, overview, scoring
 
 loaded = page_data()
 header("overview.title", loaded)
@@ -29,13 +29,25 @@ if loaded is not None:
         survey = overview.survey_progress(loaded.dataset.latest("survey"), today)
         by_ind = r.by_indicator.set_index("indicator")
 
-        top = st.columns(3, border=True)
-        top[0].metric(
+        top = st.columns(4, border=True)
+        est = scoring.estimate(r, loaded.dataset.latest("scores"))
+        if est.total is None:
+            top[0].metric(tr("overview.estimate"), "—", help=tr("overview.estimate_help"))
+            top[0].caption(tr("overview.estimate_unknown"))
+        else:
+            top[0].metric(
+                tr("overview.estimate"), f"{est.total:.2f}", help=tr("overview.estimate_help")
+            )
+            key = "overview.estimate_pass" if est.passed else "overview.estimate_fail"
+            top[0].caption(
+                tr(key, grade=est.grade, mark=f"{est.pass_mark:g}", gap=abs(est.gap or 0))
+            )
+        top[1].metric(
             tr("overview.oit_done"),
             f"{r.done} / {r.total}",
             help=tr("overview.oit_done_help"),
         )
-        for col, number in zip(top[1:], (9, 10), strict=True):
+        for col, number in zip(top[2:], (9, 10), strict=True):
             if number in by_ind.index:
                 row = by_ind.loc[number]
                 col.metric(

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.test_browser import (  # noqa: E402  (shares the server and Chromium set-up)
+    CHARTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
@@ -93,6 +94,7 @@ def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             f"--server.port={port}",
             "--server.address=127.0.0.1",
             "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",  # edits nearby must not pop "file changed"
         ],
         cwd=script.parent,
         env=env,
@@ -131,27 +133,28 @@ def browser_times(
             ctx = browser.new_context(viewport={"width": 1280, "height": 720})
             page = ctx.new_page()
 
-            def visit(url: str) -> float:
+            def visit(url: str, charts: int = 0) -> float:
                 start = time.perf_counter()
                 page.goto(url, wait_until="domcontentloaded")
-                settle(page)
+                settle(page, min_charts=charts)
                 return time.perf_counter() - start
 
-            def switch(label: str, title: str) -> float:
+            def switch(label: str, title: str, charts: int = 0) -> float:
                 link = page.locator('[data-testid="stSidebarNav"] a', has_text=label).first
                 start = time.perf_counter()
                 link.click()
-                settle(page, title=title)
+                settle(page, title=title, min_charts=charts)
                 return time.perf_counter() - start
 
             visit(empty_url)
             cold_base = statistics.median(visit(empty_url) for _ in range(repeat))
             cold = {}
             for name, (_, url_path, _, _) in PAGES.items():
-                visit(f"{app_url}/{url_path}")  # warm the server's caches for this page
+                n = CHARTS.get(name, 0)
+                visit(f"{app_url}/{url_path}", n)  # warm the server's caches for this page
                 assert page.locator('[data-testid="stException"]').count() == 0, name
                 cold[name] = statistics.median(
-                    visit(f"{app_url}/{url_path}") for _ in range(repeat)
+                    visit(f"{app_url}/{url_path}", n) for _ in range(repeat)
                 )
 
             visit(f"{nav_url}/")
@@ -164,7 +167,9 @@ def browser_times(
             warm: dict[str, list[float]] = {name: [] for name in PAGES}
             for _ in range(repeat):
                 for name, (_, _, nav_key, title_key) in PAGES.items():
-                    warm[name].append(switch(t(nav_key, "th"), t(title_key, "th")))
+                    warm[name].append(
+                        switch(t(nav_key, "th"), t(title_key, "th"), CHARTS.get(name, 0))
+                    )
                     assert page.locator('[data-testid="stException"]').count() == 0, name
             switched = {name: statistics.median(v) for name, v in warm.items()}
             browser.close()

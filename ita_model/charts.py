@@ -208,22 +208,26 @@ def division_bars(
                 + ": %{customdata[1]} / %{customdata[2]} (%{x:.0f}%)<extra></extra>",
             )
         )
+    notes = []  # one list, set once: add_annotation copies the whole list on every call
     for label, div_id, pct in zip(labels, table["division"], table["pct_done"], strict=True):
         late = int(overdue.get(div_id, 0))
         note = f"{pct:.0f}%"
         if late:
             note += " · " + t("chart.overdue_n", lang, n=late)
-        fig.add_annotation(
-            x=1.0,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=label,
-            yref="y",
-            text=f"<b>{note}</b>" if late else note,
-            showarrow=False,
-            font=_font(13, STEP_COLORS["late"] if late else "#262730"),
+        notes.append(
+            {
+                "x": 1.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 6,
+                "y": label,
+                "yref": "y",
+                "text": f"<b>{note}</b>" if late else note,
+                "showarrow": False,
+                "font": _font(13, STEP_COLORS["late"] if late else "#262730"),
+            }
         )
+    fig.update_layout(annotations=notes)
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(
@@ -273,9 +277,6 @@ def status_heatmap(
             z=z,
             x=item_codes,
             y=div_names,
-            text=text,
-            texttemplate="%{text}",
-            textfont=_font(12, "#222222"),
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale=scale,
@@ -287,7 +288,26 @@ def status_heatmap(
             hoverongaps=False,
         )
     )
-    # The heat map cannot carry patterns, so the cells carry a symbol and the legend says which.
+    # The heat map cannot carry patterns, so each cell carries a symbol (white on the dark
+    # colours), and the legend says which symbol is which.
+    cells = [
+        (x, y, mark)
+        for y, row in zip(div_names, text, strict=True)
+        for x, mark in zip(item_codes, row, strict=True)
+        if mark
+    ]
+    ink = {STATUS_SYMBOLS[s]: STATUS_TEXT_COLORS[s] for s in STATUS_ORDER}
+    fig.add_trace(
+        go.Scatter(
+            x=[c[0] for c in cells],
+            y=[c[1] for c in cells],
+            text=[c[2] for c in cells],
+            mode="text",
+            textfont={"family": FONT_FAMILY, "size": 12, "color": [ink[c[2]] for c in cells]},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     for status in STATUS_ORDER:
         fig.add_trace(
             go.Scatter(
@@ -304,13 +324,15 @@ def status_heatmap(
                 hoverinfo="skip",
             )
         )
-    fig.update_xaxes(side="top", tickangle=-90, tickfont=_font(11), showgrid=False)
-    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(
+        side="top", tickangle=-90, tickfont=_font(11), showgrid=False, dtick=1, type="category"
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
     fig = style(fig, height=140 + 30 * max(len(div_ids), 1))
     fig.update_layout(
         legend={"y": -0.02, "yanchor": "top"},
         margin={"t": 8, "b": 40},
-        plot_bgcolor="#f4f4f4",  # the gaps between cells, and a cell with no owner
+        plot_bgcolor="#ffffff",  # white: not an owner (not applicable is light grey with –)
     )
     return fig
 

@@ -1,4 +1,6 @@
-"""Command line: ``python -m ita_model validate|framework|summary|template``.
+"""Command line: ``python -m ita_model validate|framework|summary|template``, the store's
+``submit|accept|history|rollback|annotate|audit|users``, and the score and the years'
+``score|new-year|framework-import|framework-export``.
 
 Exit codes of ``validate``: 0 no file has an error, 1 some file has errors, 2 some file could
 not be read at all.
@@ -62,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, default=year)
     t.add_argument("--out", required=True, type=Path)
     t.set_defaults(run=_template)
+    _add_store_commands(sub, year)
+    _add_year_commands(sub, year)
     return p
 
 
@@ -149,4 +153,398 @@ def _template(args: argparse.Namespace) -> int:
 
     path = write_template(args.division, args.out, year=args.year)
     print(f"เขียนแล้ว / written: {path}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument(
+        "--store",
+        metavar="DIR_OR_URL",
+        help="a store folder or a postgresql:// URL (default: ITA_STORE, else data/store)",
+    )
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--user", help="who is acting (default: ITA_USER, else the login name)")
+
+    s = sub.add_parser(
+        "submit",
+        parents=[store, who],
+        help="keep workbooks in the store; a file without errors counts at once",
+        description="Exit 0: accepted or already stored; 1: some file had errors (stored, "
+        "rejected, what counts is unchanged); 2: some file could not be read.",
+    )
+    s.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    s.add_argument("--division", help="the sender's division, when the file does not say")
+    s.add_argument("--year", type=int, default=year)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=_submit)
+
+    a = sub.add_parser(
+        "accept",
+        parents=[store, who],
+        help="make a submission count (a rejected one: its valid rows)",
+    )
+    a.add_argument("submission_id", metavar="SUBMISSION_ID")
+    a.set_defaults(run=_accept)
+
+    h = sub.add_parser("history", parents=[store], help="every submission and its state")
+    h.add_argument("--division", help="only this division (a name or id)")
+    h.add_argument("--year", type=int, help="only this fiscal year")
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(run=_history)
+
+    r = sub.add_parser(
+        "rollback", parents=[store, who], help="make an earlier submission of a division current"
+    )
+    r.add_argument("submission_id", metavar="SUBMISSION_ID")
+    r.set_defaults(run=_rollback)
+
+    n = sub.add_parser(
+        "annotate", parents=[store], help="the submitted workbook with every problem marked"
+    )
+    n.add_argument("submission_id", metavar="SUBMISSION_ID")
+    n.add_argument("--out", required=True, type=Path)
+    n.set_defaults(run=_annotate)
+
+    log = sub.add_parser("audit", parents=[store], help="the audit log (who, when, what)")
+    log.add_argument("--csv", action="store_true", help="CSV for Excel (UTF-8 with BOM)")
+    log.add_argument("--json", action="store_true")
+    log.set_defaults(run=_audit)
+
+    u = sub.add_parser("users", help="local accounts")
+    usub = u.add_subparsers(required=True, metavar="ACTION")
+    ua = usub.add_parser(
+        "add",
+        parents=[store],
+        help="add or replace an account (asks for the password twice)",
+    )
+    ua.add_argument("name", metavar="NAME", help="a login name, or the e-mail of an OIDC user")
+    ua.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    how = ua.add_mutually_exclusive_group()
+    how.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    how.add_argument(
+        "--no-password",
+        action="store_true",
+        help="no local password: the role of someone who signs in through OpenID Connect",
+    )
+    ua.add_argument("--users-file", type=Path, help="default: ITA_USERS_FILE")
+    ua.set_defaults(run=_users_add)
+    ul = usub.add_parser("list", parents=[store], help="list the accounts (never the hashes)")
+    ul.add_argument("--users-file", type=Path)
+    ul.set_defaults(run=_users_list)
+
+
+def _open(args: argparse.Namespace):  # -> Store
+    from ita_model.store import open_store
+
+    return open_store(getattr(args, "store", None) or None)
+
+
+def _cli_user(args: argparse.Namespace) -> str:
+    import getpass
+    import os
+
+    return args.user or os.environ.get("ITA_USER") or getpass.getuser()
+
+
+def _division_id(name: str | None) -> str | None:
+    if not name:
+        return None
+    from ita_model.errors import UnknownDivision
+    from ita_model.organisation import load_organisation
+
+    div = load_organisation(get_settings().organisation).match_division(name)
+    if div is None:
+        raise UnknownDivision(f"ไม่พบส่วนราชการ '{name}' — unknown division '{name}'")
+    return div.id
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from ita_model.validate import validate_file
+
+    store = _open(args)
+    user = _cli_user(args)
+    division = _division_id(args.division)
+    worst = 0
+    out = []
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: อ่านไฟล์ไม่ได้ / cannot read ({exc.strerror})", file=sys.stderr)
+            worst = 2
+            continue
+        report = validate_file(data, path.name, year=args.year, division=division)
+        sub, new = store.submit(
+            data,
+            path.name,
+            user=user,
+            year=args.year,
+            division=report.division or division,
+            report=report,
+            accept=True,
+        )
+        code = 2 if sub.unreadable else (1 if sub.state == "rejected" and new else 0)
+        worst = max(worst, code)
+        out.append({**sub.summary(), "new": new, "errors": sub.errors, "warnings": sub.warnings})
+        if not args.json:
+            label = {
+                "accepted": "✓ รับแล้ว / accepted",
+                "rejected": "✗ มีข้อผิดพลาด เก็บไว้แต่ไม่นำไปใช้ / rejected (stored, not used)",
+                "pending": "… รอการรับ / pending",
+                "superseded": "– ถูกแทนที่แล้ว / superseded",
+            }[sub.state]
+            again = "" if new else " (มีอยู่แล้ว / already stored)"
+            print(f"{path}: {label}{again} · {sub.id} · {sub.division or '-'}")
+            if sub.errors:
+                print(f"  ผิดพลาด {sub.errors:,} / errors — python -m ita_model annotate {sub.id}")
+    if args.json:
+        print(json.dumps({"submissions": out}, ensure_ascii=False, indent=1))
+    return worst
+
+
+def _accept(args: argparse.Namespace) -> int:
+    sub = _open(args).accept(args.submission_id, user=_cli_user(args))
+    print(f"รับแล้ว / accepted: {sub.id} · {sub.filename} · {sub.division or '-'}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    store = _open(args)
+    division = _division_id(args.division)
+    subs = store.submissions(year=args.year, division=division)
+    if args.json:
+        out = {"submissions": [s.summary() for s in subs]}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    for s in subs:
+        when = s.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{s.id}  {when}  {s.state:<10} {s.division or '-':<12} {s.user:<12} {s.filename}")
+    if not subs:
+        print("ยังไม่มีไฟล์ในคลัง / the store is empty")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    sub = _open(args).rollback(args.submission_id, user=_cli_user(args))
+    print(f"ย้อนกลับแล้ว / rolled back: {sub.division or sub.slot} ← {sub.id} · {sub.filename}")
+    return 0
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    from ita_model.annotate import annotate
+
+    store = _open(args)
+    sub = store.get(args.submission_id)
+    report = store.report(sub)
+    data = annotate(store.data(sub), sub.filename, report["issues"])
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(f"{args.out}: เขียนไม่ได้ / cannot write ({exc.strerror})", file=sys.stderr)
+        return 2
+    print(f"เขียนแล้ว / written: {args.out} ({len(report['issues']):,} ปัญหา / problems)")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    store = _open(args)
+    if args.csv:
+        sys.stdout.buffer.write(store.audit_csv())
+        return 0
+    events = store.events()
+    if args.json:
+        rows = [e.model_dump(mode="json") for e in events]
+        print(json.dumps({"events": rows}, ensure_ascii=False, indent=1))
+        return 0
+    for e in events:
+        what = e.submission_id or json.dumps(e.detail, ensure_ascii=False)
+        when = e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{e.seq:>5} {when} {e.user:<14} {e.action:<16} {what}")
+    return 0
+
+
+def _accounts(args: argparse.Namespace):  # -> Accounts
+    from ita_model.auth import Accounts
+    from ita_model.settings import users_file
+
+    return Accounts(args.users_file or users_file())
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from ita_model.auth import Actor, Role
+    from ita_model.errors import AccountError
+
+    password: str | None
+    if args.no_password:
+        password = None
+    elif args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("รหัสผ่าน / password: ")
+        if getpass.getpass("อีกครั้ง / again: ") != password:
+            raise AccountError("รหัสผ่านสองครั้งไม่ตรงกัน — the two passwords differ")
+    else:
+        raise AccountError(
+            "ไม่มีรหัสผ่าน ใช้ --password-stdin หรือ --no-password — "
+            "no password: use --password-stdin or --no-password"
+        )
+    accounts = _accounts(args)
+    admin = Actor(f"{getpass.getuser()} (cli)", Role.ADMIN, "cli")
+    added = accounts.add(args.name, args.role, password, by=admin.name)
+    _open(args).record("user_added", user=admin, detail=added)
+    kind = "รหัสผ่านในเครื่อง / local password" if added["password"] else "OIDC"
+    print(f"เพิ่มผู้ใช้แล้ว / user added: {added['name']} · {added['role']} · {kind}")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    users = _accounts(args).users()
+    for u in users:
+        kind = "password" if u["password"] else "oidc"
+        added = f"{u['added_at'] or ''} {u['added_by'] or ''}"
+        print(f"{u['name']:<30} {u['role']:<7} {kind:<8} {added}")
+    if not users:
+        print("ยังไม่มีบัญชี: ใช้งานแบบผู้ใช้เดียวในเครื่อง / no accounts: single local user")
+    return 0
+
+
+# --------------------------------------------------------------------------- score and years
+
+
+def _add_year_commands(sub: argparse._SubParsersAction, year: int) -> None:
+    """``score``, ``new-year``, ``framework-import``, ``framework-export``."""
+    sc = sub.add_parser("score", help="the estimated ITA score and grade (default: sample data)")
+    sc.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    sc.add_argument("--year", type=int, default=year)
+    sc.add_argument("--iit", type=_score_arg, help="IIT score 0–100 (default: scores sheet)")
+    sc.add_argument("--eit", type=_score_arg, help="EIT score 0–100 (default: scores sheet)")
+    sc.add_argument("--json", action="store_true")
+    sc.set_defaults(run=_score)
+
+    ny = sub.add_parser("new-year", help="next year's division workbooks, pre-filled")
+    ny.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="last year's workbooks")
+    ny.add_argument("--from", dest="from_year", type=int, required=True)
+    ny.add_argument("--to", dest="to_year", type=int, required=True)
+    ny.add_argument("--out", required=True, type=Path, help="folder for the workbooks")
+    ny.set_defaults(run=_new_year)
+
+    fi = sub.add_parser("framework-import", help="a year's framework from a workbook, as YAML")
+    fi.add_argument("file", type=Path, metavar="FILE")
+    fi.add_argument("--year", type=int, required=True)
+    fi.add_argument("--out", type=Path, help="default: ita_model/frameworks/<year>.yaml")
+    fi.add_argument("--base", type=int, help="the year tools, grades and notes come from")
+    fi.add_argument("--provisional", action="store_true", help="mark the framework provisional")
+    fi.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    fi.add_argument("--json", action="store_true", help="print the report as JSON")
+    fi.set_defaults(run=_framework_import)
+
+    fe = sub.add_parser("framework-export", help="a year's framework as a workbook to edit")
+    fe.add_argument("year", type=int)
+    fe.add_argument("--out", required=True, type=Path)
+    fe.set_defaults(run=_framework_export)
+
+
+def _score_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(
+            f"คะแนนต้องอยู่ระหว่าง 0 ถึง 100 — a score is between 0 and 100, not {text!r}"
+        )
+    return value
+
+
+def _score(args: argparse.Namespace) -> int:
+    from ita_model.readiness import compute_readiness, load_dataset
+    from ita_model.scoring import estimate
+
+    dataset = load_dataset(args.paths or None, year=args.year)
+    est = estimate(compute_readiness(dataset), dataset.latest("scores"), iit=args.iit, eit=args.eit)
+    out = est.to_json()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    fw = est.framework
+    print(f"คะแนน ITA ประมาณการ ปีงบประมาณ {est.year} / estimated ITA score, FY {est.year}")
+    for ind in fw.oit_indicators():
+        for s in ind.subindicators:
+            got = est.subindicators[s.code]
+            counts = f"({got.done}/{got.applicable})"
+            print(f"  {s.code:<5} {s.name_th:<40} {_num(got.score):>7}  {counts}")
+        print(f"  {ind.number:<5} {ind.name_th:<40} {_num(out['oit'][str(ind.number)]):>7}")
+    print(f"  OIT   {'รวม / total':<40} {_num(out['oit']['total']):>7}")
+    print(f"  IIT   {'':<40} {_num(out['iit']):>7}")
+    print(f"  EIT   {'':<40} {_num(out['eit']):>7}")
+    verdict = "—" if est.passed is None else ("ผ่าน / pass" if est.passed else "ไม่ผ่าน / below")
+    print(
+        f"รวม / total {_num(out['total'])}  ระดับ / grade {est.grade or '—'}  "
+        f"{verdict} (เกณฑ์ / pass mark {fw.pass_mark:g})"
+    )
+    print("สมมติฐาน / assumptions:")
+    for line in est.assumptions("th"):
+        print(f"  - {line}")
+    return 0
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _new_year(args: argparse.Namespace) -> int:
+    from ita_model.new_year import build_new_year
+
+    written = build_new_year(args.from_year, args.to_year, args.out, args.paths or None)
+    for w in written:
+        print(f"{w.path}: {w.rows} ข้อ/items, เติมจากปี {args.from_year} / pre-filled {w.prefilled}")
+    print(f"เขียนแล้ว {len(written)} ไฟล์ / written {len(written)} files")
+    return 0
+
+
+def _framework_import(args: argparse.Namespace) -> int:
+    """Exit 0 with the YAML written, 1 when the workbook has errors, 2 when it is unreadable."""
+    from ita_model.framework import FRAMEWORKS_DIR, load_framework
+    from ita_model.framework_import import framework_yaml, import_framework
+
+    base = load_framework(args.base) if args.base else None
+    result = import_framework(args.file, args.year, base=base, provisional=args.provisional)
+    report = result.report
+    if args.json:
+        print(json.dumps({"files": [report.to_json()]}, ensure_ascii=False, indent=1, default=str))
+    else:
+        _print_report(report)
+    if report.unreadable:
+        return 2
+    if result.framework is None:
+        return 1
+    out = args.out or FRAMEWORKS_DIR / f"{args.year}.yaml"
+    if out.exists() and not args.force:
+        print(
+            f"ผิดพลาด / error: มีไฟล์ {out} อยู่แล้ว ใช้ --force เพื่อเขียนทับ — "
+            f"{out} exists; use --force to overwrite",
+            file=sys.stderr,
+        )
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(framework_yaml(result.framework), encoding="utf-8")
+    print(f"เขียนแล้ว / written: {out} (ฐานจากปี / base year {result.base_year})", file=sys.stderr)
+    return 0
+
+
+def _framework_export(args: argparse.Namespace) -> int:
+    from ita_model.framework import load_framework
+    from ita_model.framework_import import framework_workbook_bytes
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(framework_workbook_bytes(load_framework(args.year)))
+    print(f"เขียนแล้ว / written: {args.out}")
     return 0

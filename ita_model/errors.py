@@ -246,6 +246,33 @@ CODES: dict[str, Code] = {
             "อ่านปีงบประมาณ '{value}' ไม่ได้ (ตัวอย่าง: 2564, ๒๕๖๔)",
             "cannot read the fiscal year '{value}' (e.g. 2564, ๒๕๖๔)",
         ),
+        # --- a framework workbook (python -m ita_model framework-import) ---
+        _c(
+            "bad_subindicator",
+            E,
+            "อ่านรหัสตัวชี้วัดย่อย '{value}' ไม่ได้ (ตัวอย่าง: 9.1, ๙.๑)",
+            "cannot read the sub-indicator '{value}' (e.g. 9.1, ๙.๑)",
+        ),
+        _c(
+            "subindicator_order",
+            E,
+            "ข้อ {value} อยู่ในตัวชี้วัดย่อย {sub} แต่ข้อก่อนหน้าอยู่ใน {previous} "
+            "ข้อของตัวชี้วัดย่อยเดียวกันต้องเรียงติดกัน",
+            "item {value} is in sub-indicator {sub} after an item of {previous}; "
+            "the items of a sub-indicator must be consecutive",
+        ),
+        _c(
+            "missing_item",
+            E,
+            "ไม่มีข้อ {value} รหัสข้อต้องเรียงต่อกันตั้งแต่ o01 ถึง o{last:02d} ไม่ข้าม",
+            "item {value} is missing; item codes must run from o01 to o{last:02d} without gaps",
+        ),
+        _c(
+            "framework_invalid",
+            E,
+            "กรอบการประเมินที่ได้จากไฟล์นี้ใช้ไม่ได้: {detail}",
+            "the framework this file gives is not valid: {detail}",
+        ),
     ]
 }
 
@@ -311,3 +338,30 @@ class FrameworkNotFound(ItaError):
 
 class InvalidDataFile(ItaError):
     """A shipped or imported data file (framework, organisation) does not match its model."""
+
+
+class StoreError(ItaError):
+    """The store cannot be read or written (a read-only folder, a full disk, the server down)."""
+
+
+class NotAllowed(ItaError):
+    """Someone tried what their role does not allow (a viewer submitting, …)."""
+
+
+class UnknownSubmission(ItaError, KeyError):
+    """No submission has that id."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidDecision(ItaError):
+    """A decision the submission's state does not allow (accepting an unreadable file, …)."""
+
+
+class AccountError(ItaError):
+    """The local accounts file cannot be read or written, or a name or password is not usable."""
+
+
+class MappingNotFound(ItaError):
+    """No item mapping between the two fiscal years asked for."""

@@ -84,6 +84,7 @@ class Item(_Model):
     components: list[str] = Field(min_length=1)
     requirement: Requirement | None = None
     notes: list[str] = []
+    provisional: bool = False  # the components are our guess: the source names the item only
 
     @property
     def number(self) -> int:
@@ -95,6 +96,7 @@ class Group(_Model):
     name_en: str
     items: list[Item] = Field(min_length=1)
     notes: list[str] = []
+    provisional: bool = False  # the grouping is our guess, not the source's
 
 
 class SubIndicator(_Model):
@@ -103,6 +105,7 @@ class SubIndicator(_Model):
     name_en: str
     weight: float = Field(gt=0)
     groups: list[Group] = Field(min_length=1)
+    provisional: bool = False  # which items belong here is our guess, not the source's
 
     def items(self) -> list[Item]:
         return [item for group in self.groups for item in group.items]

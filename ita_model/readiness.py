@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +20,9 @@ from ita_model.organisation import Organisation, load_organisation
 from ita_model.records import Status
 from ita_model.settings import Settings, get_settings
 from ita_model.validate import FileReport, validate_file
+
+if TYPE_CHECKING:
+    from ita_model.store import Store
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 STATUS_ORDER = [s.value for s in Status]
@@ -118,16 +123,30 @@ def load_dataset(
     return Dataset(year, reports)
 
 
-def current_sources(settings: Settings | None = None, year: int | None = None) -> list[Source]:
-    """What the dashboard shows: the sample data (if enabled), then every accepted upload."""
-    from ita_model.store import FileStore
+def current_sources(
+    settings: Settings | None = None,
+    year: int | None = None,
+    *,
+    as_of: datetime | date | None = None,
+    store: Store | None = None,
+) -> list[Source]:
+    """What the dashboard shows: the sample data (if enabled), then every accepted upload.
+
+    ``as_of``: what counted then (a date means the end of that day in Thailand), replayed from
+    the store's decisions.
+    """
+    from ita_model.history import end_of_day
+    from ita_model.store import open_store
 
     settings = settings or get_settings()
     out: list[Source] = []
     if settings.use_sample and sample_dir(settings).is_dir():
         out.extend(Source(f) for f in files_in(sample_dir(settings)))
-    store = FileStore(settings.store_dir)
-    for sub, path in store.accepted(year or settings.year):
+    store = store or open_store(settings=settings)
+    year = year or settings.year
+    when = None if as_of is None else end_of_day(as_of)
+    accepted = store.accepted(year) if when is None else store.current_at(when, year)
+    for sub, path in accepted:
         out.append(Source(path, sub.filename, sub.division))
     return out
 

@@ -29,6 +29,20 @@ class Settings(BaseSettings):
     store_dir: Path = Field(
         ROOT / "data" / "store", description="Folder where every uploaded file is kept."
     )
+    store: str | None = Field(
+        None,
+        description="Where submissions are kept: a folder (SQLite + files) or a "
+        "postgresql://user:pass@host/db URL shared by several dashboards; default: ITA_STORE_DIR.",
+    )
+    users_file: Path | None = Field(
+        None,
+        description="Local accounts (bcrypt-hashed passwords and roles); "
+        "default: users.json in ITA_STORE_DIR. No accounts: one local user, who may do everything.",
+    )
+    oidc_default_role: str = Field(
+        "viewer",
+        description="Role of someone signed in (OpenID Connect) who is not in the users file.",
+    )
     use_sample: bool = Field(
         True, description="Start from the bundled sample data (data/sample) under the uploads."
     )
@@ -40,3 +54,14 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def store_target(settings: Settings | None = None) -> str | Path:
+    """The store to open: ``ITA_STORE`` (a folder or a URL), else ``ITA_STORE_DIR``."""
+    settings = settings or get_settings()
+    return settings.store or settings.store_dir
+
+
+def users_file(settings: Settings | None = None) -> Path:
+    settings = settings or get_settings()
+    return settings.users_file or settings.store_dir / "users.json"

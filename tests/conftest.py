@@ -17,8 +17,24 @@ Rows = list[list[Any]]
 
 @pytest.fixture(autouse=True)
 def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """No test writes into the real data/store."""
+    """No test writes into the real data/store (nor a store or accounts named in the env)."""
     monkeypatch.setenv("ITA_STORE_DIR", str(tmp_path_factory.mktemp("store")))
+    monkeypatch.delenv("ITA_STORE", raising=False)
+    monkeypatch.delenv("ITA_USERS_FILE", raising=False)
+    monkeypatch.delenv("ITA_USER", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server on 127.0.0.1 for the whole session (see tests/pgserver.py)."""
+    from tests.pgserver import PgServer, binaries
+
+    bindir = binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
+    server = PgServer(bindir).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

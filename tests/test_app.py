@@ -131,6 +131,12 @@ def test_a_good_workbook_moves_the_overview_after_accept() -> None:
     done_after = int(after.split("/")[0])
     assert done_after > before.done
 
+    # the division's page names the workbook that now counts, and who sent it
+    at.switch_page("app_pages/divisions.py").run()
+    at.selectbox(key="division_pick").set_value(division).run()
+    assert not at.exception
+    assert f"{division}.xlsx" in texts(at) and "test@example.com" in texts(at)
+
 
 @pytest.mark.usefixtures("data_dir")
 def test_a_bad_workbook_shows_its_errors_at_the_excel_row() -> None:
@@ -152,7 +158,7 @@ def test_a_bad_workbook_shows_its_errors_at_the_excel_row() -> None:
     assert reports, "no validation report table"
     report = reports[0]
     bad = report[report["code"] == "unknown_status"]
-    assert list(bad["row"]) == rows
+    assert [int(r) for r in bad["row"]] == rows
     assert bad.iloc[0]["severity"] == "error"
     assert "เสร็จไม่เสร็จ" in bad.iloc[0]["message"]
     # a file with errors is kept but is not accepted unless the legal unit says so
@@ -199,7 +205,8 @@ def test_a_store_that_cannot_be_written_gives_a_message(
     at.file_uploader(key="uploads").set_value(("legal.xlsx", data, XLSX))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(t("error.store", "th") in e.value for e in at.error)
+    # a named error, in Thai with the English beside it (the store's own message follows)
+    assert at.error and any(" — " in e.value for e in at.error)
 
 
 def test_no_domain_module_imports_streamlit() -> None:
@@ -219,3 +226,28 @@ def test_there_is_no_legacy_pages_folder() -> None:
     (its legacy page discovery wins until some session calls st.navigation; AppTest resets it on
     every run). The pages live in ``app_pages/``."""
     assert not (ROOT / "pages").exists()
+
+
+def test_files_in_the_inbox_are_picked_up(data_dir: Path) -> None:
+    data = filled_workbook(
+        "finance", lambda row, item: ("ดำเนินการแล้ว", f"https://x.example/{item}")
+    )
+    (data_dir / "inbox" / "กองคลัง.xlsx").write_bytes(data)
+    at = open_app("app_pages/data_in.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "กองคลัง.xlsx" in texts(at)
+    assert t("data_in.from_inbox", "th") in texts(at)
+    assert [b for b in at.button if b.label == t("data_in.accept", "th")]
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_as_of_date_drives_the_days_left() -> None:
+    at = open_app("app_pages/overview.py")
+    label = t("overview.next_deadline", "th")
+    # the sample opens on its report date, 27 มี.ค. 2565; the OIT answers are due 30 เม.ย. 2565
+    assert metric(at, label) == t("overview.days_left", "th", n=34)
+    at.selectbox(key="as_of_day").set_value(20)
+    at.selectbox(key="as_of_month").set_value(4).run()
+    assert not at.exception
+    assert metric(at, label) == t("overview.days_left", "th", n=10)
+    assert "20 เม.ย. 2565" in at.caption[0].value  # the page header's Buddhist-Era date

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,13 +29,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# url path of each page ("" is the default page, the overview)
+# url path of each page ("" is the default page, the overview); charts each page draws
+CHARTS = {"overview": 2, "timeline": 1}
 PAGES = {
     "overview": "",
     "oit": "oit",
     "divisions": "divisions",
     "timeline": "timeline",
     "measures": "measures",
+    "score": "score",
     "data-in": "data-in",
 }
 VIEWPORTS = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
@@ -92,6 +95,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"--server.port={port}",
             "--server.address=127.0.0.1",
             "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",  # edits nearby must not pop "file changed"
         ],
         cwd=ROOT,
         env=env,
@@ -123,7 +127,9 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-def settle(page: object, timeout_ms: int = 30_000, *, title: str | None = None) -> None:
+def settle(
+    page: object, timeout_ms: int = 30_000, *, title: str | None = None, min_charts: int = 0
+) -> None:
     """Wait until the script run is over, every chart is drawn and the fonts are in.
 
     ``title``: the page's h1 to wait for (after an in-app switch the old h1 is still there).
@@ -137,18 +143,31 @@ def settle(page: object, timeout_ms: int = 30_000, *, title: str | None = None) 
             arg=title,
             timeout=timeout_ms,
         )
-    page.wait_for_function(
-        """() => {
-          const running = document.querySelector('[data-testid="stStatusWidget"]');
-          const stale = document.querySelector('[data-stale="true"]');
-          const skeleton = document.querySelector('[data-testid="stSkeleton"]');
-          const charts = [...document.querySelectorAll('.stPlotlyChart')];
-          return !running && !stale && !skeleton
-              && charts.every(c => c.querySelector('.main-svg'));
-        }""",
-        timeout=timeout_ms,
-        polling="raf",
-    )
+    try:
+        page.wait_for_function(
+            """n => {
+              const running = document.querySelector('[data-testid="stStatusWidget"]');
+              const stale = document.querySelector('[data-stale="true"]');
+              const skeleton = document.querySelector('[data-testid="stSkeleton"]');
+              const charts = [...document.querySelectorAll('.stPlotlyChart')];
+              return !running && !stale && !skeleton && charts.length >= n
+                  && charts.every(c => c.querySelector('.main-svg'));
+            }""",
+            arg=min_charts,
+            timeout=timeout_ms,
+            polling="raf",
+        )
+    except PlaywrightTimeout as exc:  # say what was still pending
+        state = page.evaluate(
+            """() => ({
+              status: !!document.querySelector('[data-testid="stStatusWidget"]'),
+              stale: document.querySelectorAll('[data-stale="true"]').length,
+              skeleton: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+              charts: document.querySelectorAll('.stPlotlyChart').length,
+              drawn: document.querySelectorAll('.stPlotlyChart .main-svg').length,
+            })"""
+        )
+        raise AssertionError(f"page did not settle: {state}") from exc
     page.evaluate("document.fonts.ready.then(() => true)")
 
 
@@ -174,7 +193,7 @@ def test_every_page_renders_in_chromium(server: str, browser: object, name: str,
     page = context.new_page()
     try:
         page.goto(f"{server}/{PAGES[name]}", wait_until="domcontentloaded")
-        settle(page)
+        settle(page, min_charts=CHARTS.get(name, 0))
         page.wait_for_timeout(300)  # let the last paint land before checking and shooting
         assert "Page not found" not in page.inner_text("body")
         assert page.locator('[data-testid="stException"]').count() == 0
@@ -198,8 +217,45 @@ def test_every_page_renders_in_chromium(server: str, browser: object, name: str,
         shoot(page, name, size)
         if name == "oit":  # the heat map lives in the second tab
             page.get_by_role("tab").nth(1).click()
-            settle(page)
+            settle(page, min_charts=1)
             assert page.locator('[data-testid="stException"]').count() == 0
             shoot(page, "oit-heatmap", size)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_a_dropped_workbook_shows_its_report(
+    server: str, browser: object, size: str, tmp_path: Path
+) -> None:
+    """Drop a workbook with one wrong status word: the report lists it (in red), no exception."""
+    from tests.test_app import filled_workbook
+
+    first: list[int] = []
+
+    def fill(row: int, item: str) -> tuple[str, str | None]:
+        if not first:
+            first.append(row)
+            return "เสร็จไม่เสร็จ", None
+        return "ดำเนินการแล้ว", f"https://pao.example/{item}"
+
+    bad = tmp_path / "ฝ่ายนิติการ.xlsx"
+    bad.write_bytes(filled_workbook("legal", fill))
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/data-in", wait_until="domcontentloaded")
+        settle(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(bad))
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        settle(page)
+        page.wait_for_timeout(300)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert (
+            "unknown_status" in page.inner_text('[data-testid="stMain"]')
+            or page.locator('[data-testid="stDataFrame"]').count()
+        )
+        shoot(page, "data-in-report", size)
     finally:
         context.close()

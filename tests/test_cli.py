@@ -126,3 +126,28 @@ def test_template_then_validate(tmp_path):
     assert check.returncode == 0
     unknown = run("template", "--division", "กองเกษตร", "--out", tmp_path / "x.xlsx")
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pdf_renamed.xlsx",
+        "truncated.xlsx",
+        "empty.xlsx",
+        "lying_size.xlsx",
+        "billion_laughs.xlsx",
+        "encrypted.xlsx",
+        "sparse_bomb.xlsx",
+    ],
+)
+def test_hostile_file_exit_2_one_message_no_traceback(name):
+    proc = run("validate", HOSTILE / name, "--json")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    (f,) = json.loads(proc.stdout)["files"]
+    assert f["ok"] is False and f["sheets"] == []
+    (issue,) = f["issues"]
+    assert issue["severity"] == "error" and issue["message"] and issue["message_en"]

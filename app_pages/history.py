@@ -1,0 +1,412 @@
+"""ประวัติและการเปลี่ยนแปลง — every submission and its state (accept, roll back, the original and
+the annotated workbook), what changed since a date and who moved it, items done over time, and
+the audit log (viewable and downloadable)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+
+from app_pages._auth import current_actor
+from app_pages._shared import (
+    PAGE_ERRORS,
+    be,
+    guarded,
+    header,
+    lang,
+    organisation,
+    plot,
+    status_text,
+    store,
+    tr,
+)
+from ita_model.annotate import annotate, annotated_name
+from ita_model.auth import Role
+from ita_model.history import History, thai_day
+from ita_model.i18n import name_of
+from ita_model.settings import Settings, get_settings, store_target
+from ita_model.store import Store, Submission
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATES = ["accepted", "pending", "rejected", "superseded"]
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _history(target: str, revision: int, settings_json: str) -> History:
+    """The year's steps, rebuilt only when the store changes (``revision``)."""
+    settings = Settings.model_validate_json(settings_json)
+    h = History(store(settings), settings=settings)
+    h.steps()
+    return h
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _annotated(data: bytes, filename: str, issues: tuple[tuple, ...]) -> bytes:
+    keys = ("severity", "code", "message", "message_en", "sheet", "row", "column")
+    return annotate(data, filename, [dict(zip(keys, i, strict=True)) for i in issues])
+
+
+def _when(sub_at) -> str:
+    local = pd.Timestamp(sub_at).tz_convert("Asia/Bangkok")
+    return f"{be(local.date())} {local:%H:%M}"
+
+
+def _division_name(div: str | None, divisions: dict) -> str:
+    return name_of(divisions[div], lang()) if div in divisions else (div or "—")
+
+
+header("history.title")
+settings = get_settings()
+actor = current_actor()
+with guarded():
+    org = organisation(settings)
+    fs: Store = store(settings)
+    subs = fs.submissions(year=settings.year)
+    revision = fs.revision()
+divisions = {d.id: d for d in org.divisions}
+st.caption(tr("history.store_at", where=fs.describe()))
+
+tab_subs, tab_changes, tab_progress, tab_audit = st.tabs(
+    [
+        tr("history.tab_submissions"),
+        tr("history.tab_changes"),
+        tr("history.tab_progress"),
+        tr("history.tab_audit"),
+    ]
+)
+
+# ---------------------------------------------------------------- submissions
+
+
+def _decide(kind: str, submission_id: str) -> None:
+    try:
+        if kind == "accept":
+            fs.accept(submission_id, user=current_actor())
+        else:
+            fs.rollback(submission_id, user=current_actor())
+        st.session_state["history_done"] = kind
+    except PAGE_ERRORS as exc:
+        st.session_state["history_error"] = str(exc)
+
+
+with tab_subs:
+    if msg := st.session_state.pop("history_error", None):
+        st.error(msg, icon=":material/block:")
+    if done := st.session_state.pop("history_done", None):
+        st.success(tr(f"history.done_{done}"), icon=":material/task_alt:")
+    if not subs:
+        st.info(tr("history.empty"), icon=":material/inbox:")
+    else:
+        left, right = st.columns(2)
+        present = sorted({s.division for s in subs if s.division}, key=str)
+        pick_div = left.selectbox(
+            tr("history.filter_division"),
+            [None, *present],
+            format_func=lambda d: (
+                tr("history.all_divisions") if d is None else _division_name(d, divisions)
+            ),
+            key="history_division",
+        )
+        pick_states = right.multiselect(
+            tr("history.filter_state"),
+            STATES,
+            default=STATES,
+            format_func=lambda s: tr(f"state.{s}"),
+            key="history_states",
+        )
+        shown = [
+            s
+            for s in reversed(subs)
+            if (pick_div is None or s.division == pick_div) and s.state in pick_states
+        ]
+        table = pd.DataFrame(
+            [
+                {
+                    "when": _when(s.submitted_at),
+                    "file": s.filename,
+                    "division": _division_name(s.division, divisions),
+                    "user": s.user,
+                    "state": tr(f"state.{s.state}"),
+                    "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
+                    "id": s.id,
+                }
+                for s in shown
+            ],
+            columns=["when", "file", "division", "user", "state", "problems", "id"],
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(table), 360),
+            column_config={
+                "when": tr("history.when"),
+                "file": tr("history.file"),
+                "division": tr("col.division"),
+                "user": tr("history.user"),
+                "state": tr("history.state"),
+                "problems": tr("history.problems"),
+                "id": st.column_config.TextColumn("id", width="small"),
+            },
+        )
+        by_id = {s.id: s for s in shown}
+        chosen = st.selectbox(
+            tr("history.pick"),
+            list(by_id),
+            format_func=lambda i: (
+                f"{by_id[i].filename} · {_when(by_id[i].submitted_at)} · "
+                f"{tr('state.' + by_id[i].state)}"
+            ),
+            key="history_pick",
+        )
+        sub: Submission | None = by_id.get(chosen) if chosen else None
+        if sub is not None:
+            with st.container(border=True):
+                st.markdown(
+                    f"**{sub.filename}** · {_division_name(sub.division, divisions)} · "
+                    f"{tr('state.' + sub.state)}"
+                )
+                if sub.decided_by and sub.decided_at:
+                    st.caption(
+                        tr("history.decided", user=sub.decided_by, when=_when(sub.decided_at))
+                    )
+                with guarded():
+                    report = fs.report(sub, settings=settings)
+                issues = report.get("issues", [])
+                if issues:
+                    frame = pd.DataFrame(issues)
+                    message = "message_en" if lang() == "en" else "message"
+                    frame = frame.assign(
+                        severity=[tr(f"severity.{s}") for s in frame["severity"]],
+                        text=frame[message] if message in frame else frame["message"],
+                    )
+                    st.dataframe(
+                        frame,
+                        hide_index=True,
+                        width="stretch",
+                        column_order=["severity", "sheet", "row", "column", "code", "text"],
+                        column_config={
+                            "severity": tr("report.severity"),
+                            "sheet": tr("report.sheet"),
+                            "row": st.column_config.NumberColumn(tr("report.row"), format="%d"),
+                            "column": tr("report.column"),
+                            "code": tr("report.code"),
+                            "text": st.column_config.TextColumn(
+                                tr("report.message"), width="large"
+                            ),
+                        },
+                        height=min(38 + 35 * len(frame), 320),
+                    )
+                else:
+                    st.success(tr("history.no_problems"), icon=":material/check_circle:")
+
+                buttons = st.columns(3)
+                buttons[0].download_button(
+                    tr("history.download_original"),
+                    data=lambda s=sub: fs.data(s),
+                    file_name=sub.filename,
+                    icon=":material/download:",
+                    key=f"original_{sub.id}",
+                    on_click="ignore",
+                )
+                if issues and not sub.unreadable:
+                    packed = tuple(
+                        tuple(i.get(k) for k in ("severity", "code", "message", "message_en",
+                                                 "sheet", "row", "column"))
+                        for i in issues
+                    )  # fmt: skip
+                    buttons[1].download_button(
+                        tr("history.download_annotated"),
+                        data=lambda s=sub, p=packed: _annotated(fs.data(s), s.filename, p),
+                        file_name=annotated_name(sub.filename),
+                        mime=XLSX_MIME,
+                        icon=":material/edit_note:",
+                        key=f"annotated_{sub.id}",
+                        on_click="ignore",
+                        type="primary",
+                    )
+                if not actor.can(Role.EDITOR):
+                    st.caption(tr("history.viewer_note"))
+                elif sub.unreadable:
+                    st.warning(tr("history.unreadable"), icon=":material/block:")
+                elif sub.state == "superseded":
+                    buttons[2].button(
+                        tr("history.rollback"),
+                        help=tr("history.rollback_help"),
+                        on_click=_decide,
+                        args=("rollback", sub.id),
+                        icon=":material/undo:",
+                        key=f"rollback_{sub.id}",
+                    )
+                elif sub.state in ("pending", "rejected"):
+                    sure = True
+                    if sub.state == "rejected":
+                        sure = st.checkbox(tr("history.accept_errors"), key=f"sure_{sub.id}")
+                    buttons[2].button(
+                        tr("history.accept"),
+                        on_click=_decide,
+                        args=("accept", sub.id),
+                        disabled=not sure,
+                        type="primary",
+                        icon=":material/check:",
+                        key=f"accept_{sub.id}",
+                    )
+
+# ---------------------------------------------------------------- what changed since
+
+
+def _history_now() -> History:
+    return _history(str(store_target(settings)), revision, settings.model_dump_json())
+
+
+with tab_changes:
+    since = st.date_input(
+        tr("history.since"),
+        value=date.today() - timedelta(days=7),
+        max_value=date.today(),
+        format="DD/MM/YYYY",
+        key="history_since",
+    )
+    with guarded():
+        h = _history_now()
+        moves = h.changes_since(since)
+        then, now = h.at(since).readiness, h.steps()[-1].readiness
+    cols = st.columns(3, border=True)
+    cols[0].metric(tr("history.then_done"), f"{then.done} / {then.total}")
+    cols[1].metric(tr("history.now_done"), f"{now.done} / {now.total}", delta=now.done - then.done)
+    cols[2].metric(tr("history.moved_items"), moves["item"].nunique() if len(moves) else 0)
+    if not len(moves):
+        st.info(tr("history.no_changes"), icon=":material/event_available:")
+    else:
+        shown = moves.assign(
+            name=moves["name_en" if lang() == "en" else "name_th"],
+            div=[_division_name(d, divisions) for d in moves["division"]],
+            move=[
+                f"{status_text(b)} → {status_text(a)}"
+                for b, a in zip(moves["before"], moves["after"], strict=True)
+            ],
+            overall=[
+                f"{status_text(b)} → {status_text(a)}"
+                for b, a in zip(moves["overall_before"], moves["overall_after"], strict=True)
+            ],
+            when=[_when(a) for a in moves["at"]],
+        )  # fmt: skip
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_order=["item", "name", "div", "move", "overall", "user", "when", "filename"],
+            column_config={
+                "item": st.column_config.TextColumn(tr("col.item"), width=60),
+                "name": st.column_config.TextColumn(tr("col.name"), width="large"),
+                "div": tr("col.division"),
+                "move": tr("history.col_move"),
+                "overall": tr("history.col_overall"),
+                "user": tr("history.col_by"),
+                "when": tr("history.col_when"),
+                "filename": tr("history.file"),
+            },
+            height=min(38 + 35 * len(shown), 420),
+        )
+        csv = shown.drop(columns=["name", "div", "move", "overall", "when"]).to_csv(index=False)
+        st.download_button(
+            tr("history.download_changes"),
+            data=("\ufeff" + csv).encode("utf-8"),
+            file_name=f"changes-since-{since.isoformat()}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+# ---------------------------------------------------------------- progress over time
+
+with tab_progress:
+    by = st.segmented_control(
+        tr("history.by"),
+        ["indicator", "division", "all"],
+        format_func=lambda b: tr(f"history.by_{b}"),
+        default="indicator",
+        required=True,
+        key="history_by",
+    )
+    with guarded():
+        h = _history_now()
+        frame = h.daily(by or "indicator")
+    if len(h.steps()) <= 1:
+        st.info(tr("history.no_steps"), icon=":material/timeline:")
+    else:
+        start_day = thai_day(h.steps()[1].at) - timedelta(days=1)  # type: ignore[arg-type]
+        frame = frame.assign(
+            day=[d if d is not None else start_day for d in frame["day"]],
+            name=frame["name_en" if lang() == "en" else "name_th"],
+        )
+        fig = px.line(
+            frame,
+            x="day",
+            y="done",
+            color="name",
+            markers=True,
+            line_shape="hv",
+            labels={"day": tr("history.axis_day"), "done": tr("history.axis_done"), "name": ""},
+            title=tr("history.chart_title"),
+            hover_data={"total": True, "pct_done": True},
+        )
+        fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 50})
+        plot(fig, key="history_chart")
+        wide = frame.pivot_table(index="name", columns="day", values="done", aggfunc="last")
+        wide.columns = [be(c) for c in wide.columns]
+        st.dataframe(wide, width="stretch")
+
+# ---------------------------------------------------------------- audit log
+
+with tab_audit:
+    with guarded():
+        events = fs.events()
+    if not events:
+        st.info(tr("history.empty"), icon=":material/inbox:")
+    else:
+        log = pd.DataFrame(
+            [
+                {
+                    "seq": e.seq,
+                    "when": _when(e.at),
+                    "user": e.user,
+                    "role": tr(f"auth.role_{e.role}"),
+                    "action": tr(f"history.action_{e.action}"),
+                    "division": _division_name(e.division, divisions) if e.division else "",
+                    "what": e.detail.get("filename")
+                    or e.detail.get("name")
+                    or e.detail.get("setting")
+                    or "",
+                    "id": e.submission_id or "",
+                }
+                for e in reversed(events)
+            ]
+        )  # fmt: skip
+        st.dataframe(
+            log,
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(log), 480),
+            column_config={
+                "seq": tr("history.col_seq"),
+                "when": tr("history.col_when"),
+                "user": tr("history.user"),
+                "role": tr("history.col_role"),
+                "action": tr("history.col_action"),
+                "division": tr("col.division"),
+                "what": tr("history.col_what"),
+            },
+        )
+        st.download_button(
+            tr("history.download_audit"),
+            data=lambda: fs.audit_csv(),
+            file_name="ita-audit-log.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="audit_csv",
+        )

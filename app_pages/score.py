@@ -1,0 +1,285 @@
+"""คะแนนประมาณการ — will we pass 85? The estimate, how it was made, what-if, year on year."""
+
+import pandas as pd
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+
+from app_pages._shared import as_of, be, guarded, lang, page_data, plot, status_text, tr
+from ita_model import score_charts, scoring
+
+# The page's own words (Thai, English); to move into ui_text.yaml under "score." when convenient.
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("คะแนนประมาณการ ITA", "Estimated ITA score"),
+    "estimate_note": (
+        "เป็นค่าประมาณ ไม่ใช่ผลการประเมินของสำนักงาน ป.ป.ช.",
+        "An estimate, not the NACC's result.",
+    ),
+    "total": ("คะแนนรวมประมาณการ", "Estimated total"),
+    "grade": ("ระดับ", "Grade"),
+    "vs_pass": ("เทียบเกณฑ์ผ่าน {mark:g}", "Against the pass mark {mark:g}"),
+    "pass": ("ผ่านเกณฑ์", "passes"),
+    "below": ("ต่ำกว่าเกณฑ์", "below"),
+    "oit": ("OIT (ตัวชี้วัดที่ 9–10)", "OIT (indicators 9–10)"),
+    "no_total": (
+        "ยังคำนวณคะแนนรวมไม่ได้: กรอกคะแนน IIT และ EIT ด้านบน",
+        "No total yet: enter the IIT and EIT scores above.",
+    ),
+    "inputs": ("คะแนน IIT และ EIT ที่ใช้คำนวณ", "The IIT and EIT scores used"),
+    "inputs_help": (
+        "ค่าตั้งต้นมาจากไฟล์ผลคะแนน (ผลปีนี้ หรือผลปีที่แล้วเมื่อยังไม่มี) แก้ได้เพื่อดูผลที่เปลี่ยน",
+        "Defaults come from the scores sheet (this year's, else last year's); change them to see "
+        "the effect.",
+    ),
+    "provisional": (
+        "กรอบการประเมินปี {year} เป็นฉบับชั่วคราว: การจัดข้อเข้าตัวชี้วัดย่อยเป็นการอนุมาน",
+        "The {year} framework is provisional: which items form each sub-indicator is inferred.",
+    ),
+    "how": ("วิธีคำนวณและสมมติฐาน", "How it was computed, and the assumptions"),
+    "by_sub": ("คะแนน OIT รายตัวชี้วัดย่อย", "OIT score by sub-indicator"),
+    "what_if": ("ถ้า… (What-if)", "What if…"),
+    "what_if_help": (
+        "ติ๊กข้อที่คาดว่าจะดำเนินการเสร็จทันกำหนดส่ง OIT แล้วดูคะแนนและระดับที่เปลี่ยนไป "
+        "เรียงตามคะแนนที่เพิ่มขึ้นมากที่สุด (ข้อในตัวชี้วัดย่อยที่มีข้อน้อยมีน้ำหนักมากกว่า)",
+        "Tick the items you expect to finish by the OIT deadline and watch the score and grade "
+        "move; ranked by how much each lifts the total (an item of a small sub-indicator weighs "
+        "more).",
+    ),
+    "what_if_total": ("คะแนนรวมถ้าทำข้อที่ติ๊กเสร็จ", "Total if the ticked items are done"),
+    "what_if_none": ("ยังไม่ได้ติ๊กข้อใด", "Nothing ticked yet"),
+    "all_done": (
+        "ทุกข้อที่ต้องดำเนินการเสร็จแล้ว ไม่มีข้อให้เลือก",
+        "Every applicable item is done; nothing left to tick.",
+    ),
+    "clear": ("ล้างที่ติ๊กไว้", "Clear the ticks"),
+    "ranked": ("ข้อที่เพิ่มคะแนนได้มากที่สุด", "The items that lift the score most"),
+    "col_item": ("ข้อ", "Item"),
+    "col_name": ("ข้อมูล", "Item name"),
+    "col_sub": ("ตัวชี้วัดย่อย", "Sub-indicator"),
+    "col_status": ("สถานะ", "Status"),
+    "col_lift": ("คะแนนรวมเพิ่ม", "Total +"),
+    "col_lift_ind": ("ตัวชี้วัดเพิ่ม", "Indicator +"),
+    "yoy": ("เทียบกับผลปีที่แล้ว", "Against last year's results"),
+    "yoy_none": (
+        "ยังไม่มีผลคะแนนของปีก่อน (แผ่นงานผลคะแนน: ปี ตัวชี้วัด คะแนน) นำเข้าได้ที่หน้านำเข้าข้อมูล",
+        "No earlier year's results yet (a scores sheet: year, indicator, score); load one on the "
+        "Data-in page.",
+    ),
+    "yoy_caption": (
+        "แท่งสีเทา: ผลทางการปี {prev}; แท่งสีน้ำเงิน: ประมาณการปี {year} (OIT จากสถานะปัจจุบัน; "
+        "ลายเส้นทแยง = คะแนน IIT/EIT ที่ใช้ แสดงซ้ำทุกตัวชี้วัดของแบบวัดนั้น); ตัวหนาและสีแดง = ต่ำกว่าเกณฑ์",
+        "Grey: the {prev} official results; blue: the {year} estimate (OIT from the current "
+        "statuses; hatched = the IIT/EIT score used, repeated for each of its indicators); "
+        "bold and red = below the pass mark.",
+    ),
+    "last_total": ("ผลรวมปี {prev}: {total} ({grade})", "{prev} total: {total} ({grade})"),
+    "weakest": ("ตัวชี้วัดที่ต้องเร่งพัฒนา", "The weakest indicators"),
+    "urgent": ("จุดอ่อนที่ต้องแก้ไขโดยเร่งด่วน", "urgent weakness"),
+    "improve": ("ประเด็นที่ต้องพัฒนาให้ดีขึ้น", "to improve"),
+    "none_weak": ("ไม่มีตัวชี้วัดที่ต่ำกว่าเกณฑ์", "No indicator is below the pass mark"),
+    "weak_line": (
+        "**{n} {name}** — ปี {prev}: {previous} · ปี {year}: {current}",
+        "**{n} {name}** — {prev}: {previous} · {year}: {current}",
+    ),
+}
+
+
+def w(key: str, **params: object) -> str:
+    th, en = WORDS[key]
+    return (en if lang() == "en" else th).format(**params)
+
+
+def num(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def clear_ticks(codes: list[str]) -> None:
+    for code in codes:
+        st.session_state[f"whatif_{code}"] = False
+
+
+loaded = page_data()
+st.title(w("title"))
+
+if loaded is not None:
+    with guarded():
+        fw = loaded.framework
+        org = loaded.organisation
+        en = lang() == "en"
+        st.caption(
+            " · ".join(
+                [
+                    org.name_en if en else org.short_th,
+                    tr("common.fiscal_year", year=fw.year),
+                    tr("common.as_of", date=be(as_of())),
+                    w("estimate_note"),
+                ]
+            )
+        )
+        scores = loaded.dataset.latest("scores")
+        base = scoring.estimate(loaded.readiness, scores, framework=fw)
+
+        # --- IIT / EIT: default from the scores sheet (or last year), editable
+        st.markdown(f"**{w('inputs')}**", help=w("inputs_help"))
+        inputs = st.columns(2)
+        entered = {}
+        for col, code in zip(inputs, ("IIT", "EIT"), strict=True):
+            tool = base.tools.get(code)
+            default = rounded(tool.value) if tool else None
+            entered[code] = col.number_input(
+                f"{code} ({fw.tool(code).name_en if en else fw.tool(code).name_th})",
+                min_value=0.0,
+                max_value=100.0,
+                value=default,
+                step=0.01,
+                format="%.2f",
+                key=f"score_{code.lower()}",
+            )
+        changed = {
+            c: v for c, v in entered.items() if v is not None and v != rounded(base.tools[c].value)
+        }
+        est = scoring.with_tools(base, **changed)
+
+        # --- the headline
+        top = st.columns(4, border=True)
+        top[0].metric(w("total"), num(est.total))
+        top[1].metric(w("grade"), est.grade or "—")
+        if est.gap is None:
+            top[2].metric(w("vs_pass", mark=fw.pass_mark), "—")
+        else:
+            top[2].metric(
+                w("vs_pass", mark=fw.pass_mark),
+                w("pass") if est.passed else w("below"),
+                delta=f"{est.gap:+.2f}",
+            )
+        top[3].metric(w("oit"), num(est.oit))
+        if est.total is None:
+            st.info(w("no_total"), icon=":material/edit:")
+        st.caption(fw.scoring_note_en if en else fw.scoring_note_th)
+        if fw.provisional:
+            st.warning(w("provisional", year=fw.year), icon=":material/construction:")
+        with st.expander(w("how"), icon=":material/calculate:"):
+            for line in est.assumptions(lang()):
+                st.markdown(f"- {line}")
+
+        st.subheader(w("by_sub"))
+
+        # --- what-if: read the ticks first, so the numbers above the boxes already move
+        lifts = scoring.lifts(est)
+        codes = list(lifts["item"])
+        ticked = [c for c in codes if st.session_state.get(f"whatif_{c}")]
+        after = scoring.what_if(est, ticked) if ticked else None
+        plot(score_charts.subindicator_figure(est, after, lang=lang()), key="score_subs")
+
+        st.subheader(w("what_if"))
+        st.caption(w("what_if_help"))
+        if not codes:
+            st.success(w("all_done"), icon=":material/celebration:")
+        else:
+            shown = after or est
+            res = st.columns(3, border=True)
+            res[0].metric(
+                w("what_if_total"),
+                num(shown.total),
+                delta=None
+                if after is None or est.total is None or after.total is None
+                else f"{after.total - est.total:+.2f}",
+            )
+            res[1].metric(w("grade"), shown.grade or "—")
+            res[2].metric(w("oit"), num(shown.oit))
+            if not ticked:
+                st.caption(w("what_if_none"))
+            boxes = st.columns(2)
+            for i, row in enumerate(lifts.itertuples(index=False)):
+                name = row.name_en if en else row.name_th
+                boxes[i % 2].checkbox(
+                    f"{row.item} {name} (+{row.lift:.2f})",
+                    key=f"whatif_{row.item}",
+                    help=f"{row.subindicator} · {status_text(row.status)}",
+                )
+            st.button(
+                w("clear"),
+                on_click=clear_ticks,
+                args=(codes,),
+                type="tertiary",
+                icon=":material/restart_alt:",
+            )
+
+            st.markdown(f"**{w('ranked')}**")
+            table = lifts.assign(
+                name=lifts["name_en" if en else "name_th"],
+                status_label=[status_text(s) for s in lifts["status"]],
+            )
+            st.dataframe(
+                table,
+                hide_index=True,
+                width="stretch",
+                column_order=[
+                    "item",
+                    "name",
+                    "subindicator",
+                    "status_label",
+                    "lift",
+                    "lift_indicator",
+                ],
+                column_config={
+                    "item": st.column_config.TextColumn(w("col_item"), width=50),
+                    "name": st.column_config.TextColumn(w("col_name"), width=330),
+                    "subindicator": st.column_config.TextColumn(w("col_sub"), width=90),
+                    "status_label": st.column_config.TextColumn(w("col_status"), width=150),
+                    "lift": st.column_config.NumberColumn(w("col_lift"), format="+%.2f"),
+                    "lift_indicator": st.column_config.NumberColumn(
+                        w("col_lift_ind"), format="+%.2f"
+                    ),
+                },
+                height=min(38 + 35 * len(table), 420),
+                key="score_lifts",
+            )
+
+        # --- year on year
+        st.subheader(w("yoy"))
+        prev = scoring.previous_year(scores, fw.year)
+        if prev is None:
+            st.info(w("yoy_none"), icon=":material/history:")
+        else:
+            yoy = scoring.year_on_year(est, scores)
+            last_total = scoring.official_total(fw, scores, prev)
+            if last_total is not None:
+                st.markdown(
+                    w(
+                        "last_total",
+                        prev=prev,
+                        total=num(last_total),
+                        grade=fw.grade_for(round(last_total, 2)),
+                    )
+                )
+            plot(
+                score_charts.year_on_year_figure(
+                    yoy, year=fw.year, pass_mark=fw.pass_mark, lang=lang()
+                ),
+                key="score_yoy",
+            )
+            st.caption(w("yoy_caption", prev=prev, year=fw.year))
+            st.markdown(f"**{w('weakest')}**")
+            weak = scoring.weakest(yoy)
+            if not len(weak):
+                st.success(w("none_weak"), icon=":material/check_circle:")
+            for row in weak.itertuples(index=False):
+                badge = (
+                    f":red-badge[{w('urgent')}]" if row.urgent else f":orange-badge[{w('improve')}]"
+                )
+                st.markdown(
+                    badge
+                    + " "
+                    + w(
+                        "weak_line",
+                        n=row.indicator,
+                        name=row.name_en if en else row.name_th,
+                        prev=prev,
+                        previous=num(row.previous),
+                        year=fw.year,
+                        current=num(row.current),
+                    )
+                )

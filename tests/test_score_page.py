@@ -1,0 +1,90 @@
+"""The estimated-score page (AppTest): it opens, shows the estimate, a what-if tick moves it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ita_model import scoring
+from ita_model.framework import load_framework
+from ita_model.readiness import compute_readiness, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "app_pages" / "score.py"
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "sample").symlink_to(SAMPLE, target_is_directory=True)
+    (folder / "inbox").mkdir()
+    monkeypatch.setenv("ITA_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected() -> scoring.Estimate:
+    dataset = load_dataset([SAMPLE], year=2565)
+    return scoring.estimate(compute_readiness(dataset), dataset.latest("scores"))
+
+
+def open_page(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
+    if lang:
+        at.session_state["lang"] = lang
+    return at.run()
+
+
+def metrics(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_page_opens_and_shows_the_estimate(expected: scoring.Estimate) -> None:
+    at = open_page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert at.title[0].value == "คะแนนประมาณการ ITA"
+    assert metrics(at, "คะแนนรวมประมาณการ") == [f"{expected.total:.2f}"]
+    assert metrics(at, "ระดับ")[0] == expected.grade
+    captions = "\n".join(c.value for c in at.caption)
+    assert load_framework(2565).scoring_note_th in captions  # the weights are an estimate
+    assert len(at.checkbox) == len(scoring.lifts(expected))
+    assert at.number_input(key="score_iit").value == round(expected.iit, 2)
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_a_what_if_tick_moves_the_score(expected: scoring.Estimate) -> None:
+    at = open_page()
+    label = "คะแนนรวมถ้าทำข้อที่ติ๊กเสร็จ"
+    before = float(metrics(at, label)[0])
+    top = scoring.lifts(expected).iloc[0]
+    at.checkbox(key=f"whatif_{top['item']}").check().run()
+    assert not at.exception
+    after = float(metrics(at, label)[0])
+    assert after == pytest.approx(before + top["lift"], abs=0.011)
+    # the headline stays the current estimate; the what-if is beside it
+    assert metrics(at, "คะแนนรวมประมาณการ") == [f"{expected.total:.2f}"]
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_entering_iit_moves_the_total(expected: scoring.Estimate) -> None:
+    at = open_page()
+    at.number_input(key="score_iit").set_value(100.0).run()
+    assert not at.exception
+    total = float(metrics(at, "คะแนนรวมประมาณการ")[0])
+    assert total == pytest.approx(expected.total + 0.3 * (100 - expected.iit), abs=0.011)
+    assert any("ค่าที่กรอก" in m.value for m in at.markdown)
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_page_in_english() -> None:
+    at = open_page("en")
+    assert not at.exception
+    assert at.title[0].value == "Estimated ITA score"
+    assert metrics(at, "Estimated total")
