@@ -7,7 +7,9 @@ page discovery, which runs a page without this door (no language, no "as of" dat
 
 import streamlit as st
 
+from app_pages._auth import sign_in
 from app_pages._shared import as_of_picker, language_switch
+from ita_model.auth import Role
 from ita_model.i18n import t
 
 st.set_page_config(
@@ -20,6 +22,7 @@ st.set_page_config(
 with st.sidebar:
     lang = language_switch()
     as_of_picker()
+actor = sign_in()  # stops at the sign-in screen until someone is signed in
 
 PAGES = [
     ("app_pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
@@ -29,7 +32,12 @@ PAGES = [
     ("app_pages/measures.py", "nav.measures", ":material/gavel:", "measures"),
     ("app_pages/score.py", "nav.score", ":material/speed:", "score"),
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
+    ("app_pages/history.py", "nav.history", ":material/history:", "history"),
 ]
+if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
+    PAGES = [p for p in PAGES if p[3] != "data-in"]
+if actor.can(Role.ADMIN):
+    PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
 
 st.navigation(
     [

@@ -13,8 +13,8 @@ The store checks every write's role again; hiding buttons here is for the eye on
 
 from __future__ import annotations
 
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
-from streamlit.errors import StreamlitSecretNotFoundError  # noqa: TID251
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from ita_model.auth import Accounts, Actor, Role
 from ita_model.errors import AccountError

@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
+from app_pages._auth import current_actor
+from ita_model.auth import Actor
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import ItaError
 from ita_model.framework import Framework, load_framework
@@ -140,7 +142,7 @@ def load() -> Loaded:
     """The data every page shows: the sample (if on) and every accepted upload."""
     settings = get_settings()
     fs = store(settings)
-    sources = current_sources(settings, settings.year, store=fs)
+    sources = current_sources(settings, settings.year, store=fs, as_of=as_of())
     key = tuple((str(s.path), s.name, s.division, _mtime(s.path)) for s in sources)
     dataset, readiness = _load(
         key,
@@ -269,6 +271,14 @@ def as_of() -> date:
     if d is None or m is None or y is None:
         return default_as_of()
     return _clamped(int(y) - 543, int(m), int(d))
+
+
+def as_of_today() -> None:
+    """After a decision made now (accepting a file), show the state as of today."""
+    d = date.today()
+    st.session_state[AS_OF_KEYS[0]] = d.day
+    st.session_state[AS_OF_KEYS[1]] = d.month
+    st.session_state[AS_OF_KEYS[2]] = d.year + 543
 
 
 def _clamped(year: int, month: int, day: int) -> date:
@@ -424,7 +434,6 @@ def show_issues(report: FileReport, key: str) -> None:
     )
 
 
-def current_user() -> str:
-    """Who is acting: the signed-in e-mail or name, else the single local user."""
-    info = st.user.to_dict()
-    return str(info.get("email") or info.get("name") or "local")
+def current_user() -> Actor:
+    """Who is acting (the store checks their role itself)."""
+    return current_actor()

@@ -5,10 +5,11 @@ would change, accept. Every file dropped in is kept in the store at once, good o
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import (
     PAGE_ERRORS,
+    as_of_today,
     be,
     check_bytes,
     current_user,
@@ -85,6 +86,7 @@ def accept(submission_id: str) -> None:
     try:
         fs.accept(submission_id, user=current_user())
         st.session_state["just_accepted"] = submission_id
+        as_of_today()
     except PAGE_ERRORS as exc:
         st.session_state["accept_error"] = str(exc)
 
@@ -113,6 +115,7 @@ for n, (name, data, origin) in enumerate(incoming):
                 division=div,
                 errors=report.issues.errors + (1 if report.unreadable else 0),
                 warnings=report.issues.warnings,
+                report=report,
             )
         except PAGE_ERRORS as exc:
             show_error(exc)

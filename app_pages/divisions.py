@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import (
     be,

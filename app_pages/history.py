@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import plotly.express as px
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st
 
 from app_pages._auth import current_actor
 from app_pages._shared import (

@@ -1,7 +1,7 @@
 """มาตรการ — the integrity measures and their actions, with counts by status."""
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import guarded, header, lang, page_data, status_text, tr
 from ita_model import charts

@@ -1,7 +1,7 @@
 """OIT — the 43 items, grouped indicator → sub-indicator → group, with filters and a heat map."""
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import (
     be,

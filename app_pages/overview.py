@@ -1,6 +1,6 @@
 """ภาพรวม — where do we stand, what is missing, whose is it, what is due next."""
 
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import (
     as_of,

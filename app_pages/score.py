@@ -1,7 +1,7 @@
 """คะแนนประมาณการ — will we pass 85? The estimate, how it was made, what-if, year on year."""
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import as_of, be, guarded, lang, page_data, plot, status_text, tr
 from ita_model import score_charts, scoring

@@ -1,6 +1,6 @@
 """ไทม์ไลน์ — the ITA steps in lanes, today's line, meetings, and the measures' periods."""
 
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._shared import as_of, be, guarded, header, lang, page_data, plot, tr
 from ita_model import charts, overview

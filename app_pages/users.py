@@ -4,7 +4,7 @@ the audit log. (``python -m ita_model users add`` does the same from the command
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer; see pyproject per-file-ignores)
+import streamlit as st
 
 from app_pages._auth import accounts, current_actor
 from app_pages._shared import PAGE_ERRORS, guarded, header, show_error, store, tr

@@ -7,6 +7,8 @@ Run: ``.venv/bin/python bench/bench_store.py``.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,6 +80,7 @@ def concurrent(target: str, jobs: list[tuple[Path, str]], tmp: Path) -> float:
 
 
 def main() -> None:
+    os.environ["ITA_STORE_DIR"] = tempfile.mkdtemp(prefix="ita-bench-")  # never data/store
     targets: list[tuple[str, object]] = [("sqlite", None)]
     server = None
     if binaries() is not None:
@@ -99,6 +102,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+        shutil.rmtree(os.environ["ITA_STORE_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Command line: ``python -m ita_model validate|framework|summary|template``, the store's
 ``submit|accept|history|rollback|annotate|audit|users``, and the score and the years'
-``score|new-year|framework-import|framework-export``.
+``score|new-year|framework-import|framework-export``, and the hand-outs' ``report``.
 
 Exit codes of ``validate``: 0 no file has an error, 1 some file has errors, 2 some file could
 not be read at all.
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     t.set_defaults(run=_template)
     _add_store_commands(sub, year)
     _add_year_commands(sub, year)
+    _add_report_command(sub, year)
     return p
 
 
@@ -547,4 +548,72 @@ def _framework_export(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(framework_workbook_bytes(load_framework(args.year)))
     print(f"เขียนแล้ว / written: {args.out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- hand-outs
+
+
+def _add_report_command(sub: argparse._SubParsersAction, year: int) -> None:
+    rp = sub.add_parser(
+        "report",
+        help="a hand-out: PDF report, PowerPoint deck, Excel summary or the charts as PNG",
+        description="Default data: what the dashboard shows (the sample if on, then every "
+        "accepted upload). Exit 0: written; 2: the data or Chromium failed.",
+    )
+    rp.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="workbooks or folders")
+    rp.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "png"])
+    rp.add_argument(
+        "--out", required=True, type=Path, help="the file; for png a folder, or a .zip"
+    )
+    rp.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_date_arg,
+        help="the date counted from (2565-03-27, 27/03/2565, 27 มี.ค. 2565); default: today, "
+        "or the sample's report date",
+    )
+    rp.add_argument("--lang", choices=["th", "en"], default="th")
+    rp.add_argument("--year", type=int, default=year)
+    rp.set_defaults(run=_report)
+
+
+def _date_arg(text: str):  # -> date
+    from ita_model.thai import DateError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateError:
+        raise argparse.ArgumentTypeError(
+            f"อ่านวันที่ไม่ได้ — cannot read the date {text!r}"
+        ) from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    import time
+
+    from ita_model.handouts import export, load_handout
+
+    started = time.perf_counter()
+    handout = load_handout(args.paths or None, year=args.year, as_of=args.as_of, lang=args.lang)
+    out: Path = args.out
+    try:
+        if args.format == "png" and out.suffix.lower() != ".zip":
+            from ita_model.handouts.images import chart_pngs
+
+            out.mkdir(parents=True, exist_ok=True)
+            pngs = chart_pngs(handout)
+            for name, data in pngs:
+                (out / name).write_bytes(data)
+            what = f"{len(pngs)} PNG"
+        else:
+            data = export(handout, args.format)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+            what = f"{len(data) / 1024:,.0f} KB"
+    except OSError as exc:
+        print(f"{out}: เขียนไม่ได้ / cannot write ({exc.strerror})", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - started
+    print(f"เขียนแล้ว / written: {out} ({what}, {seconds:.1f} s)")
     return 0

@@ -80,8 +80,8 @@ def test_rollback_and_accept_from_the_history_page(filled):
     assert store.events()[-1].user == "local"
 
 
-def test_a_viewer_sees_no_decision_buttons(filled):
-    _, ids = filled
+@pytest.mark.usefixtures("filled")
+def test_a_viewer_sees_no_decision_buttons():
     at = open_page(HISTORY, Actor("boss", Role.VIEWER, "local"))
     assert not at.exception
     assert not [b for b in at.button if b.key and b.key.startswith(("accept_", "rollback_"))]

@@ -29,7 +29,7 @@ from ita_model.readiness import (
     load_dataset,
 )
 from ita_model.settings import Settings, get_settings
-from ita_model.thai import format_date
+from ita_model.thai import Period, format_date, format_period
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,14 @@ class Handout:
         if not isinstance(d, date):
             d = pd.Timestamp(d).date()
         return format_date(d, style=style, lang=self.lang)  # type: ignore[arg-type]
+
+    def period_text(self, action: dict) -> str:
+        """A measure's action period in the Buddhist Era, else the text as the workbook had it."""
+        start, end = charts._period_bounds(action.get("period"))
+        if start is not None:
+            return format_period(Period(start, end), lang=self.lang)  # type: ignore[arg-type]
+        text = action.get("period_text")
+        return "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
 
     @property
     def agency(self) -> str:

@@ -1,0 +1,49 @@
+"""The door: page config, the language and the "as of" date, and the list of pages.
+
+Run with ``streamlit run dashboard.py``. Every page lives in ``app_pages/``, one thin file
+each; not ``pages/``: a folder of that name next to this file switches Streamlit to its legacy
+page discovery, which runs a page without this door (no language, no "as of" date).
+"""
+
+import streamlit as st
+
+from app_pages._auth import sign_in
+from app_pages._shared import as_of_picker, language_switch
+from ita_model.auth import Role
+from ita_model.i18n import t
+
+st.set_page_config(
+    page_title="ITA · อบจ.พะเยา",
+    page_icon=":material/fact_check:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+with st.sidebar:
+    lang = language_switch()
+    as_of_picker()
+actor = sign_in()  # stops at the sign-in screen until someone is signed in
+
+PAGES = [
+    ("app_pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("app_pages/oit.py", "nav.oit", ":material/checklist:", "oit"),
+    ("app_pages/divisions.py", "nav.divisions", ":material/apartment:", "divisions"),
+    ("app_pages/timeline.py", "nav.timeline", ":material/calendar_month:", "timeline"),
+    ("app_pages/measures.py", "nav.measures", ":material/gavel:", "measures"),
+    ("app_pages/score.py", "nav.score", ":material/speed:", "score"),
+    ("app_pages/meeting.py", "meeting.nav", ":material/co_present:", "meeting"),
+    ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
+    ("app_pages/history.py", "nav.history", ":material/history:", "history"),
+]
+if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
+    PAGES = [p for p in PAGES if p[3] != "data-in"]
+if actor.can(Role.ADMIN):
+    PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
+
+st.navigation(
+    [
+        st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=url == "overview")
+        for path, key, icon, url in PAGES
+    ],
+    position="sidebar",
+).run()

@@ -1,0 +1,50 @@
+"""The hand-out download buttons (PDF, PowerPoint, Excel, PNG), for any page. Not a page.
+
+Each file is made only when its button is clicked (Streamlit's deferred download runs the
+callable on a thread of its own), from the same data and "as of" date the page shows.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from app_pages._shared import Loaded, as_of, lang, tr
+from ita_model.handouts import FORMATS, MEDIA_TYPES, Handout, build_handout, export, file_name
+
+ICONS = {
+    "pdf": ":material/picture_as_pdf:",
+    "pptx": ":material/slideshow:",
+    "xlsx": ":material/table_view:",
+    "png": ":material/image:",
+}
+
+
+def current_handout(loaded: Loaded) -> Handout:
+    """The hand-out of what the pages show: the loaded data, the "as of" date, the language."""
+    return build_handout(
+        loaded.dataset,
+        framework=loaded.framework,
+        organisation=loaded.organisation,
+        readiness=loaded.readiness,
+        as_of=as_of(),
+        lang=lang(),
+        sample_only=loaded.sample_only,
+    )
+
+
+def handout_buttons(handout: Handout, *, key: str = "handout") -> None:
+    """One download button per format, stacked; put them in a popover or a column."""
+    st.caption(tr("handout.buttons_help"))
+    for fmt in FORMATS:
+        st.download_button(
+            tr(f"handout.{fmt}"),
+            data=partial(export, handout, fmt),
+            file_name=file_name(handout, fmt),
+            mime=MEDIA_TYPES[fmt],
+            icon=ICONS[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            width="stretch",
+        )

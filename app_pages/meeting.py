@@ -1,0 +1,331 @@
+"""โหมดประชุม — the readiness on a shared screen: six slides in large type, no Streamlit chrome.
+
+The slides: the estimated score and grade; completion by sub-indicator; the divisions; what is
+missing and whose; the timeline with today; the measures. Previous / next, an optional
+auto-advance (a fragment that reruns on its own every N seconds), the slide number. Sized for a
+1280×720 projector; the language and the "as of" date are the ones chosen in the sidebar
+(hidden here). The hand-outs (PDF, PowerPoint, Excel, PNG) are in the toolbar's popover.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+
+import pandas as pd
+import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+
+from app_pages._handouts import current_handout, handout_buttons
+from app_pages._shared import guarded, page_data, tr
+from ita_model import charts
+from ita_model.handouts import Handout
+from ita_model.handouts.figures import scaled
+from ita_model.records import status_label
+
+SLIDES = ("score", "subindicators", "divisions", "missing", "timeline", "measures")
+SLIDE_KEY = "meeting_slide"
+LAST_KEY = "meeting_last_move"
+AUTO_KEY = "meeting_auto"
+EVERY_KEY = "meeting_every"
+EVERY_CHOICES = (10, 20, 30, 60)
+MISSING_ROWS = 9  # rows of the missing-items table that fit 720 px
+WAITING_NAMES = 2  # division names per row before "+n"
+CHART_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "th"}
+
+CSS = """
+<style>
+/* Meeting mode: no sidebar, no header, toolbar or decoration; white, black, large. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], [data-testid="stExpandSidebarButton"], footer {
+  display: none !important;
+}
+[data-testid="stMain"] { background: #ffffff; color: #000000; }
+[data-testid="stMainBlockContainer"] {
+  padding: 0.4rem 1.6rem 0.4rem 1.6rem !important; max-width: 100% !important;
+}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+.mm-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem;
+  border-bottom: 4px solid #1b5e20; padding-bottom: 0.2rem; }
+.mm-title { font-size: 40px; font-weight: 700; line-height: 1.25; color: #000; margin: 0; }
+.mm-meta { font-size: 18px; color: #222; text-align: right; white-space: nowrap; }
+.mm-row { display: flex; gap: 1rem; align-items: stretch; }
+.mm-tile { flex: 1; border: 3px solid #222; border-radius: 12px; padding: 0.4rem 1rem;
+  background: #fff; }
+.mm-label { font-size: 22px; color: #111; line-height: 1.3; }
+.mm-num { font-size: 64px; font-weight: 700; line-height: 1.15; color: #000; }
+.mm-huge { font-size: 128px; font-weight: 700; line-height: 1.05; color: #0b3d91; }
+.mm-mid { font-size: 48px; font-weight: 700; line-height: 1.2; }
+.mm-pass { color: #1b5e20; } .mm-below { color: #a50f15; }
+.mm-note { font-size: 20px; color: #222; margin: 0.2rem 0 0; }
+.mm-list { width: 100%; border-collapse: collapse; font-size: 22px; line-height: 1.3; }
+.mm-list th { text-align: left; font-size: 18px; color: #222; border-bottom: 2px solid #222;
+  padding: 2px 8px; }
+.mm-list td { border-bottom: 1px solid #bbb; padding: 4px 8px; vertical-align: top; color: #000; }
+.mm-list td.code { font-weight: 700; white-space: nowrap; }
+.mm-badge { display: inline-block; padding: 0 10px; border-radius: 8px; border: 1px solid #555;
+  font-size: 20px; white-space: nowrap; }
+.mm-more { font-size: 20px; color: #222; margin: 0.2rem 0 0; }
+.mm-counter { font-size: 28px; font-weight: 700; text-align: center; color: #000;
+  line-height: 52px; }
+.st-key-meeting_prev button, .st-key-meeting_next button {
+  min-height: 52px; font-size: 22px; border: 2px solid #222;
+}
+.st-key-meeting_prev button p, .st-key-meeting_next button p { font-size: 22px; }
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- moving
+
+
+def _move(step: int) -> None:
+    st.session_state[SLIDE_KEY] = (st.session_state.get(SLIDE_KEY, 0) + step) % len(SLIDES)
+    st.session_state[LAST_KEY] = time.monotonic()
+
+
+def _html(markup: str) -> None:
+    st.markdown(markup, unsafe_allow_html=True)
+
+
+def _chart(fig: object, height: int, font_scale: float, key: str) -> None:
+    st.plotly_chart(
+        scaled(fig, font_scale=font_scale, height=height),  # type: ignore[arg-type]
+        width="stretch",
+        theme=None,
+        key=key,
+        config=CHART_CONFIG,
+    )
+
+
+def _badge(status: object, lang: str) -> str:
+    if not isinstance(status, str) or status not in charts.STATUS_SYMBOLS:
+        return "—"
+    style = (
+        f"background:{charts.STATUS_COLORS[status]};color:{charts.STATUS_TEXT_COLORS[status]}"
+    )
+    text = f"{charts.STATUS_SYMBOLS[status]} {status_label(status, lang)}"
+    return f'<span class="mm-badge" style="{style}">{escape(text)}</span>'
+
+
+def _tile(label: str, value: str, cls: str = "mm-num") -> str:
+    return (
+        f'<div class="mm-tile"><div class="mm-label">{escape(label)}</div>'
+        f'<div class="{cls}">{escape(value)}</div></div>'
+    )
+
+
+# --------------------------------------------------------------------------- slides
+
+
+def slide_score(h: Handout) -> None:
+    est = h.estimate
+    verdict_cls = "" if est.passed is None else ("mm-pass" if est.passed else "mm-below")
+    gap = "" if est.gap is None else f"{est.gap:+.2f}".replace("-", "−")
+    _html(
+        '<div class="mm-row">'
+        + _tile(h.t("handout.total"), h.number(est.total), "mm-huge")
+        + _tile(h.t("handout.grade"), est.grade or "—", "mm-huge")
+        + f'<div class="mm-tile"><div class="mm-label">'
+        f"{escape(tr('meeting.vs_pass', mark=est.pass_mark))}</div>"
+        f'<div class="mm-mid {verdict_cls}">{escape(h.verdict)}</div>'
+        f'<div class="mm-mid {verdict_cls}">{escape(gap)}</div></div>'
+        "</div>"
+    )
+    r = h.readiness
+    _html(
+        '<div class="mm-row">'
+        + _tile("OIT", h.number(est.oit))
+        + _tile("IIT", h.number(est.iit))
+        + _tile("EIT", h.number(est.eit))
+        + _tile(tr("overview.oit_done"), f"{r.done} / {r.total}")
+        + "</div>"
+    )
+    _html(f'<p class="mm-note">{escape(h.t("handout.estimate_note"))}</p>')
+
+
+def slide_subindicators(h: Handout) -> None:
+    r = h.readiness
+    by_ind = r.by_indicator.set_index("indicator")
+    tiles = [_tile(tr("overview.oit_done"), f"{r.done} / {r.total}")]
+    for number in (9, 10):
+        if number in by_ind.index:
+            row = by_ind.loc[number]
+            label = f"{tr('overview.indicator_pct', n=number)} {h.name(row)}"
+            tiles.append(_tile(label, f"{row['pct_done']:.0f}%"))
+    _html('<div class="mm-row">' + "".join(tiles) + "</div>")
+    _chart(charts.subindicator_bars(r.by_subindicator, h.lang), 390, 1.45, "mm_sub")
+
+
+def slide_divisions(h: Handout) -> None:
+    r = h.readiness
+    if not len(r.by_division):
+        st.info(tr("divisions.none"))
+        return
+    fig = charts.division_bars(r.by_division, h.overdue, h.lang)
+    _chart(fig, 540, 1.3, "mm_div")
+
+
+def _waiting(names: list[str]) -> str:
+    shown = ", ".join(names[:WAITING_NAMES])
+    rest = len(names) - WAITING_NAMES
+    return f"{shown} +{rest}" if rest > 0 else shown
+
+
+def slide_missing(h: Handout) -> None:
+    missing = h.missing
+    left, right = st.columns([1, 3.2], gap="medium")
+    due = ""
+    if h.oit_due is not None:
+        days = (h.oit_due - h.as_of).days
+        due = tr("overview.oit_due", date=h.date_text(h.oit_due, "short"))
+        if days >= 0:
+            due += f" · {tr('overview.days_left', n=days)}"
+    with left:
+        _html(
+            _tile(tr("meeting.missing_label"), str(len(missing)), "mm-huge")
+            + (f'<p class="mm-note">{escape(due)}</p>' if due else "")
+        )
+    with right:
+        if not len(missing):
+            _html(f'<p class="mm-mid mm-pass">{escape(tr("overview.nothing_missing"))}</p>')
+            return
+        names = {d.id: h.name(d) for d in h.organisation.divisions}
+        rows = []
+        for row in missing.head(MISSING_ROWS).itertuples(index=False):
+            who = _waiting([names.get(d, d) for d in row.waiting_on])
+            name = row.name_en if h.en and row.name_en else row.name_th
+            rows.append(
+                f'<tr><td class="code">{escape(row.item)}</td><td>{escape(str(name))}</td>'
+                f"<td>{_badge(row.status, h.lang)}</td><td>{escape(who)}</td></tr>"
+            )
+        _html(
+            '<table class="mm-list"><thead><tr>'
+            f"<th>{escape(tr('col.item'))}</th><th>{escape(tr('col.name'))}</th>"
+            f"<th>{escape(tr('col.status'))}</th><th>{escape(tr('meeting.waiting_on'))}</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        )
+        if len(missing) > MISSING_ROWS:
+            more = tr("meeting.more_missing", n=len(missing) - MISSING_ROWS)
+            _html(f'<p class="mm-more">{escape(more)}</p>')
+
+
+def slide_timeline(h: Handout) -> None:
+    if not len(h.timeline) and not len(h.measures):
+        _html(f'<p class="mm-mid">{escape(tr("meeting.no_timeline"))}</p>')
+        return
+    due = h.next_deadline
+    if due is not None:
+        _html(
+            f'<p class="mm-note" style="font-size:26px"><b>{escape(due.activity)}</b> · '
+            f"{escape(h.date_text(due.due, 'short'))} · "
+            f'<span style="font-size:48px;font-weight:700;color:#0b3d91">'
+            f"{escape(tr('overview.days_left', n=due.days_left))}</span></p>"
+        )
+    fig = charts.timeline_figure(h.timeline, h.measures, h.as_of, h.lang, label_width=32)
+    _chart(fig, 470 if due is not None else 540, 1.12, "mm_timeline")
+
+
+def slide_measures(h: Handout) -> None:
+    progress = h.measure_progress()
+    if not len(progress):
+        _html(f'<p class="mm-mid">{escape(tr("meeting.no_measures"))}</p>')
+        return
+    status = h.measures["status"] if "status" in h.measures else pd.Series(dtype=object)
+    counts = {s: int((status == s).sum()) for s in charts.STATUS_ORDER[:3]}
+    tiles = [_tile(tr("measures.actions"), str(len(h.measures)))]
+    for s, n in counts.items():
+        tiles.append(_tile(f"{charts.STATUS_SYMBOLS[s]} {status_label(s, h.lang)}", str(n)))
+    _html('<div class="mm-row">' + "".join(tiles) + "</div>")
+    rows = [
+        f"<tr><td>{escape(row.measure)}</td>"
+        f'<td class="code">{row.done} / {row.total}</td>'
+        f"<td>{_badge(row.status, h.lang)}</td></tr>"
+        for row in progress.itertuples(index=False)
+    ]
+    _html(
+        '<table class="mm-list"><thead><tr>'
+        f"<th>{escape(tr('measures.measure'))}</th><th>{escape(tr('handout.col.done'))}</th>"
+        f"<th>{escape(tr('col.status'))}</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+DRAW = {
+    "score": slide_score,
+    "subindicators": slide_subindicators,
+    "divisions": slide_divisions,
+    "missing": slide_missing,
+    "timeline": slide_timeline,
+    "measures": slide_measures,
+}
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def deck(h: Handout, every: int | None) -> None:
+    """The current slide and the previous / next row (reruns alone when auto-advancing)."""
+    now = time.monotonic()
+    if every and now - st.session_state.get(LAST_KEY, now) >= every - 0.5:
+        _move(1)
+    n = st.session_state.get(SLIDE_KEY, 0) % len(SLIDES)
+    name = SLIDES[n]
+    meta = f"{h.agency_short} · {h.t('common.as_of', date=h.date_text(h.as_of, 'short'))}"
+    _html(
+        f'<div class="mm-head"><p class="mm-title">{escape(tr(f"meeting.slide.{name}"))}</p>'
+        f'<div class="mm-meta">{escape(meta)}</div></div>'
+    )
+    with st.container(key="meeting_body"):
+        DRAW[name](h)
+    prev, counter, nxt = st.columns([1, 1, 1], vertical_alignment="center")
+    prev.button(
+        tr("meeting.previous"),
+        key="meeting_prev",
+        icon=":material/arrow_back:",
+        on_click=_move,
+        args=(-1,),
+        width="stretch",
+    )
+    counter.markdown(
+        f'<div class="mm-counter" data-testid="meeting-counter">{n + 1} / {len(SLIDES)}</div>',
+        unsafe_allow_html=True,
+    )
+    nxt.button(
+        tr("meeting.next"),
+        key="meeting_next",
+        icon=":material/arrow_forward:",
+        icon_position="right",
+        on_click=_move,
+        args=(1,),
+        width="stretch",
+        type="primary",
+    )
+
+
+st.html(CSS)
+loaded = page_data()
+if loaded is not None:
+    with guarded():
+        handout = current_handout(loaded)
+        st.session_state.setdefault(SLIDE_KEY, 0)
+        st.session_state.setdefault(LAST_KEY, time.monotonic())
+        bar = st.columns([1.3, 1.1, 1.2, 1.4, 3], vertical_alignment="center")
+        auto = bar[0].toggle(tr("meeting.auto"), key=AUTO_KEY)
+        every = bar[1].selectbox(
+            tr("meeting.interval"),
+            EVERY_CHOICES,
+            index=1,
+            key=EVERY_KEY,
+            format_func=lambda n: tr("meeting.seconds", n=n),
+            label_visibility="collapsed",
+            disabled=not auto,
+        )
+        with bar[2].popover(tr("handout.buttons"), icon=":material/download:"):
+            handout_buttons(handout, key="meeting_handout")
+        bar[3].page_link(
+            "app_pages/overview.py", label=tr("meeting.exit"), icon=":material/close_fullscreen:"
+        )
+        period = every if auto else None
+        st.fragment(deck, run_every=period)(handout, period)
