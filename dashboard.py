@@ -31,6 +31,7 @@ PAGES = [
     ("app_pages/timeline.py", "nav.timeline", ":material/calendar_month:", "timeline"),
     ("app_pages/measures.py", "nav.measures", ":material/gavel:", "measures"),
     ("app_pages/score.py", "nav.score", ":material/speed:", "score"),
+    ("app_pages/meeting.py", "meeting.nav", ":material/co_present:", "meeting"),
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
     ("app_pages/history.py", "nav.history", ":material/history:", "history"),
 ]

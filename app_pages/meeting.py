@@ -13,7 +13,7 @@ import time
 from html import escape
 
 import pandas as pd
-import streamlit as st  # noqa: TID251  (the page layer may import Streamlit)
+import streamlit as st
 
 from app_pages._handouts import current_handout, handout_buttons
 from app_pages._shared import guarded, page_data, tr
@@ -28,7 +28,7 @@ LAST_KEY = "meeting_last_move"
 AUTO_KEY = "meeting_auto"
 EVERY_KEY = "meeting_every"
 EVERY_CHOICES = (10, 20, 30, 60)
-MISSING_ROWS = 9  # rows of the missing-items table that fit 720 px
+MISSING_ROWS = 7  # rows of the missing-items table that fit 720 px
 WAITING_NAMES = 2  # division names per row before "+n"
 CHART_CONFIG = {"displayModeBar": False, "responsive": True, "locale": "th"}
 
@@ -45,26 +45,28 @@ CSS = """
   padding: 0.4rem 1.6rem 0.4rem 1.6rem !important; max-width: 100% !important;
 }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+.mm-head, .mm-row, .mm-list, .mm-note, .mm-more, .mm-counter, .mm-tile {
+  font-family: "Noto Sans Thai", "Source Sans", sans-serif; }
 .mm-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem;
   border-bottom: 4px solid #1b5e20; padding-bottom: 0.2rem; }
 .mm-title { font-size: 40px; font-weight: 700; line-height: 1.25; color: #000; margin: 0; }
 .mm-meta { font-size: 18px; color: #222; text-align: right; white-space: nowrap; }
 .mm-row { display: flex; gap: 1rem; align-items: stretch; }
-.mm-tile { flex: 1; border: 3px solid #222; border-radius: 12px; padding: 0.4rem 1rem;
+.mm-tile { flex: 1; border: 3px solid #222; border-radius: 12px; padding: 0.5rem 1.1rem;
   background: #fff; }
 .mm-label { font-size: 22px; color: #111; line-height: 1.3; }
-.mm-num { font-size: 64px; font-weight: 700; line-height: 1.15; color: #000; }
-.mm-huge { font-size: 128px; font-weight: 700; line-height: 1.05; color: #0b3d91; }
+.mm-num { font-size: 72px; font-weight: 700; line-height: 1.15; color: #000; }
+.mm-huge { font-size: 136px; font-weight: 700; line-height: 1.05; color: #0b3d91; }
 .mm-mid { font-size: 48px; font-weight: 700; line-height: 1.2; }
 .mm-pass { color: #1b5e20; } .mm-below { color: #a50f15; }
-.mm-note { font-size: 20px; color: #222; margin: 0.2rem 0 0; }
+.mm-note { font-size: 22px; color: #222; margin: 0.3rem 0 0; }
 .mm-list { width: 100%; border-collapse: collapse; font-size: 22px; line-height: 1.3; }
 .mm-list th { text-align: left; font-size: 18px; color: #222; border-bottom: 2px solid #222;
   padding: 2px 8px; }
 .mm-list td { border-bottom: 1px solid #bbb; padding: 4px 8px; vertical-align: top; color: #000; }
 .mm-list td.code { font-weight: 700; white-space: nowrap; }
-.mm-badge { display: inline-block; padding: 0 10px; border-radius: 8px; border: 1px solid #555;
-  font-size: 20px; white-space: nowrap; }
+.mm-badge { display: inline-block; padding: 0 8px; border-radius: 8px; border: 1px solid #555;
+  font-size: 18px; white-space: nowrap; }
 .mm-more { font-size: 20px; color: #222; margin: 0.2rem 0 0; }
 .mm-counter { font-size: 28px; font-weight: 700; text-align: center; color: #000;
   line-height: 52px; }
@@ -85,7 +87,8 @@ def _move(step: int) -> None:
 
 
 def _html(markup: str) -> None:
-    st.markdown(markup, unsafe_allow_html=True)
+    """Raw HTML (escaped by the callers), outside Streamlit's Markdown styles."""
+    st.html(markup)
 
 
 def _chart(fig: object, height: int, font_scale: float, key: str) -> None:
@@ -101,9 +104,7 @@ def _chart(fig: object, height: int, font_scale: float, key: str) -> None:
 def _badge(status: object, lang: str) -> str:
     if not isinstance(status, str) or status not in charts.STATUS_SYMBOLS:
         return "—"
-    style = (
-        f"background:{charts.STATUS_COLORS[status]};color:{charts.STATUS_TEXT_COLORS[status]}"
-    )
+    style = f"background:{charts.STATUS_COLORS[status]};color:{charts.STATUS_TEXT_COLORS[status]}"
     text = f"{charts.STATUS_SYMBOLS[status]} {status_label(status, lang)}"
     return f'<span class="mm-badge" style="{style}">{escape(text)}</span>'
 
@@ -163,7 +164,7 @@ def slide_divisions(h: Handout) -> None:
         st.info(tr("divisions.none"))
         return
     fig = charts.division_bars(r.by_division, h.overdue, h.lang)
-    _chart(fig, 540, 1.3, "mm_div")
+    _chart(fig, 520, 1.3, "mm_div")
 
 
 def _waiting(names: list[str]) -> str:
@@ -178,13 +179,13 @@ def slide_missing(h: Handout) -> None:
     due = ""
     if h.oit_due is not None:
         days = (h.oit_due - h.as_of).days
-        due = tr("overview.oit_due", date=h.date_text(h.oit_due, "short"))
+        due = escape(tr("overview.oit_due", date=h.date_text(h.oit_due, "short")))
         if days >= 0:
-            due += f" · {tr('overview.days_left', n=days)}"
+            due += f"<br>{escape(tr('overview.days_left', n=days))}"
     with left:
         _html(
             _tile(tr("meeting.missing_label"), str(len(missing)), "mm-huge")
-            + (f'<p class="mm-note">{escape(due)}</p>' if due else "")
+            + (f'<p class="mm-note">{due}</p>' if due else "")
         )
     with right:
         if not len(missing):
@@ -217,13 +218,14 @@ def slide_timeline(h: Handout) -> None:
     due = h.next_deadline
     if due is not None:
         _html(
-            f'<p class="mm-note" style="font-size:26px"><b>{escape(due.activity)}</b> · '
+            '<p class="mm-note" style="font-size:26px;margin:0;line-height:1.2">'
+            f"<b>{escape(due.activity)}</b> · "
             f"{escape(h.date_text(due.due, 'short'))} · "
             f'<span style="font-size:48px;font-weight:700;color:#0b3d91">'
             f"{escape(tr('overview.days_left', n=due.days_left))}</span></p>"
         )
     fig = charts.timeline_figure(h.timeline, h.measures, h.as_of, h.lang, label_width=32)
-    _chart(fig, 470 if due is not None else 540, 1.12, "mm_timeline")
+    _chart(fig, 455 if due is not None else 530, 1.2, "mm_timeline")
 
 
 def slide_measures(h: Handout) -> None:
@@ -274,7 +276,7 @@ def deck(h: Handout, every: int | None) -> None:
     name = SLIDES[n]
     meta = f"{h.agency_short} · {h.t('common.as_of', date=h.date_text(h.as_of, 'short'))}"
     _html(
-        f'<div class="mm-head"><p class="mm-title">{escape(tr(f"meeting.slide.{name}"))}</p>'
+        f'<div class="mm-head"><div class="mm-title">{escape(tr(f"meeting.slide.{name}"))}</div>'
         f'<div class="mm-meta">{escape(meta)}</div></div>'
     )
     with st.container(key="meeting_body"):
@@ -288,10 +290,10 @@ def deck(h: Handout, every: int | None) -> None:
         args=(-1,),
         width="stretch",
     )
-    counter.markdown(
-        f'<div class="mm-counter" data-testid="meeting-counter">{n + 1} / {len(SLIDES)}</div>',
-        unsafe_allow_html=True,
-    )
+    with counter:
+        _html(
+            f'<div class="mm-counter" data-testid="meeting-counter">{n + 1} / {len(SLIDES)}</div>'
+        )
     nxt.button(
         tr("meeting.next"),
         key="meeting_next",
@@ -318,9 +320,8 @@ if loaded is not None:
             EVERY_CHOICES,
             index=1,
             key=EVERY_KEY,
-            format_func=lambda n: tr("meeting.seconds", n=n),
+            format_func={n: tr("meeting.seconds", n=n) for n in EVERY_CHOICES}.__getitem__,
             label_visibility="collapsed",
-            disabled=not auto,
         )
         with bar[2].popover(tr("handout.buttons"), icon=":material/download:"):
             handout_buttons(handout, key="meeting_handout")

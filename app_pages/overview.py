@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages._handouts import current_handout, handout_buttons
 from app_pages._shared import (
     as_of,
     be,
@@ -18,6 +19,9 @@ from ita_model import charts, overview, scoring
 
 loaded = page_data()
 header("overview.title", loaded)
+if loaded is not None:
+    with st.popover(tr("handout.buttons"), icon=":material/download:"):
+        handout_buttons(current_handout(loaded), key="ov_handout")
 
 if loaded is not None:
     with guarded():

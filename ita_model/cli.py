@@ -563,9 +563,7 @@ def _add_report_command(sub: argparse._SubParsersAction, year: int) -> None:
     )
     rp.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="workbooks or folders")
     rp.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "png"])
-    rp.add_argument(
-        "--out", required=True, type=Path, help="the file; for png a folder, or a .zip"
-    )
+    rp.add_argument("--out", required=True, type=Path, help="the file; for png a folder, or a .zip")
     rp.add_argument(
         "--as-of",
         dest="as_of",
@@ -584,9 +582,7 @@ def _date_arg(text: str):  # -> date
     try:
         return parse_date(text)
     except DateError:
-        raise argparse.ArgumentTypeError(
-            f"อ่านวันที่ไม่ได้ — cannot read the date {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"อ่านวันที่ไม่ได้ — cannot read the date {text!r}") from None
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -332,6 +332,10 @@ class UnknownDivision(ItaError):
     """A division was named that the organisation does not have."""
 
 
+class HandoutError(ItaError):
+    """A hand-out could not be made (Chromium missing or failing); the message is Thai — English."""
+
+
 class FrameworkNotFound(ItaError):
     """No framework data file for the asked fiscal year."""
 

@@ -14,12 +14,7 @@ Each is also ``python -m ita_model report --format …``.
 
 from __future__ import annotations
 
-from ita_model.errors import ItaError
-
-
-class HandoutError(ItaError):
-    """A hand-out could not be made (Chromium missing or failing); the message is Thai — English."""
-
+from ita_model.errors import HandoutError
 
 FORMATS = ("pdf", "pptx", "xlsx", "png")
 MEDIA_TYPES = {

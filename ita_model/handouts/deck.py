@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ita_model.handouts.content import Handout
 
 THAI_FONT = "Tahoma"
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 16:9, 13.33 × 7.5 in
 MARGIN = Inches(0.4)
 TITLE_H = Inches(0.85)
 HEADLINE_H = Inches(0.5)
@@ -52,7 +52,7 @@ def _thai(run: _Run, size: float, *, bold: bool = False, color: RGBColor = INK) 
         el.set("typeface", THAI_FONT)
 
 
-def _text_box(slide, left, top, width, height, text: str, size: float, **style) -> None:  # noqa: ANN001
+def _text_box(slide, left, top, width, height, text: str, size: float, **style) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     para = frame.paragraphs[0]

@@ -54,8 +54,10 @@ def scaled(
     out = go.Figure(spec)
     # Bigger numbers inside bars would turn sideways to fit; keep them level (or hidden).
     out.update_traces(selector={"type": "bar"}, textangle=0)
-    if width is not None or height is not None:
-        out.update_layout(width=width, height=height, autosize=False)
+    if width is not None:  # a fixed size for an export; else the page stretches it
+        out.update_layout(width=width, autosize=False)
+    if height is not None:
+        out.update_layout(height=height)
     return out
 
 

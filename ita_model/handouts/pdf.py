@@ -96,7 +96,7 @@ th, td { border: 0.2mm solid #b0b0b0; padding: 1mm 1.6mm; vertical-align: top; t
 th { background: #eef3ee; font-weight: 700; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-.badge { display: inline-block; padding: 0 1.5mm; border-radius: 1mm; white-space: nowrap;
+.badge { display: inline-block; padding: 0 1.5mm; border-radius: 1mm;
          border: 0.2mm solid #6b6b6b; }
 figure { margin: 3mm 0 5mm; break-inside: avoid; }
 figure h2 { margin-top: 0; }
@@ -262,7 +262,7 @@ def report_html(handout: Handout, svgs: list[bytes] | None = None) -> str:
             add(f'<p class="measure">{_e(name)}</p>')
             add(
                 '<table class="measures"><colgroup>'
-                + "".join(f'<col style="width:{w}%">' for w in (34, 16, 13, 14, 23))
+                + "".join(f'<col style="width:{w}%">' for w in (32, 15, 12, 18, 23))
                 + "</colgroup><thead><tr>"
                 + "".join(f"<th>{_e(h.t(key))}</th>" for _, key in cols)
                 + "</tr></thead><tbody>"
@@ -287,9 +287,7 @@ def report_html(handout: Handout, svgs: list[bytes] | None = None) -> str:
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{_e(h.t('handout.title'))} · {_e(h.agency_short)}</title>"
-        f"<style>{_font_faces()}\n{css}</style></head><body>"
-        + "\n".join(parts)
-        + "</body></html>"
+        f"<style>{_font_faces()}\n{css}</style></head><body>" + "\n".join(parts) + "</body></html>"
     )
 
 

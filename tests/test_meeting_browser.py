@@ -1,0 +1,207 @@
+"""Meeting mode in a real browser: ``streamlit run dashboard.py`` on localhost, Debian Chromium at
+1280×720 (a projector): every slide renders without an exception, fits the screen, keeps the
+sidebar and Streamlit's chrome out of sight, shows its number, and is kept as a screenshot
+(artifacts/screenshots/meeting_N.png) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard.py"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SLIDES = 6
+WIDTH, HEIGHT = 1280, 720
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+    pytest.mark.skipif(
+        "app_pages/meeting.py" not in APP.read_text(encoding="utf-8"),
+        reason="dashboard.py does not list app_pages/meeting.py yet",
+    ),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the sample data, with its own empty store."""
+    tmp = tmp_path_factory.mktemp("meeting")
+    data = tmp / "data"
+    data.mkdir()
+    (data / "sample").symlink_to(ROOT / "data" / "sample", target_is_directory=True)
+    (data / "inbox").mkdir()
+    port = free_port()
+    env = {
+        **os.environ,
+        "ITA_STORE_DIR": str(tmp / "store"),
+        "ITA_DATA_DIR": str(data),
+        "ITA_USE_SAMPLE": "1",
+    }
+    log = (tmp / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def settle_slide(page: object, n: int, timeout_ms: int = 30_000) -> None:
+    """Slide ``n`` is up: its number shows, the run is over, every chart drawn, fonts in."""
+    page.wait_for_function(
+        """n => {
+          const counter = document.querySelector('[data-testid="meeting-counter"]');
+          if (!counter || counter.innerText.trim() !== `${n} / 6`) return false;
+          const stale = document.querySelector('[data-stale="true"]');
+          const charts = [...document.querySelectorAll('.stPlotlyChart')];
+          return !stale && charts.every(c => c.querySelector('.main-svg'));
+        }""",
+        arg=n,
+        timeout=timeout_ms,
+        polling="raf",
+    )
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(400)  # the last paint
+
+
+def test_meeting_mode_steps_through_every_slide(server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="th-TH")
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    titles = []
+    try:
+        page.goto(f"{server}/meeting", wait_until="domcontentloaded")
+        for n in range(1, SLIDES + 1):
+            settle_slide(page, n)
+            assert page.locator('[data-testid="stException"]').count() == 0, f"slide {n}"
+            assert "Page not found" not in page.inner_text("body")
+            # the chrome is out of sight: no sidebar, no header
+            for hidden in ('[data-testid="stSidebar"]', '[data-testid="stHeader"]'):
+                assert not page.locator(hidden).is_visible(), f"{hidden} shows on slide {n}"
+            # the slide fits the screen: nothing to scroll on a projector
+            overflow = page.evaluate(
+                """() => {
+                  const main = document.querySelector('[data-testid="stMain"]');
+                  return [main.scrollHeight - main.clientHeight,
+                          document.documentElement.scrollWidth - window.innerWidth];
+                }"""
+            )
+            assert max(overflow) <= 2, f"slide {n} overflows the screen by {overflow}"
+            # Thai in the bundled webfont
+            assert page.evaluate("document.fonts.check('40px \"Noto Sans Thai\"', 'ภาพรวม')")
+            titles.append(page.locator(".mm-title").inner_text())
+            if n == 1:  # the headline figures are large
+                size = page.evaluate(
+                    "parseFloat(getComputedStyle(document.querySelector('.mm-huge')).fontSize)"
+                )
+                assert size >= 48
+            page.screenshot(path=str(SHOTS / f"meeting_{n}.png"))
+            page.locator(".st-key-meeting_next button").click()
+        settle_slide(page, 1)  # wraps round to the first slide
+        page.locator(".st-key-meeting_prev button").click()
+        settle_slide(page, SLIDES)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
+    assert len(set(titles)) == SLIDES, titles
+
+
+def test_auto_advance_and_a_hand_out_from_the_popover(server: str, browser: object) -> None:
+    """Auto-advance every 10 s moves on by itself; the PDF downloads from the hand-outs popover."""
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT}, locale="th-TH", accept_downloads=True
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/meeting", wait_until="domcontentloaded")
+        settle_slide(page, 1)
+        page.locator(".st-key-meeting_every").click()
+        page.get_by_role("option", name="10 วินาที").click()
+        settle_slide(page, 1)
+        page.locator(".st-key-meeting_auto label").click()  # the toggle
+        settle_slide(page, 2, timeout_ms=25_000)  # it moved on without a click
+        page.locator(".st-key-meeting_auto label").click()  # off again
+        page.get_by_role("button", name="เอกสารแจก").click()
+        with page.expect_download(timeout=90_000) as download:
+            page.locator(".st-key-meeting_handout_pdf button").click()
+        path = download.value.path()
+        assert download.value.suggested_filename.endswith(".pdf")
+        assert Path(path).read_bytes()[:5] == b"%PDF-"
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
