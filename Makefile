@@ -16,7 +16,7 @@ lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 serve: install
-	$(PY) -m streamlit run dashboard.py
+	$(PY) -m streamlit run dashboard.py --server.headless true --server.port 8501
 
 bench: install
 	$(PY) bench/bench_validate.py

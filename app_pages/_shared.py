@@ -33,6 +33,7 @@ from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, format_date
 from ita_model.validate import FileReport, validate_file
 
 LANG_KEY = "lang"
+THAI_DIGITS_KEY = "thai_digits"
 DATA_IN_PAGE = "app_pages/data_in.py"
 PAGE_ERRORS = (ItaError, StoreError, OSError)
 
@@ -55,7 +56,12 @@ def be(d: date | None, style: str = "short") -> str:
         return "—"
     if not isinstance(d, date):
         d = pd.Timestamp(d).date()
-    return format_date(d, style=style, lang=lang())
+    return format_date(d, style=style, lang=lang(), thai_digits=thai_digits())
+
+
+def thai_digits() -> bool:
+    """Dates in Thai digits (๒๖ มี.ค. ๒๕๖๕): a choice in the sidebar, Thai only."""
+    return lang() == "th" and bool(st.session_state.get(THAI_DIGITS_KEY, False))
 
 
 def name_col() -> str:
@@ -337,6 +343,8 @@ def language_switch() -> str:
         default="th",
         required=True,
     )
+    if lang() == "th":
+        st.toggle(tr("sidebar.thai_digits"), key=THAI_DIGITS_KEY)
     return lang()
 
 

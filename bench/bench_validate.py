@@ -12,7 +12,6 @@ Run: ``make bench`` or ``.venv/bin/python bench/bench_validate.py [--skip-openpy
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import subprocess
 import sys
@@ -74,14 +73,36 @@ def timed(fn, repeat: int = 1) -> float:
     return statistics.median(runs)
 
 
-def run_process(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and this child's peak RSS in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+_PEAK = """
+import runpy, sys
+sys.argv = ["ita_model", *sys.argv[1:]]
+try:
+    runpy.run_module("ita_model", run_name="__main__")
+except SystemExit:
+    pass
+status = open("/proc/self/status").read()
+print("VmHWM", status.split("VmHWM:")[1].split()[0], file=sys.stderr)
+"""
+
+
+def run_process(args: list[str]) -> tuple[float, float]:
+    """Wall seconds of ``python -m ita_model ARGS`` and its own peak RSS in MB.
+
+    The peak is read inside the child (VmHWM): ru_maxrss would carry this process's peak over
+    the fork and exec.
+    """
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    peak_kb = int(proc.stderr.rsplit("VmHWM", 1)[1].split()[0])
+    return wall, peak_kb / 1024
 
 
 def main() -> None:
@@ -113,11 +134,10 @@ def main() -> None:
         ),
         repeat=3,
     )
-    cmd = [sys.executable, "-m", "ita_model", "validate", str(big)]
     walls = []
     peak = 0.0
     for _ in range(3):
-        wall, mb = run_process(cmd)
+        wall, mb = run_process(["validate", str(big)])
         walls.append(wall)
         peak = max(peak, mb)
     ours = statistics.median(walls)

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ita_model.datafile import read_yaml
 from ita_model.errors import FrameworkNotFound, InvalidDataFile
 from ita_model.thai import to_arabic_digits
 
@@ -261,7 +262,7 @@ class Framework(_Model):
 def load_framework_file(path: Path) -> Framework:
     """Read and check one framework file (uncached: for tests and for drafting a new year)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         return Framework.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise InvalidDataFile(

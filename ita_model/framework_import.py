@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
+from ita_model.datafile import read_yaml
 from ita_model.errors import Issue, UnreadableFile, make_issue
 from ita_model.framework import (
     Framework,
@@ -62,7 +63,7 @@ class SheetSpec(BaseModel):
 
 @functools.cache
 def sheet_specs() -> dict[str, SheetSpec]:
-    raw = yaml.safe_load(_SHEETS_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(_SHEETS_FILE)
     return {kind: SheetSpec(**spec) for kind, spec in raw.items()}
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from ita_model.datafile import read_yaml
 
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
@@ -21,7 +21,7 @@ _TEXT_FILE = Path(__file__).with_name("ui_text.yaml")
 @cache
 def ui_text() -> dict[str, dict[str, str]]:
     """Flatten the nested YAML into ``{"section.key": {"th": ..., "en": ...}}``."""
-    raw = yaml.safe_load(_TEXT_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(_TEXT_FILE)
     out: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, node: dict[str, Any]) -> None:

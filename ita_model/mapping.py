@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ita_model.datafile import read_yaml
 from ita_model.errors import InvalidDataFile, MappingNotFound
 from ita_model.framework import FRAMEWORKS_DIR, Framework, load_framework
 from ita_model.organisation import ALL, Organisation
@@ -108,7 +109,7 @@ def mapping_path(from_year: int, to_year: int) -> Path:
 def load_mapping_file(path: Path) -> YearMapping:
     """Read one mapping file and check it against both years' frameworks."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         mapping = YearMapping.model_validate(data)
         mapping.check(load_framework(mapping.from_year), load_framework(mapping.to_year))
         return mapping

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from ita_model.datafile import read_yaml
 from ita_model.errors import InvalidDataFile
 from ita_model.framework import item_code as canonical_code
 from ita_model.framework import parse_item_code
@@ -228,7 +229,7 @@ def load_organisation(path: Path | None = None) -> Organisation:
     """Read the organisation file (default: the ``organisation`` setting)."""
     path = path or get_settings().organisation
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         return Organisation.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError, ValueError) as exc:
         raise InvalidDataFile(

@@ -9,8 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ita_model.datafile import read_yaml
 
 _STATUS_FILE = Path(__file__).with_name("statuses.yaml")
 _SPACE = re.compile(r"\s+")
@@ -25,7 +26,7 @@ class Status(StrEnum):
 
 @cache
 def _status_data() -> dict[str, dict]:
-    return yaml.safe_load(_STATUS_FILE.read_text(encoding="utf-8"))
+    return read_yaml(_STATUS_FILE)
 
 
 def status_label(status: Status | str, lang: str = "th") -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
+from ita_model.datafile import read_yaml
 from ita_model.thai import to_arabic_digits
 
 HEADER_SEARCH_ROWS = 15  # the contract: the header is within the first 15 rows
@@ -31,7 +31,7 @@ class SheetKind(BaseModel):
 
 @cache
 def sheet_kinds() -> dict[str, SheetKind]:
-    raw = yaml.safe_load(_KINDS_FILE.read_text(encoding="utf-8"))
+    raw = read_yaml(_KINDS_FILE)
     return {name: SheetKind(name=name, **spec) for name, spec in raw.items()}
 
 

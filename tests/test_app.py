@@ -179,6 +179,14 @@ def test_the_language_switch_flips_labels() -> None:
     assert at.title[0].value == t("measures.title", "en")
 
 
+def test_thai_digits_in_dates_on_request() -> None:
+    at = open_app("app_pages/overview.py")
+    assert "2565" in texts(at) and "๒๕๖๕" not in texts(at)
+    at.toggle(key="thai_digits").set_value(True).run()
+    assert not at.exception
+    assert "๒๕๖๕" in texts(at)
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_no_data_shows_a_friendly_empty_state(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
