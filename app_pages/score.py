@@ -16,8 +16,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("คะแนนรวมประมาณการ", "Estimated total"),
     "grade": ("ระดับ", "Grade"),
     "vs_pass": ("เทียบเกณฑ์ผ่าน {mark:g}", "Against the pass mark {mark:g}"),
-    "pass": ("ผ่านเกณฑ์", "passes"),
-    "below": ("ต่ำกว่าเกณฑ์", "below"),
+    "pass": ("ผ่าน", "passes"),
+    "below": ("ไม่ผ่าน", "below"),
     "oit": ("OIT (ตัวชี้วัดที่ 9–10)", "OIT (indicators 9–10)"),
     "no_total": (
         "ยังคำนวณคะแนนรวมไม่ได้: กรอกคะแนน IIT และ EIT ด้านบน",
