@@ -74,14 +74,13 @@ def timed(fn, repeat: int = 1) -> float:
 
 
 _PEAK = """
-import runpy, sys
-sys.argv = ["ita_model", *sys.argv[1:]]
-try:
-    runpy.run_module("ita_model", run_name="__main__")
-except SystemExit:
-    pass
+import os, sys
+from ita_model.cli import main
+code = main(sys.argv[1:])  # then what ita_model/__main__.py does for validate
+sys.stdout.flush()
 status = open("/proc/self/status").read()
-print("VmHWM", status.split("VmHWM:")[1].split()[0], file=sys.stderr)
+print("VmHWM", status.split("VmHWM:")[1].split()[0], file=sys.stderr, flush=True)
+os._exit(code)
 """
 
 
