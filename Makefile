@@ -21,6 +21,7 @@ serve: install
 bench: install
 	$(PY) bench/bench_validate.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_store.py
 
 sample: install
 	$(PY) scripts/make_sample_data.py --out data/sample
