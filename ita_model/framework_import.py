@@ -26,9 +26,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from ita_model.datafile import read_yaml
 from ita_model.errors import Issue, UnreadableFile, make_issue
 from ita_model.framework import (
     Framework,
@@ -40,7 +39,7 @@ from ita_model.framework import (
     parse_item_code,
 )
 from ita_model.reader import RawSheet, read_workbook
-from ita_model.schema import HEADER_SEARCH_ROWS, normalise_header
+from ita_model.schema import SheetKind, detect_header, load_kinds
 from ita_model.settings import Settings
 from ita_model.template import workbook_bytes
 from ita_model.thai import to_arabic_digits
@@ -54,17 +53,9 @@ _BE_YEAR = re.compile(r"พ\.ศ\.\s*(\d{4})")
 SHEET_NAMES = {"items": "รายการข้อ", "subindicators": "ตัวชี้วัดย่อย", "indicators": "ตัวชี้วัด"}
 
 
-class SheetSpec(BaseModel):
-    label_th: str
-    label_en: str
-    required: list[str]
-    columns: dict[str, list[str]]
-
-
 @functools.cache
-def sheet_specs() -> dict[str, SheetSpec]:
-    raw = read_yaml(_SHEETS_FILE)
-    return {kind: SheetSpec(**spec) for kind, spec in raw.items()}
+def sheet_specs() -> dict[str, SheetKind]:
+    return load_kinds(_SHEETS_FILE)
 
 
 # --------------------------------------------------------------------------- reading
@@ -91,35 +82,6 @@ def _clean(value: Any) -> str | None:
         return None
     text = str(value).replace("\r\n", "\n").strip()
     return text or None
-
-
-def _header(rows: list[list[str | None]]) -> tuple[int, str, dict[str, int], list[str]] | None:
-    """(row index, kind, column -> position, unknown headers) of the first header row."""
-    specs = sheet_specs()
-    maps = {
-        kind: {normalise_header(a): col for col, aliases in s.columns.items() for a in aliases}
-        for kind, s in specs.items()
-    }
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [(pos, text) for pos, text in enumerate(row) if text]
-        best: tuple[tuple[bool, int], str, dict[str, int]] | None = None
-        for kind, amap in maps.items():
-            found: dict[str, int] = {}
-            for pos, text in cells:
-                col = amap.get(normalise_header(text))
-                if col is not None and col not in found:
-                    found[col] = pos
-            if len(found) < 2:
-                continue
-            rank = (all(c in found for c in specs[kind].required), len(found))
-            if best is None or rank > best[0]:
-                best = (rank, kind, found)
-        if best is not None:
-            _, kind, found = best
-            used = set(found.values())
-            unknown = [text for pos, text in cells if pos not in used]
-            return index, kind, found, unknown
-    return None
 
 
 @dataclass
@@ -151,12 +113,13 @@ class _Importer:
         found: dict[str, _Table] = {}
         for sheet in sheets:
             rows = _cells(sheet)
-            head = _header(rows)
+            head = detect_header(rows, sheet_specs())
             if head is None:
                 self.add("sheet_not_recognised", sheet=sheet.name)
                 self.report.sheets.append(SheetReport(sheet.name, None))
                 continue
-            index, kind, columns, unknown = head
+            index, kind, columns = head.index, head.kind, head.columns
+            unknown = [text for _, text in head.unknown]
             spec = sheet_specs()[kind]
             for text in unknown:
                 self.add("unknown_column", sheet=sheet.name, column=text, value=text)

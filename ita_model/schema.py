@@ -29,15 +29,14 @@ class SheetKind(BaseModel):
         return {normalise_header(a): col for col, aliases in self.columns.items() for a in aliases}
 
 
+def load_kinds(path: Path) -> dict[str, SheetKind]:
+    """Sheet kinds from a data file: the workbook contract's, or another reader's own."""
+    return {name: SheetKind(name=name, **spec) for name, spec in read_yaml(path).items()}
+
+
 @cache
 def sheet_kinds() -> dict[str, SheetKind]:
-    raw = read_yaml(_KINDS_FILE)
-    return {name: SheetKind(name=name, **spec) for name, spec in raw.items()}
-
-
-@cache
-def _alias_maps() -> dict[str, dict[str, str]]:
-    return {name: kind.alias_map() for name, kind in sheet_kinds().items()}
+    return load_kinds(_KINDS_FILE)
 
 
 def normalise_header(text: str) -> str:
@@ -58,12 +57,16 @@ class Header:
     duplicates: list[str]  # column names that appear more than once (the first is used)
 
 
-def detect_header(rows: list[list[str | None]]) -> Header | None:
+def detect_header(
+    rows: list[list[str | None]], kinds: dict[str, SheetKind] | None = None
+) -> Header | None:
     """The first row (of the first 15) with at least two recognised headers of one kind.
 
     Among kinds, one whose required columns are all present wins, then the most matches.
+    ``kinds``: default, the five kinds of the workbook contract.
     """
-    maps = _alias_maps()
+    kinds = kinds or sheet_kinds()
+    maps = {name: kind.alias_map() for name, kind in kinds.items()}
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [(pos, text) for pos, text in enumerate(row) if text and str(text).strip()]
         if len(cells) < 2:
@@ -77,7 +80,7 @@ def detect_header(rows: list[list[str | None]]) -> Header | None:
                     found[col] = pos
             if len(found) < 2:
                 continue
-            complete = all(c in found for c in sheet_kinds()[kind].required)
+            complete = all(c in found for c in kinds[kind].required)
             rank = (complete, len(found))
             if best is None or rank > best[0]:
                 best = (rank, kind, found)

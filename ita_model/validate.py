@@ -289,21 +289,13 @@ class _Checker:
     # ---- helpers for the kinds
 
     def _parse(
-        self,
-        ctx: _SheetContext,
-        name: str,
-        fn: Callable[[str], Any],
-        *,
-        required: bool = False,
-        blank_value: Any = None,
+        self, ctx: _SheetContext, name: str, fn: Callable[[str], Any], **options: Any
     ) -> tuple[np.ndarray, np.ndarray]:
         """Apply ``fn`` once per distinct value of a column; report the cells it refuses.
 
-        Returns (values per row, bad mask). A blank cell of a required column is an error.
+        Returns (values per row, bad mask); ``options`` as for ``_parse_codes``.
         """
-        lookup, codes, bad = self._parse_codes(
-            ctx, name, fn, required=required, blank_value=blank_value
-        )
+        lookup, codes, bad = self._parse_codes(ctx, name, fn, **options)
         return lookup[codes], bad
 
     def _parse_codes(
@@ -315,7 +307,8 @@ class _Checker:
         required: bool = False,
         blank_value: Any = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Like ``_parse`` but returns (value per distinct cell, code per row, bad mask)."""
+        """(value per distinct cell, code per row, bad mask). A blank cell of a ``required``
+        column is an error; blank cells take ``blank_value``."""
         n = len(ctx.rows)
         col = ctx.cols.get(name)
         if col is None:
