@@ -25,14 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import (  # noqa: E402  (shares the server and Chromium set-up)
-    CHARTS,
+from tests.conftest import (  # noqa: E402  (shares the server and Chromium set-up)
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
-    settle,
     wait_healthy,
 )
+from tests.test_browser import CHARTS, settle  # noqa: E402
 
 PAGES = {  # name: (file, url path, nav label key, title key)
     "overview": ("app_pages/overview.py", "", "nav.overview", "overview.title"),
@@ -41,6 +40,7 @@ PAGES = {  # name: (file, url path, nav label key, title key)
     "timeline": ("app_pages/timeline.py", "timeline", "nav.timeline", "timeline.title"),
     "measures": ("app_pages/measures.py", "measures", "nav.measures", "measures.title"),
     "data-in": ("app_pages/data_in.py", "data-in", "nav.data_in", "data_in.title"),
+    "history": ("app_pages/history.py", "history", "nav.history", "history.title"),
 }
 EMPTY_APP = 'import streamlit as st\n\nst.title("baseline")\n'
 # Two one-title pages behind st.navigation: the baseline of an in-app page switch.
