@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from ita_model.errors import Issue, UnreadableFile, make_issue
+from ita_model.errors import Issue, make_issue
 from ita_model.framework import (
     Framework,
     Item,
@@ -38,12 +38,12 @@ from ita_model.framework import (
     load_framework,
     parse_item_code,
 )
-from ita_model.reader import RawSheet, read_workbook
+from ita_model.reader import RawSheet
 from ita_model.schema import SheetKind, detect_header, load_kinds
 from ita_model.settings import Settings
 from ita_model.template import workbook_bytes
 from ita_model.thai import to_arabic_digits
-from ita_model.validate import FileReport, SheetReport
+from ita_model.validate import FileReport, SheetReport, open_report
 
 _SHEETS_FILE = Path(__file__).with_name("framework_sheets.yaml")
 _SUB_CODE = re.compile(r"^(?:ตัวชี้วัดย่อย(?:ที่)?)?\s*(\d{1,2})\s*\.\s*(\d{1,2})(?:\s+(.*))?$", re.S)
@@ -480,16 +480,9 @@ def import_framework(
     settings: Settings | None = None,
 ) -> ImportResult:
     """Read a framework workbook. Never raises for bad input: the report says what is wrong."""
-    display = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     base = base or load_framework(default_base_year(year))
-    report = FileReport(path=name or str(source), year=year)
-    try:
-        book = read_workbook(
-            Path(source) if isinstance(source, str) else source, display, settings=settings
-        )
-    except UnreadableFile as exc:
-        report.unreadable = True
-        report.issues.add_issue(exc.issue)
+    report, book = open_report(source, name, year, settings)
+    if book is None:
         return ImportResult(report, None, base.year)
     imp = _Importer(report, year, base)
     tables = imp.tables(book.sheets)
@@ -504,7 +497,7 @@ def import_framework(
             indicators,
             subs,
             items,
-            source=f"{display} (นำเข้าจากสมุดงาน / imported from a workbook)",
+            source=f"{book.name} (นำเข้าจากสมุดงาน / imported from a workbook)",
             provisional=provisional,
         )
     order = {s.name: i for i, s in enumerate(book.sheets)}

@@ -154,6 +154,19 @@ def validate_file(
     """
     settings = settings or get_settings()
     year = year or settings.year
+    report, book = open_report(source, name, year, settings)
+    if book is None:
+        return report
+    org = organisation or load_organisation()
+    _Checker(book, report, load_framework(year), org, division).run()
+    return report
+
+
+def open_report(
+    source: Path | str | bytes, name: str | None, year: int, settings: Settings | None
+) -> tuple[FileReport, RawWorkbook | None]:
+    """A new report for a file, and the file read; no workbook when it cannot be read, the
+    reason then being the report's one issue."""
     display = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     report = FileReport(path=name or str(source), year=year)
     try:
@@ -163,10 +176,8 @@ def validate_file(
     except UnreadableFile as exc:
         report.unreadable = True
         report.issues.add_issue(exc.issue)
-        return report
-    org = organisation or load_organisation()
-    _Checker(book, report, load_framework(year), org, division).run()
-    return report
+        return report, None
+    return report, book
 
 
 # --------------------------------------------------------------------------- the checker

@@ -1,7 +1,7 @@
 """The PowerPoint deck: one 16:9 slide per chart, ready for the committee's meeting.
 
 Each slide has the chart as a picture (1920×1080, from ``images``) and its title in the layout's
-title placeholder, so the title is real text that can be edited in PowerPoint; under it a line
+title box, so the title is real text that can be edited in PowerPoint; under it a line
 with the headline figure, and at the foot the agency, fiscal year and as-of date (Buddhist Era).
 Thai text is set in a font every Windows and macOS has (Tahoma) as both the Latin and the
 complex-script typeface, so it shows the same on the projector's laptop.
@@ -69,7 +69,7 @@ def deck_bytes(handout: Handout) -> bytes:
     charts = [chart for _, chart, _ in named]
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    layout = prs.slide_layouts[5]  # "Title Only": a real title placeholder per slide
+    layout = prs.slide_layouts[5]  # "Title Only": a real, editable title box per slide
     footer = f"{handout.subtitle}"
     content_w = SLIDE_W - 2 * MARGIN
     for n, (chart, png) in enumerate(zip(charts, pngs, strict=True), start=1):
