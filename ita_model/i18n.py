@@ -1,6 +1,6 @@
 """The dashboard's own words, Thai first, as data (``ui_text.yaml``).
 
-``t("overview.title", "en")`` looks a key up; ``{name}`` placeholders are filled from keyword
+``t("overview.title", "en")`` looks a key up; ``{name}`` fields are filled from keyword
 arguments. A key missing in English falls back to Thai, and a missing key shows itself, so a
 typo is visible on screen rather than a crash.
 """

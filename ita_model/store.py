@@ -66,6 +66,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.sql import Select
 
 from ita_model.auth import Accounts, Actor, Role, require
 from ita_model.errors import InvalidDecision, StoreError, UnknownSubmission
@@ -360,6 +361,11 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(_db_failed(exc, self)) from exc
 
+    def _scalar(self, query: Select) -> Any:
+        """One value read by key; None when it (or the store) is not there yet."""
+        with self._read() as conn:
+            return None if conn is None else conn.execute(query).scalar()
+
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection | None]:
         if not self._exists():
@@ -640,14 +646,7 @@ class Store:
         """The stored file (fetched from the database into the local cache when needed)."""
         target = self.files / f"{sub.sha256}{sub.suffix}"
         if self.kept_in_database and not target.exists() and not self._ro_engine:
-            with self._read() as conn:
-                data = (
-                    conn.execute(
-                        select(blobs_t.c.data).where(blobs_t.c.sha256 == sub.sha256)
-                    ).scalar()
-                    if conn is not None
-                    else None
-                )
+            data = self._scalar(select(blobs_t.c.data).where(blobs_t.c.sha256 == sub.sha256))
             if data is not None:
                 self._put_file(sub.sha256, sub.suffix, bytes(data))
         return target
@@ -708,14 +707,7 @@ class Store:
 
     def report(self, sub: Submission, *, settings: Settings | None = None) -> dict[str, Any]:
         """The validation report kept with the submission (``FileReport.to_json()``)."""
-        with self._read() as conn:
-            packed = (
-                conn.execute(
-                    select(submissions_t.c.report).where(submissions_t.c.id == sub.id)
-                ).scalar()
-                if conn is not None
-                else None
-            )
+        packed = self._scalar(select(submissions_t.c.report).where(submissions_t.c.id == sub.id))
         if packed is not None:
             return json.loads(zlib.decompress(packed))
         from ita_model.validate import validate_file  # an imported old submission: check now
