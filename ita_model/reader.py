@@ -4,7 +4,9 @@ Every refusal is an ``UnreadableFile`` carrying one code of ``errors.CODES``; no
 leaves ``read_workbook``, whatever the bytes. The type is decided by content, never by the name,
 and every limit is checked before the file is read whole, because the reading libraries run in
 the dashboard's own process: a hostile upload may cost a second and some megabytes, never the
-server. Cells come back as text in arrow arrays; validators decide what the text means.
+server. Where the process may fork (the command line), the cells load in a memory-capped child
+while those checks run beside it (``sandbox``); their verdict still decides. Cells come back as
+text in arrow arrays; validators decide what the text means.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from xml.etree.ElementTree import Element, ParseError
 
 import fastexcel
@@ -34,11 +37,13 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ita_model.errors import UnreadableFile
+from ita_model.sandbox import ChildFailed, Forked, can_fork
 from ita_model.settings import Settings, get_settings
 
 __all__ = ["RawSheet", "RawWorkbook", "read_workbook"]
 
 Format = Literal["xlsx", "xlsm", "xls", "ods", "csv"]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ _CHUNK = 1 << 20  # inflated bytes handed to the scanners at a time
 _CHUNK_IN = 1 << 16  # compressed bytes fed to zlib at a time
 _CARRY = 64  # bytes kept from one chunk to the next so that no pattern is cut in two
 _LINK_CELLS = 10_000  # a hyperlink over a bigger range is kept on its first cell only
+_BESIDE_FROM = 256 * 1024  # smaller files load after the checks: a fork costs more than they do
 
 _REL_NS_SUFFIX = "relationships"
 
@@ -110,12 +116,22 @@ _LIBRARY_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def read_workbook(
-    source: Path | str | bytes, name: str | None = None, *, settings: Settings | None = None
+    source: Path | str | bytes,
+    name: str | None = None,
+    *,
+    settings: Settings | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> RawWorkbook:
-    """Read an uploaded file (bytes + its name) or a path; raise ``UnreadableFile`` if it can't."""
+    """Read an uploaded file (bytes + its name) or a path; raise ``UnreadableFile`` if it can't.
+
+    ``meanwhile`` is work the caller needs next that does not depend on the file: it runs
+    while the cells load (beside them, when the process may fork), and at the latest before
+    this returns or raises.
+    """
     settings = settings or get_settings()
     if name is None:
         name = "upload" if isinstance(source, bytes | bytearray | memoryview) else Path(source).name
+    token = _MEANWHILE.set([meanwhile] if meanwhile else [])
     try:
         data = _load(source, settings)
         fmt, sheets = _read(data, name, settings)
@@ -132,6 +148,19 @@ def read_workbook(
             raise
         _log.error("the spreadsheet library panicked on %s: %s", name, exc)
         raise UnreadableFile(name, "corrupt_file", detail="the reader failed on it") from exc
+    finally:
+        _run_meanwhile()
+        _MEANWHILE.reset(token)
+
+
+# the ``meanwhile`` work of the read under way in this thread, until it has run
+_MEANWHILE: ContextVar[list[Callable[[], object]]] = ContextVar("meanwhile")
+
+
+def _run_meanwhile() -> None:
+    pending = _MEANWHILE.get([])
+    while pending:
+        pending.pop()()
 
 
 def _unreadable(name: str, refusal: _Refusal) -> UnreadableFile:
@@ -428,14 +457,19 @@ def _read_ooxml(
             sheet_parts[name] = target
         else:
             raise _Refusal("corrupt_file", detail=f"sheet {name} has no data part")
-    for name, info in parts.items():
-        if name not in sheet_parts.values():
-            _drain(data, info)
-    extras = {}
-    for name, part in sheet_parts.items():
-        links = {rid: target for rid, (_, target) in _rels(data, parts, part).items()}
-        extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
-    return _load_sheets(data, settings, extras, others)
+
+    def checks() -> dict[str, _SheetXml]:
+        for name, info in parts.items():
+            if name not in sheet_parts.values():
+                _drain(data, info)
+        extras = {}
+        for name, part in sheet_parts.items():
+            links = {rid: target for rid, (_, target) in _rels(data, parts, part).items()}
+            extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
+        return extras
+
+    extras, sheets = _load_beside(data, settings, checks, set(sheet_parts), others)
+    return [_with_extras(sheet, extras[sheet.name]) for sheet in sheets]
 
 
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
@@ -680,11 +714,13 @@ def _range(ref: str) -> tuple[int, int, int, int] | None:
 
 
 def _read_ods(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings) -> list[RawSheet]:
-    for name, info in parts.items():
-        if name != "content.xml":
-            _drain(data, info)
-    _check_ods_cells(_read_part(data, parts.get("content.xml")), settings)
-    return _load_sheets(data, settings)
+    def checks() -> None:
+        for name, info in parts.items():
+            if name != "content.xml":
+                _drain(data, info)
+        _check_ods_cells(_read_part(data, parts.get("content.xml")), settings)
+
+    return _load_beside(data, settings, checks)[1]
 
 
 _ODS_TOKEN = re.compile(
@@ -737,8 +773,7 @@ def _read_ole(data: bytes, suffix: str, settings: Settings) -> list[RawSheet]:
         raise _Refusal("encrypted_file")
     book = names.get("workbook") or names.get("book")
     if book:
-        _check_xls(cfb.stream(book), settings)
-        sheets = _load_sheets(data, settings)
+        _, sheets = _load_beside(data, settings, lambda: _check_xls(cfb.stream(book), settings))
         merges = _xls_merges(data)
         return [replace(sheet, merged=merges.get(sheet.name, [])) for sheet in sheets]
     if "worddocument" in names:
@@ -887,33 +922,78 @@ def _biff_name(body: bytes) -> str:
 # --- loading cells (all Excel formats) ---------------------------------------------------------
 
 
+def _load_beside(
+    data: bytes,
+    settings: Settings,
+    checks: Callable[[], _T],
+    wanted: set[str] | None = None,
+    others: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[_T, list[RawSheet]]:
+    """Run ``checks`` (which refuse a file the reader must not see) and load the cells.
+
+    Where the process may fork, the cells load in a memory-capped child on the other core
+    while the checks run here; a refusal from the checks wins over whatever the child found,
+    exactly as when the checks run first, in process, which is what a threaded server does.
+    """
+    if len(data) < _BESIDE_FROM or not can_fork():
+        checked = checks()
+        return checked, _load_sheets(data, settings, wanted, others)
+    memory = settings.reader_memory_mb
+    with Forked(_load_outcome, data, settings, wanted, others, memory_mb=memory) as child:
+        checked = checks()
+        _run_meanwhile()
+        try:
+            outcome = child.result()
+        except ChildFailed as exc:
+            _log.error("the reader's child process failed: %s", exc)
+            detail = (
+                f"reading it needs more than {memory:g} MB"
+                if exc.killed
+                else "the reader failed on it"
+            )
+            raise _Refusal("corrupt_file", detail=detail) from None
+    if isinstance(outcome, _Refusal):
+        raise outcome
+    return checked, outcome
+
+
+def _load_outcome(
+    data: bytes, settings: Settings, wanted: set[str] | None, others: set[str]
+) -> list[RawSheet] | _Refusal:
+    """``_load_sheets`` with its refusal as a value, to cross from the child in one piece."""
+    try:
+        return _load_sheets(data, settings, wanted, others)
+    except _Refusal as refusal:
+        return refusal
+    except _LIBRARY_ERRORS as exc:
+        return _Refusal("corrupt_file", detail=_short(exc))
+
+
 def _load_sheets(
     data: bytes,
     settings: Settings,
-    extras: dict[str, _SheetXml] | None = None,
+    wanted: set[str] | None = None,
     others: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[RawSheet]:
-    """Cells as text through fastexcel. For xlsx, ``extras`` holds the worksheets we checked
-    and ``others`` the sheets without cells; a sheet in neither is refused, never loaded."""
+    """Cells as text through fastexcel: every sheet, or only the ``wanted`` ones (the xlsx
+    worksheets we checked) while skipping ``others`` (sheets without cells); a sheet in
+    neither is refused, never loaded."""
     try:
         reader = fastexcel.read_excel(data)
     except fastexcel.FastExcelError as exc:
         raise _library_refusal(exc) from exc
     sheets = []
     for name in reader.sheet_names:
-        extra = None
-        if extras is not None:
-            if name in others and name not in extras:
+        if wanted is not None and name not in wanted:
+            if name in others:
                 continue
-            extra = extras.get(name)
-            if extra is None:
-                raise _Refusal("corrupt_file", detail=f"sheet {name} cannot be located")
+            raise _Refusal("corrupt_file", detail=f"sheet {name} cannot be located")
         try:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             batch = sheet.to_arrow()
         except fastexcel.FastExcelError as exc:
             raise _library_refusal(exc, name) from exc
-        sheets.append(_raw_sheet(sheet, batch, extra, settings))
+        sheets.append(_raw_sheet(sheet, batch, settings))
     return sheets
 
 
@@ -924,14 +1004,10 @@ def _library_refusal(exc: Exception, sheet: str | None = None) -> _Refusal:
     return _Refusal("corrupt_file", detail=f"sheet {sheet}: {text}" if sheet else text)
 
 
-def _raw_sheet(
-    sheet: fastexcel.ExcelSheet, batch: pa.RecordBatch, extra: _SheetXml | None, settings: Settings
-) -> RawSheet:
+def _raw_sheet(sheet: fastexcel.ExcelSheet, batch: pa.RecordBatch, settings: Settings) -> RawSheet:
     columns = [_text(col) for col in batch.columns]
     skip = _blank_top(columns)
     columns = [col.slice(skip) for col in columns] if skip < batch.num_rows else []
-    first_col = sheet.selected_columns[0].absolute_index if columns else 0
-    first_row = 1 + skip if columns else 1
     height = len(columns[0]) if columns else 0
     if height * len(columns) > settings.max_cells:
         raise _Refusal(
@@ -940,32 +1016,42 @@ def _raw_sheet(
             cells=height * len(columns),
             limit=settings.max_cells,
         )
-    links: dict[tuple[int, int], str] = {}
-    merged: list[tuple[int, int, int, int]] = []
-    if extra is not None:
-        merged = extra.merged
-        box = (first_row, first_col, first_row + height - 1, first_col + len(columns) - 1)
-        for r1, c1, r2, c2, target in extra.links:
-            for cell in _link_cells(r1, c1, r2, c2, box):
-                links.setdefault(cell, target)
     return RawSheet(
         name=sheet.name,
         hidden=sheet.visible != "visible",
         columns=columns,
-        first_row=first_row,
-        first_col=first_col,
-        hyperlinks=links,
-        merged=merged,
+        first_row=1 + skip if columns else 1,
+        first_col=sheet.selected_columns[0].absolute_index if columns else 0,
     )
 
 
+def _with_extras(sheet: RawSheet, extra: _SheetXml) -> RawSheet:
+    """The sheet with the merged ranges and hyperlinks read from its part."""
+    height = len(sheet.columns[0]) if sheet.columns else 0
+    box = (
+        sheet.first_row,
+        sheet.first_col,
+        sheet.first_row + height - 1,
+        sheet.first_col + len(sheet.columns) - 1,
+    )
+    links: dict[tuple[int, int], str] = {}
+    for r1, c1, r2, c2, target in extra.links:
+        for cell in _link_cells(r1, c1, r2, c2, box):
+            links.setdefault(cell, target)
+    return replace(sheet, hyperlinks=links, merged=extra.merged)
+
+
 def _text(col: pa.Array) -> pa.Array:
-    """A string column with blanks as None: validators then never see ""."""
+    """A string column with blanks as None: validators then never see "".
+
+    Built from arrays only: the first Python value handed to pyarrow (``pc.equal(col, "")``)
+    makes it import pandas, 0.2 s that the reader has no use for.
+    """
     if not pa.types.is_string(col.type):
         col = col.cast(pa.string())
-    empty = pc.equal(col, "")
-    if pc.any(empty).as_py():
-        col = pc.if_else(empty, pa.scalar(None, pa.string()), col)
+    filled = pc.cast(pc.utf8_length(col), pa.bool_())
+    if filled.null_count < len(col) and not pc.all(filled).as_py():
+        col = pc.if_else(filled, col, pa.nulls(len(col), pa.string()))
     return col
 
 
@@ -973,7 +1059,9 @@ def _blank_top(columns: list[pa.Array]) -> int:
     """How many rows at the top are blank in every column (the reader pads from row 1)."""
     height = len(columns[0]) if columns else 0
     firsts = [
-        pc.index(col.is_valid(), True).as_py() for col in columns if col.null_count < len(col)
+        pc.indices_nonzero(col.is_valid())[0].as_py() if col.null_count else 0
+        for col in columns
+        if col.null_count < len(col)
     ]
     return min(firsts, default=height)
 

@@ -27,6 +27,11 @@ class Settings(BaseModel):
     max_unzipped_mb: float = Field(
         1024.0, description="Refuse workbooks whose parts unpack to more than this (zip bombs)."
     )
+    reader_memory_mb: float = Field(
+        2048.0,
+        description="Memory the spreadsheet library may take to read one file; it then runs in "
+        "a child process under this ceiling (command line only: a server reads in process).",
+    )
     year: int = Field(2565, description="Default fiscal year (Buddhist Era) of the framework.")
     data_dir: Path = Field(ROOT / "data", description="Folder of the bundled and stored data.")
     store_dir: Path = Field(

@@ -154,24 +154,39 @@ def validate_file(
     """
     settings = settings or get_settings()
     year = year or settings.year
-    report, book = open_report(source, name, year, settings)
+    needs: list[tuple[Framework, Organisation]] = []
+
+    def prepare() -> None:  # what checking needs besides the file, loaded while the file loads
+        import pandas  # noqa: F401  pyarrow imports it at the first conversion: 0.2 s
+
+        needs.append((load_framework(year), organisation or load_organisation()))
+
+    report, book = open_report(source, name, year, settings, meanwhile=prepare)
     if book is None:
         return report
-    org = organisation or load_organisation()
-    _Checker(book, report, load_framework(year), org, division).run()
+    framework, org = needs[0]
+    _Checker(book, report, framework, org, division).run()
     return report
 
 
 def open_report(
-    source: Path | str | bytes, name: str | None, year: int, settings: Settings | None
+    source: Path | str | bytes,
+    name: str | None,
+    year: int,
+    settings: Settings | None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[FileReport, RawWorkbook | None]:
     """A new report for a file, and the file read; no workbook when it cannot be read, the
-    reason then being the report's one issue."""
+    reason then being the report's one issue. ``meanwhile`` as for ``read_workbook``."""
     display = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     report = FileReport(path=name or str(source), year=year)
     try:
         book = read_workbook(
-            Path(source) if isinstance(source, str) else source, display, settings=settings
+            Path(source) if isinstance(source, str) else source,
+            display,
+            settings=settings,
+            meanwhile=meanwhile,
         )
     except UnreadableFile as exc:
         report.unreadable = True

@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 import xlsxwriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ita_model import reader, sandbox
 from ita_model.errors import UnreadableFile
 from ita_model.reader import RawSheet, RawWorkbook, _letters_upto, read_workbook
 from ita_model.settings import Settings
@@ -28,6 +30,16 @@ _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE.parent / 
 assert _spec and _spec.loader
 mh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mh)
+
+
+@pytest.fixture(autouse=True, params=["in-process", "beside"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every test twice: checks first and then the cells loaded in process (a threaded server),
+    and the cells loaded in a memory-capped child while the checks run (the command line)."""
+    monkeypatch.setattr(reader, "can_fork", lambda: request.param == "beside")
+    monkeypatch.setattr(reader, "_BESIDE_FROM", 0)  # the test files are small
+    yield request.param
+    sandbox.reap()
 
 
 def texts(sheet: RawSheet) -> list[list[str | None]]:
@@ -382,9 +394,13 @@ def test_missing_path() -> None:
 
 
 _PROBE = """
-import json, sys, time
+import json, resource, sys, time
+from ita_model import sandbox
 from ita_model.errors import UnreadableFile
+from ita_model import reader
 from ita_model.reader import read_workbook
+assert sandbox.can_fork()  # a fresh process: cells load in a child, beside the checks,
+reader._BESIDE_FROM = 0  # which a small file would not
 out = {}
 for path in sys.argv[1:]:
     t = time.perf_counter()
@@ -397,18 +413,24 @@ for path in sys.argv[1:]:
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) forking pytest
 status = open("/proc/self/status").read()
 out["rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
+sandbox.reap()
+out["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
 
 def test_refusals_are_fast_and_small(bombs: dict[str, Path]) -> None:
-    """In a fresh process: each hostile file refused in < 5 s, the process under 300 MB."""
+    """In a fresh process: each hostile file refused in < 5 s, the process and the child that
+    loads cells beside the checks each under 300 MB (the child's figure counts the pages it
+    shares with its parent too), and nothing printed."""
     paths = [str(bombs.get(f, HOSTILE / f)) for f, _, _ in REFUSALS]
     run = subprocess.run(
         [sys.executable, "-c", _PROBE, *paths], capture_output=True, text=True, cwd=ROOT, check=True
     )
+    assert run.stderr == ""
     result = json.loads(run.stdout)
     assert result.pop("rss_mb") < 300
+    assert 0 < result.pop("child_rss_mb") < 300
     for (file, code, _), path in zip(REFUSALS, paths, strict=True):
         assert result[path][0] == code, file
         assert result[path][1] < 5, file
@@ -468,3 +490,32 @@ def col_index(name: str) -> int:
     for ch in name:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+@pytest.mark.parametrize("file", ["good.xlsx", "tiny.xls", "tiny.ods", "sparse_bomb.xlsx"])
+def test_meanwhile_work_runs_once_read_or_refused(file: str) -> None:
+    calls: list[int] = []
+    try:
+        read_workbook(HOSTILE / file, meanwhile=lambda: calls.append(1))
+    except UnreadableFile:
+        assert file == "sparse_bomb.xlsx"
+    assert calls == [1]
+    assert refusal(b"", "empty.xlsx").issue.code == "file_empty"  # and never twice: no leftover
+    assert calls == [1]
+
+
+def test_cells_load_in_a_child_only_beside_checks(
+    reading: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    children = []
+
+    class Counted(sandbox.Forked):
+        def __init__(self, *args: object, **kwargs: float) -> None:
+            children.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "Forked", Counted)
+    for file in ("good.xlsx", "tiny.xls", "tiny.ods"):
+        assert read_workbook(HOSTILE / file).sheets
+    read_workbook(b"a,b\n1,2\n", "plain.csv")
+    assert len(children) == (3 if reading == "beside" else 0)
