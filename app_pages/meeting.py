@@ -1,10 +1,10 @@
 """โหมดประชุม — the readiness on a shared screen: six slides in large type, no Streamlit chrome.
 
 The slides: the estimated score and grade; completion by sub-indicator; the divisions; what is
-missing and whose; the timeline with today; the measures. Previous / next, an optional
-auto-advance (a fragment that reruns on its own every N seconds), the slide number. Sized for a
-1280×720 projector; the language and the "as of" date are the ones chosen in the sidebar
-(hidden here). The hand-outs (PDF, PowerPoint, Excel, PNG) are in the toolbar's popover.
+missing and whose; the timeline with today; the measures. Previous / next (or the arrow keys),
+an optional auto-advance (a fragment that reruns on its own every N seconds), the slide number.
+Sized for a 1280×720 projector; the language and the "as of" date are the ones chosen in the
+sidebar (hidden here). The hand-outs (PDF, PowerPoint, Excel, PNG) are in the toolbar's popover.
 """
 
 from __future__ import annotations
@@ -289,6 +289,7 @@ def deck(h: Handout, every: int | None) -> None:
         on_click=_move,
         args=(-1,),
         width="stretch",
+        shortcut="Left",  # a presenter's arrow keys (and clickers that send them)
     )
     with counter:
         _html(
@@ -303,6 +304,7 @@ def deck(h: Handout, every: int | None) -> None:
         args=(1,),
         width="stretch",
         type="primary",
+        shortcut="Right",
     )
 
 

@@ -81,6 +81,12 @@ def test_meeting_mode_steps_through_every_slide(server: str, browser: object) ->
         settle_slide(page, 1)  # wraps round to the first slide
         page.locator(".st-key-meeting_prev button").click()
         settle_slide(page, SLIDES)
+        page.keyboard.press("ArrowRight")  # the presenter's keys
+        settle_slide(page, 1)
+        page.keyboard.press("ArrowRight")
+        settle_slide(page, 2)
+        page.keyboard.press("ArrowLeft")
+        settle_slide(page, 1)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         context.close()
