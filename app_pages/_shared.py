@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +22,7 @@ import streamlit as st
 from app_pages._auth import current_actor
 from ita_model.auth import Actor
 from ita_model.charts import STATUS_SYMBOLS
-from ita_model.errors import ItaError
+from ita_model.errors import Issue, ItaError, Severity
 from ita_model.framework import Framework, load_framework
 from ita_model.i18n import both, t
 from ita_model.organisation import Organisation, load_organisation
@@ -382,21 +383,24 @@ def status_badge(status: str | None) -> str:
     return f":{color}[{text}]" if color else text
 
 
-def issues_frame(report: FileReport) -> pd.DataFrame:
-    """The report's problems as rows: severity, sheet, row, column, code, message."""
+def issues_frame(issues: Iterable[Issue | Mapping[str, Any]]) -> pd.DataFrame:
+    """Problems (a report's, or a kept report's as dicts) as rows: severity, sheet, row,
+    column, code, message."""
     en = lang() == "en"
-    rows = [
-        {
-            "severity": i.severity.value if hasattr(i.severity, "value") else str(i.severity),
-            "sheet": i.sheet or "",
-            "row": "" if i.row is None else str(i.row),  # text: a blank, not "None"
-            "row_n": -1 if i.row is None else i.row,
-            "column": i.column or "",
-            "code": i.code,
-            "message": i.message_en if en else i.message,
-        }
-        for i in report.issues
-    ]
+    rows = []
+    for issue in issues:
+        i = issue if isinstance(issue, Mapping) else vars(issue)
+        rows.append(
+            {
+                "severity": Severity(i["severity"]).value,
+                "sheet": i.get("sheet") or "",
+                "row": "" if i.get("row") is None else str(i["row"]),  # a blank, not "None"
+                "row_n": -1 if i.get("row") is None else i["row"],
+                "column": i.get("column") or "",
+                "code": i["code"],
+                "message": i.get("message_en") if en else i.get("message"),
+            }
+        )
     return pd.DataFrame(
         rows, columns=["severity", "sheet", "row", "column", "code", "message", "row_n"]
     )
@@ -409,11 +413,13 @@ SEVERITY_STYLE = {
 }
 
 
-def show_issues(report: FileReport, key: str) -> None:
+def show_issues(
+    issues: FileReport | Iterable[Mapping[str, Any]], key: str, *, none_text: str | None = None
+) -> None:
     """The validation report as a table: errors red, warnings amber."""
-    frame = issues_frame(report)
+    frame = issues_frame(issues.issues if isinstance(issues, FileReport) else issues)
     if not len(frame):
-        st.success(tr("report.no_problems"), icon=":material/check_circle:")
+        st.success(none_text or tr("report.no_problems"), icon=":material/check_circle:")
         return
     order = {"error": 0, "warning": 1, "notice": 2}
     frame = frame.sort_values(

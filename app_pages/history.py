@@ -19,6 +19,7 @@ from app_pages._shared import (
     lang,
     organisation,
     plot,
+    show_issues,
     status_text,
     store,
     tr,
@@ -85,6 +86,8 @@ def _decide(kind: str, submission_id: str) -> None:
     try:
         if kind == "accept":
             fs.accept(submission_id, user=current_actor())
+        elif kind == "withdraw":
+            fs.withdraw(submission_id, user=current_actor())
         else:
             fs.rollback(submission_id, user=current_actor())
         st.session_state["history_done"] = kind
@@ -176,32 +179,9 @@ with tab_subs:
                 with guarded():
                     report = fs.report(sub, settings=settings)
                 issues = report.get("issues", [])
-                if issues:
-                    frame = pd.DataFrame(issues)
-                    message = "message_en" if lang() == "en" else "message"
-                    frame = frame.assign(
-                        severity=[tr(f"severity.{s}") for s in frame["severity"]],
-                        text=frame[message] if message in frame else frame["message"],
-                    )
-                    st.dataframe(
-                        frame,
-                        hide_index=True,
-                        width="stretch",
-                        column_order=["severity", "sheet", "row", "column", "code", "text"],
-                        column_config={
-                            "severity": tr("report.severity"),
-                            "sheet": tr("report.sheet"),
-                            "row": st.column_config.NumberColumn(tr("report.row"), format="%d"),
-                            "column": tr("report.column"),
-                            "code": tr("report.code"),
-                            "text": st.column_config.TextColumn(
-                                tr("report.message"), width="large"
-                            ),
-                        },
-                        height=min(38 + 35 * len(frame), 320),
-                    )
-                else:
-                    st.success(tr("history.no_problems"), icon=":material/check_circle:")
+                show_issues(
+                    issues, key=f"kept_issues_{sub.id}", none_text=tr("history.no_problems")
+                )
 
                 buttons = st.columns(3)
                 buttons[0].download_button(
@@ -232,6 +212,17 @@ with tab_subs:
                     st.caption(tr("history.viewer_note"))
                 elif sub.unreadable:
                     st.warning(tr("history.unreadable"), icon=":material/block:")
+                elif sub.state == "accepted":
+                    sure = st.checkbox(tr("history.withdraw_sure"), key=f"withdraw_sure_{sub.id}")
+                    buttons[2].button(
+                        tr("history.withdraw"),
+                        help=tr("history.withdraw_help"),
+                        on_click=_decide,
+                        args=("withdraw", sub.id),
+                        disabled=not sure,
+                        icon=":material/remove_circle:",
+                        key=f"withdraw_{sub.id}",
+                    )
                 elif sub.state == "superseded":
                     buttons[2].button(
                         tr("history.rollback"),

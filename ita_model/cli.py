@@ -1,5 +1,5 @@
 """Command line: ``python -m ita_model validate|framework|summary|template``, the store's
-``submit|accept|history|rollback|annotate|audit|users``, and the score and the years'
+``submit|accept|history|rollback|withdraw|annotate|audit|users``, and the score and the years'
 ``score|new-year|framework-import|framework-export``, and the hand-outs' ``report``.
 
 Exit codes of ``validate``: 0 no file has an error, 1 some file has errors, 2 some file could
@@ -183,25 +183,27 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=_submit)
 
-    a = sub.add_parser(
-        "accept",
-        parents=[store, who],
-        help="make a submission count (a rejected one: its valid rows)",
-    )
-    a.add_argument("submission_id", metavar="SUBMISSION_ID")
-    a.set_defaults(run=_accept)
+    decisions = {  # name: help, what is printed after
+        "accept": ("make a submission count (a rejected one: its valid rows)", "รับแล้ว / accepted"),
+        "rollback": (
+            "make an earlier submission of a division current",
+            "ย้อนกลับแล้ว / rolled back",
+        ),
+        "withdraw": (
+            "stop the current submission of a division counting, with none in its place",
+            "ถอนออกแล้ว / withdrawn",
+        ),
+    }
+    for name, (help_text, done) in decisions.items():
+        d = sub.add_parser(name, parents=[store, who], help=help_text)
+        d.add_argument("submission_id", metavar="SUBMISSION_ID")
+        d.set_defaults(run=_decide, decision=name, done=done)
 
     h = sub.add_parser("history", parents=[store], help="every submission and its state")
     h.add_argument("--division", help="only this division (a name or id)")
     h.add_argument("--year", type=int, help="only this fiscal year")
     h.add_argument("--json", action="store_true")
     h.set_defaults(run=_history)
-
-    r = sub.add_parser(
-        "rollback", parents=[store, who], help="make an earlier submission of a division current"
-    )
-    r.add_argument("submission_id", metavar="SUBMISSION_ID")
-    r.set_defaults(run=_rollback)
 
     n = sub.add_parser(
         "annotate", parents=[store], help="the submitted workbook with every problem marked"
@@ -309,9 +311,11 @@ def _submit(args: argparse.Namespace) -> int:
     return worst
 
 
-def _accept(args: argparse.Namespace) -> int:
-    sub = _open(args).accept(args.submission_id, user=_cli_user(args))
-    print(f"รับแล้ว / accepted: {sub.id} · {sub.filename} · {sub.division or '-'}")
+def _decide(args: argparse.Namespace) -> int:
+    """``accept``, ``rollback`` or ``withdraw`` a submission."""
+    decide = getattr(_open(args), args.decision)
+    sub = decide(args.submission_id, user=_cli_user(args))
+    print(f"{args.done}: {sub.division or sub.slot or '-'} · {sub.id} · {sub.filename}")
     return 0
 
 
@@ -328,12 +332,6 @@ def _history(args: argparse.Namespace) -> int:
         print(f"{s.id}  {when}  {s.state:<10} {s.division or '-':<12} {s.user:<12} {s.filename}")
     if not subs:
         print("ยังไม่มีไฟล์ในคลัง / the store is empty")
-    return 0
-
-
-def _rollback(args: argparse.Namespace) -> int:
-    sub = _open(args).rollback(args.submission_id, user=_cli_user(args))
-    print(f"ย้อนกลับแล้ว / rolled back: {sub.division or sub.slot} ← {sub.id} · {sub.filename}")
     return 0
 
 

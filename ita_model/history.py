@@ -122,7 +122,10 @@ class History:
             sub = subs.get(ev.submission_id or "")
             if ev.year != self.year or sub is None:
                 continue
-            slots[ev.slot] = (ev.seq, sub)
+            if ev.action == "withdrawn":
+                slots.pop(ev.slot, None)
+            else:
+                slots[ev.slot] = (ev.seq, sub)
             current = [s for _, s in sorted(slots.values(), key=lambda p: p[0])]
             steps.append(Step(ev, current, self._readiness(base, current)))
         self._steps = steps

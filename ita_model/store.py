@@ -3,7 +3,8 @@
 A **submission** is one file as it arrived: its bytes (kept verbatim, named by SHA-256, so the
 same bytes are stored once), division, fiscal year, who, when, its validation report and a state:
 ``pending`` (clean, waiting for someone to accept it), ``accepted`` (it counts), ``rejected`` (it
-had errors; what counts is unchanged) or ``superseded`` (a later one of its slot replaced it).
+had errors; what counts is unchanged) or ``superseded`` (a later one of its slot replaced it,
+or it was withdrawn: its slot then has no file until another is accepted or it is rolled back).
 For each fiscal year and **slot** one submission is current. A slot is the division a file speaks
 for, or, for a file of no division (scores, the survey, a consolidated OIT table), the kinds of
 sheets it holds, so that accepting the scores does not push out the timeline.
@@ -84,7 +85,7 @@ __all__ = [
 ]
 
 State = Literal["pending", "accepted", "rejected", "superseded"]
-DECISIONS = ("accepted", "rolled_back")  # the events that make a submission current
+DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide what is current
 SCHEMA_VERSION = "1"
 DB_NAME = "store.sqlite3"
 _PG_WRITE_LOCK = 0x17A_5704  # one writer at a time, like SQLite
@@ -521,6 +522,39 @@ class Store:
             self._make_current(conn, sub.id, actor, "rolled_back", {})
             return self._get(conn, submission_id)
 
+    def withdraw(self, submission_id: str, *, user: str | Actor) -> Submission:
+        """Stop the current submission of a slot counting, with none in its place (a file sent
+        for the wrong division, say); a rollback makes it current again."""
+        actor = self._actor(user)
+        require(actor, Role.EDITOR, "ถอนไฟล์ออก", "withdraw a submission")
+        with self._write() as conn:
+            sub = self._get(conn, submission_id)
+            if sub.state != "accepted":
+                raise InvalidDecision(
+                    f"{sub.filename} ({sub.id}) ไม่ใช่ข้อมูลปัจจุบัน จึงถอนออกไม่ได้ — "
+                    f"{sub.filename} ({sub.id}) is not the current one, so it cannot be withdrawn"
+                )
+            self._event(
+                conn,
+                actor,
+                "withdrawn",
+                at=_now(),
+                submission_id=sub.id,
+                year=sub.year,
+                division=sub.division,
+                slot=sub.slot,
+                detail={"filename": sub.filename},
+            )
+            conn.execute(
+                update(submissions_t).where(submissions_t.c.id == sub.id).values(state="superseded")
+            )
+            conn.execute(
+                delete(current_t).where(
+                    (current_t.c.year == sub.year) & (current_t.c.slot == sub.slot)
+                )
+            )
+            return self._get(conn, submission_id)
+
     def record(
         self,
         action: str,
@@ -739,7 +773,7 @@ class Store:
         slots: dict[tuple[int | None, str | None], Event] = {}
         for e in decided:
             slots[(e.year, e.slot)] = e
-        order = sorted(slots.values(), key=lambda e: e.seq)
+        order = sorted((e for e in slots.values() if e.action != "withdrawn"), key=lambda e: e.seq)
         subs = {s.id: s for s in self.submissions(year=year)}
         out = []
         for e in order:
@@ -810,6 +844,9 @@ class Store:
         replay: dict[tuple[int | None, str | None], str] = {}
         ever: set[str] = set()
         for e in self.events(actions=DECISIONS):
+            if e.action == "withdrawn":
+                replay.pop((e.year, e.slot), None)
+                continue
             replay[(e.year, e.slot)] = e.submission_id or ""
             ever.add(e.submission_id or "")
         table = {(r.year, r.slot): r.submission_id for r in current}

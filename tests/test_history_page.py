@@ -80,11 +80,32 @@ def test_rollback_and_accept_from_the_history_page(filled):
     assert store.events()[-1].user == "local"
 
 
+def test_withdraw_from_the_history_page_only_when_sure(filled):
+    """A file sent for the wrong division: withdrawn, none in its place, back by a rollback."""
+    root, ids = filled
+    at = open_page(HISTORY)
+    at.selectbox(key="history_pick").set_value(ids["b"]).run()
+    button = at.button(key=f"withdraw_{ids['b']}")
+    assert button.disabled  # not before the box is ticked
+    at.checkbox(key=f"withdraw_sure_{ids['b']}").check().run()
+    at.button(key=f"withdraw_{ids['b']}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("history.done_withdraw", "th") in [m.value for m in at.success]
+    store = open_store(root)
+    assert store.accepted(2565) == []
+    assert store.get(ids["b"]).state == "superseded"
+    assert [e.action for e in store.events()][-1] == "withdrawn" and store.verify() == []
+    at.selectbox(key="history_pick").set_value(ids["b"]).run()
+    at.button(key=f"rollback_{ids['b']}").click().run()  # changed our mind
+    assert [s.id for s, _ in open_store(root).accepted(2565)] == [ids["b"]]
+
+
 @pytest.mark.usefixtures("filled")
 def test_a_viewer_sees_no_decision_buttons():
     at = open_page(HISTORY, Actor("boss", Role.VIEWER, "local"))
     assert not at.exception
-    assert not [b for b in at.button if b.key and b.key.startswith(("accept_", "rollback_"))]
+    decisions = ("accept_", "rollback_", "withdraw_")
+    assert not [b for b in at.button if b.key and b.key.startswith(decisions)]
     assert t("history.viewer_note", "th") in [c.value for c in at.caption]
 
 

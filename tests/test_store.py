@@ -124,6 +124,28 @@ def test_submit_accept_supersede_rollback(store: Store):
     assert store.verify() == []
 
 
+def test_withdraw_leaves_the_slot_empty_until_a_rollback(store: Store):
+    a, _ = store.submit(workbook("legal", 1), "a.xlsx", user="nit", year=2565, division=None)
+    with pytest.raises(InvalidDecision):
+        store.withdraw(a.id, user="nit")  # pending: nothing counts yet
+    store.accept(a.id, user="nit")
+    other, _ = store.submit(
+        workbook("finance", 1), "f.xlsx", user="nit", year=2565, division=None, accept=True
+    )
+    gone = store.withdraw(a.id, user="nit")
+    assert gone.state == "superseded"
+    assert [s.id for s, _ in store.accepted(2565)] == [other.id]  # other divisions untouched
+    with pytest.raises(InvalidDecision):
+        store.withdraw(a.id, user="nit")  # already withdrawn
+    last = store.events()[-1]
+    assert (last.action, last.submission_id, last.slot) == ("withdrawn", a.id, "legal")
+    assert store.verify() == []
+    assert store.data(gone) == workbook("legal", 1)  # kept, verbatim
+    store.rollback(a.id, user="nit")
+    assert {s.id for s, _ in store.accepted(2565)} == {a.id, other.id}
+    assert store.verify() == []
+
+
 def test_a_file_of_no_division_does_not_push_out_another_kind(store: Store):
     """Scores and the timeline have no division: accepting one keeps the other."""
     sample = ROOT / "data" / "sample"
@@ -220,6 +242,28 @@ def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPat
     assert list(legal["done"]) == [0, 0, len(legal_items), 0]
 
 
+def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatch):
+    import ita_model.store as sm
+    from ita_model.history import History
+    from ita_model.settings import Settings
+
+    today = [datetime(2022, 3, 1, 3, 0, tzinfo=UTC)]
+    monkeypatch.setattr(sm, "_now", lambda: today[0])
+    a, _ = store.submit(
+        workbook("legal", 1), "a.xlsx", user="nit", year=2565, division=None, accept=True
+    )
+    today[0] = datetime(2022, 3, 5, 3, 0, tzinfo=UTC)
+    store.withdraw(a.id, user="somsri")
+
+    assert [s.id for s, _ in store.current_at(datetime(2022, 3, 2, tzinfo=UTC), 2565)] == [a.id]
+    assert store.current_at(datetime(2022, 3, 6, tzinfo=UTC), 2565) == []
+    h = History(store, settings=Settings(use_sample=False), year=2565)
+    assert h.at(datetime(2022, 3, 2).date()).readiness.done > 0
+    assert h.at(datetime(2022, 3, 6).date()).readiness.done == 0
+    moved = h.changes_since(datetime(2022, 3, 2).date())
+    assert set(moved["user"]) == {"somsri"} and len(moved)
+
+
 # --------------------------------------------------------------------------- roles
 
 
@@ -240,6 +284,8 @@ def test_the_store_refuses_a_viewers_writes(target: str, tmp_path: Path):
         store.accept(sub.id, user="boss")
     with pytest.raises(NotAllowed):
         store.rollback(sub.id, user="boss")
+    with pytest.raises(NotAllowed):
+        store.withdraw(sub.id, user="boss")
     with pytest.raises(NotAllowed):
         store.record_setting_change("year", 2565, 2566, user="nit")  # settings: admins only
     assert store.get(sub.id).state == "pending"
@@ -647,6 +693,13 @@ def test_the_cli_submit_history_rollback_and_exit_codes(target: str, tmp_path: P
     assert wrong.returncode == 2 and "accept it instead" in wrong.stderr
     after = json.loads(run_cli("history", *s, "--json").stdout)["submissions"]
     assert [x["state"] for x in after] == ["accepted", "superseded", "rejected", "rejected"]
+    out = run_cli("withdraw", subs[0]["id"], *s, "--user", "nit")
+    assert out.returncode == 0 and "withdrawn" in out.stdout, out.stderr
+    again = run_cli("withdraw", subs[0]["id"], *s)
+    assert again.returncode == 2 and "cannot be withdrawn" in again.stderr
+    assert "Traceback" not in again.stderr
+    back = run_cli("rollback", subs[0]["id"], *s, "--user", "nit")
+    assert back.returncode == 0, back.stderr
 
     out = tmp_path / "annotated.xlsx"
     ann = run_cli("annotate", subs[2]["id"], *s, "--out", out)
