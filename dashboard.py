@@ -39,6 +39,7 @@ if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
     PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
+    PAGES.append(("app_pages/settings.py", "nav.settings", ":material/settings:", "settings"))
 
 st.navigation(
     [

@@ -28,7 +28,7 @@ from ita_model.i18n import both, t
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Readiness, Source, compute_readiness, current_sources
 from ita_model.records import status_label
-from ita_model.settings import Settings, get_settings, store_target
+from ita_model.settings import Settings, get_settings, store_target, with_overrides
 from ita_model.store import Store, StoreError, open_store
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, format_date
 from ita_model.validate import FileReport, validate_file
@@ -147,7 +147,7 @@ def _dataset(
 
 def load() -> Loaded:
     """The data every page shows: the sample (if on) and every accepted upload."""
-    settings = get_settings()
+    settings = app_settings()
     fs = store(settings)
     sources = current_sources(settings, settings.year, store=fs, as_of=as_of())
     key = tuple((str(s.path), s.name, s.division, _mtime(s.path)) for s in sources)
@@ -192,10 +192,20 @@ def _store(target: str, settings_json: str) -> Store:
     return open_store(settings=Settings.model_validate_json(settings_json))
 
 
+_WHERE = {"store", "store_dir", "users_file", "oidc_default_role"}  # what opening a store reads
+
+
 def store(settings: Settings | None = None) -> Store:
     """The one shared store (SQLite folder or PostgreSQL) of these settings."""
     settings = settings or get_settings()
-    return _store(str(store_target(settings)), settings.model_dump_json())
+    return _store(str(store_target(settings)), settings.model_dump_json(include=_WHERE))
+
+
+def app_settings() -> Settings:
+    """The settings the dashboard runs with: the environment's, then what an administrator
+    changed on the Settings page (kept in the store, so every dashboard on it agrees)."""
+    base = get_settings()
+    return with_overrides(base, store(base).overrides())
 
 
 # --------------------------------------------------------------------------- page frame
@@ -260,8 +270,8 @@ AS_OF_KEYS = ("as_of_day", "as_of_month", "as_of_year")
 
 def default_as_of() -> date:
     """Today, or the sample's report date when only the sample is loaded."""
-    settings = get_settings()
     try:
+        settings = app_settings()
         sources = current_sources(settings, settings.year, store=store(settings))
     except PAGE_ERRORS:
         return date.today()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages._shared import (
     PAGE_ERRORS,
+    app_settings,
     as_of_today,
     be,
     check_bytes,
@@ -29,13 +30,12 @@ from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import name_of
 from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
-from ita_model.settings import get_settings
 from ita_model.template import template_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 header("data_in.title")
-settings = get_settings()
+settings = app_settings()
 with guarded():
     org = organisation(settings)
     loaded = load()

@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages._auth import current_actor
 from app_pages._shared import (
     PAGE_ERRORS,
+    app_settings,
     be,
     guarded,
     header,
@@ -28,7 +29,7 @@ from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
 from ita_model.history import History, thai_day
 from ita_model.i18n import name_of
-from ita_model.settings import Settings, get_settings, store_target
+from ita_model.settings import Settings, store_target
 from ita_model.store import Store, Submission
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +61,7 @@ def _division_name(div: str | None, divisions: dict) -> str:
 
 
 header("history.title")
-settings = get_settings()
+settings = app_settings()
 actor = current_actor()
 with guarded():
     org = organisation(settings)
@@ -353,6 +354,13 @@ with tab_progress:
 
 # ---------------------------------------------------------------- audit log
 
+
+def _what(detail: dict) -> str:
+    if "setting" in detail:
+        return f"{detail['setting']}: {detail.get('before')} → {detail.get('after')}"
+    return detail.get("filename") or detail.get("name") or ""
+
+
 with tab_audit:
     with guarded():
         events = fs.events()
@@ -368,10 +376,7 @@ with tab_audit:
                     "role": tr(f"auth.role_{e.role}"),
                     "action": tr(f"history.action_{e.action}"),
                     "division": _division_name(e.division, divisions) if e.division else "",
-                    "what": e.detail.get("filename")
-                    or e.detail.get("name")
-                    or e.detail.get("setting")
-                    or "",
+                    "what": _what(e.detail),
                     "id": e.submission_id or "",
                 }
                 for e in reversed(events)

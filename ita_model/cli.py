@@ -179,7 +179,7 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
     )
     s.add_argument("files", nargs="+", type=Path, metavar="FILE")
     s.add_argument("--division", help="the sender's division, when the file does not say")
-    s.add_argument("--year", type=int, default=year)
+    s.add_argument("--year", type=int, help="default: the store's setting (the Settings page)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=_submit)
 
@@ -268,9 +268,12 @@ def _division_id(name: str | None) -> str | None:
 
 
 def _submit(args: argparse.Namespace) -> int:
+    from ita_model.settings import with_overrides
     from ita_model.validate import validate_file
 
     store = _open(args)
+    settings = with_overrides(get_settings(), store.overrides())  # as the dashboard checks
+    year = args.year or settings.year
     user = _cli_user(args)
     division = _division_id(args.division)
     worst = 0
@@ -282,12 +285,12 @@ def _submit(args: argparse.Namespace) -> int:
             print(f"{path}: อ่านไฟล์ไม่ได้ / cannot read ({exc.strerror})", file=sys.stderr)
             worst = 2
             continue
-        report = validate_file(data, path.name, year=args.year, division=division)
+        report = validate_file(data, path.name, year=year, division=division, settings=settings)
         sub, new = store.submit(
             data,
             path.name,
             user=user,
-            year=args.year,
+            year=year,
             division=report.division or division,
             report=report,
             accept=True,

@@ -7,6 +7,7 @@ and CI agree. ``SETTINGS_HELP`` is what the README documents (a test keeps them 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,11 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    max_file_mb: float = Field(20.0, description="Refuse files larger than this many megabytes.")
+    max_file_mb: float = Field(
+        20.0, gt=0, description="Refuse files larger than this many megabytes."
+    )
     max_cells: int = Field(
-        2_000_000, description="Refuse sheets with more cells than this, before reading them."
+        2_000_000, gt=0, description="Refuse sheets with more cells than this, before reading them."
     )
     max_unzipped_mb: float = Field(
         1024.0, description="Refuse workbooks whose parts unpack to more than this (zip bombs)."
@@ -32,7 +35,9 @@ class Settings(BaseModel):
         description="Memory the spreadsheet library may take to read one file; it then runs in "
         "a child process under this ceiling (command line only: a server reads in process).",
     )
-    year: int = Field(2565, description="Default fiscal year (Buddhist Era) of the framework.")
+    year: int = Field(
+        2565, ge=2500, le=2700, description="Default fiscal year (Buddhist Era) of the framework."
+    )
     data_dir: Path = Field(ROOT / "data", description="Folder of the bundled and stored data.")
     store_dir: Path = Field(
         ROOT / "data" / "store", description="Folder where every uploaded file is kept."
@@ -73,6 +78,29 @@ class Settings(BaseModel):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+# What an administrator may change on the Settings page (kept in the store, so every dashboard
+# on one store agrees); the rest says where things are and is the operator's to set.
+EDITABLE = ("year", "use_sample", "max_file_mb", "max_cells")
+
+
+def env_var(name: str) -> str:
+    return f"ITA_{name.upper()}"
+
+
+def from_environment(name: str) -> bool:
+    """Whether the environment sets this setting: it then wins over the Settings page."""
+    return env_var(name) in os.environ
+
+
+def with_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    """``settings`` with what an administrator set (``Store.overrides()``), except where the
+    environment sets the value."""
+    changes = {k: v for k, v in overrides.items() if k in EDITABLE and not from_environment(k)}
+    if not changes:
+        return settings
+    return Settings(**{**settings.model_dump(), **changes})
 
 
 def store_target(settings: Settings | None = None) -> str | Path:

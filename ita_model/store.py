@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -71,7 +71,8 @@ from sqlalchemy.sql import Select
 
 from ita_model.auth import Accounts, Actor, Role, require
 from ita_model.errors import InvalidDecision, StoreError, UnknownSubmission
-from ita_model.settings import Settings, get_settings, store_target, users_file
+from ita_model.framework import available_years
+from ita_model.settings import EDITABLE, Settings, get_settings, store_target, users_file
 
 if TYPE_CHECKING:
     from ita_model.validate import FileReport
@@ -89,6 +90,7 @@ DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide w
 SCHEMA_VERSION = "1"
 DB_NAME = "store.sqlite3"
 _PG_WRITE_LOCK = 0x17A_5704  # one writer at a time, like SQLite
+_SETTING = "setting:"  # meta keys of the settings changed on the Settings page
 
 
 class Submission(BaseModel):
@@ -571,14 +573,44 @@ class Store:
             row = conn.execute(select(events_t).where(events_t.c.seq == seq)).one()
             return _event(row)
 
-    def record_setting_change(
-        self, name: str, before: Any, after: Any, *, user: str | Actor
-    ) -> Event:
-        return self.record(
-            "setting_changed",
-            user=user,
-            detail={"setting": name, "before": before, "after": after},
-        )
+    def overrides(self) -> dict[str, Any]:
+        """The settings an administrator changed on the Settings page: name -> value."""
+        with self._read() as conn:
+            if conn is None:
+                return {}
+            rows = conn.execute(select(meta_t).where(meta_t.c.key.startswith(_SETTING)))
+            return {r.key.removeprefix(_SETTING): json.loads(r.value) for r in rows}
+
+    def set_setting(self, name: str, value: Any, *, user: str | Actor) -> Event:
+        """Change one of ``settings.EDITABLE`` for every dashboard on this store; the change,
+        with the value before, goes to the audit log. An invalid value is refused whole."""
+        if name not in EDITABLE:
+            raise InvalidDecision(
+                f"การตั้งค่า {name} เปลี่ยนจากหน้านี้ไม่ได้ — setting {name} cannot be changed here"
+            )
+        try:
+            after = getattr(Settings(**{name: value}), name)
+        except ValidationError as exc:
+            problem = exc.errors()[0]["msg"]
+            raise InvalidDecision(
+                f"ค่า {value!r} ใช้กับ {name} ไม่ได้ — {value!r} is not valid for {name}: {problem}"
+            ) from None
+        if name == "year" and after not in available_years():
+            years = ", ".join(map(str, available_years()))
+            raise InvalidDecision(
+                f"ยังไม่มีกรอบการประเมินปี {after} (มี {years}) — no framework for {after} ({years})"
+            )
+        actor = self._actor(user)
+        require(actor, Role.ADMIN, "เปลี่ยนการตั้งค่า", "change settings")
+        with self._write() as conn:
+            key = _SETTING + name
+            kept = conn.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
+            before = json.loads(kept) if kept is not None else getattr(get_settings(), name)
+            conn.execute(delete(meta_t).where(meta_t.c.key == key))
+            conn.execute(insert(meta_t).values(key=key, value=json.dumps(after)))
+            detail = {"setting": name, "before": before, "after": after}
+            seq = self._event(conn, actor, "setting_changed", at=_now(), detail=detail)
+            return _event(conn.execute(select(events_t).where(events_t.c.seq == seq)).one())
 
     def _make_current(
         self, conn: Connection, sub_id: str, actor: Actor, action: str, detail: dict[str, Any]

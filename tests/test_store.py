@@ -264,6 +264,43 @@ def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatc
     assert set(moved["user"]) == {"somsri"} and len(moved)
 
 
+def test_settings_changed_by_an_admin_are_kept_and_logged(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    from ita_model.settings import Settings, with_overrides
+
+    monkeypatch.delenv("ITA_YEAR", raising=False)
+    monkeypatch.delenv("ITA_USE_SAMPLE", raising=False)
+    assert store.overrides() == {}
+    store.set_setting("year", 2566, user=Actor("boss", Role.ADMIN))
+    store.set_setting("use_sample", False, user=Actor("boss", Role.ADMIN))
+    store.set_setting("year", "2565", user=Actor("boss", Role.ADMIN))  # text from a form: checked
+    assert store.overrides() == {"year": 2565, "use_sample": False}
+    changes = [e.detail for e in store.events(actions=["setting_changed"])]
+    assert changes == [
+        {"setting": "year", "before": 2565, "after": 2566},
+        {"setting": "use_sample", "before": True, "after": False},
+        {"setting": "year", "before": 2566, "after": 2565},
+    ]
+    assert store.events()[-1].user == "boss"
+    effective = with_overrides(Settings(), store.overrides())
+    assert (effective.year, effective.use_sample) == (2565, False)
+    monkeypatch.setenv("ITA_USE_SAMPLE", "true")  # the environment wins over the page
+    assert with_overrides(Settings(), store.overrides()).use_sample is True
+
+    admin = Actor("boss", Role.ADMIN)
+    for name, value, says in [
+        ("year", 2599, "no framework for 2599"),
+        ("max_file_mb", -1, "not valid for max_file_mb"),
+        ("max_cells", "many", "not valid for max_cells"),
+        ("store_dir", "/tmp", "cannot be changed here"),
+    ]:
+        with pytest.raises(InvalidDecision) as refused:
+            store.set_setting(name, value, user=admin)
+        assert says in str(refused.value)
+    assert len(store.events(actions=["setting_changed"])) == 3  # refusals change nothing
+
+
 # --------------------------------------------------------------------------- roles
 
 
@@ -287,7 +324,7 @@ def test_the_store_refuses_a_viewers_writes(target: str, tmp_path: Path):
     with pytest.raises(NotAllowed):
         store.withdraw(sub.id, user="boss")
     with pytest.raises(NotAllowed):
-        store.record_setting_change("year", 2565, 2566, user="nit")  # settings: admins only
+        store.set_setting("year", 2566, user="nit")  # settings: admins only
     assert store.get(sub.id).state == "pending"
     assert [e.action for e in store.events()] == ["submitted"]
     store.close()

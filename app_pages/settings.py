@@ -1,0 +1,124 @@
+"""การตั้งค่า — administrators change the fiscal year shown, the sample data, the size limits.
+
+The values are kept in the store, so every dashboard on one store agrees, and each change goes to
+the audit log with its value before. A setting the environment sets (``ITA_YEAR``…) wins and is
+shown locked. The rest (where the store and the data are) is listed, read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._auth import current_actor
+from app_pages._shared import PAGE_ERRORS, app_settings, guarded, header, show_error, store, tr
+from ita_model.auth import Role
+from ita_model.framework import available_years
+from ita_model.settings import EDITABLE, Settings, env_var, from_environment, get_settings
+
+header("settings.title")
+actor = current_actor()
+if not actor.can(Role.ADMIN):
+    st.warning(tr("users.admins_only"), icon=":material/lock:")
+    st.stop()
+
+with guarded():
+    fs = store(get_settings())
+    now = app_settings()
+    kept = fs.overrides()
+st.caption(tr("settings.intro"))
+
+if done := st.session_state.pop("settings_done", None):
+    st.success(tr("settings.saved", names=done), icon=":material/task_alt:")
+
+
+NUMBERS = {"max_file_mb": (1.0, 200.0, 1.0), "max_cells": (10_000, 20_000_000, 100_000)}
+
+
+def _locked(name: str) -> str | None:
+    return tr("settings.locked", var=env_var(name)) if from_environment(name) else None
+
+
+with st.form("settings_form", border=True):
+    years = available_years()
+    chosen: dict[str, Any] = {
+        "year": st.selectbox(
+            tr("settings.year"),
+            years,
+            index=years.index(now.year) if now.year in years else 0,
+            format_func=lambda y: tr("common.fiscal_year", year=y),
+            disabled=from_environment("year"),
+            help=_locked("year") or tr("settings.year_help"),
+            key="setting_year",
+        ),
+        "use_sample": st.toggle(
+            tr("settings.use_sample"),
+            value=now.use_sample,
+            disabled=from_environment("use_sample"),
+            help=_locked("use_sample") or tr("settings.use_sample_help"),
+            key="setting_use_sample",
+        ),
+    }
+    for name, (low, high, step) in NUMBERS.items():
+        chosen[name] = st.number_input(
+            tr(f"settings.{name}"),
+            min_value=low,
+            max_value=high,
+            value=type(low)(getattr(now, name)),
+            step=step,
+            disabled=from_environment(name),
+            help=_locked(name),
+            key=f"setting_{name}",
+        )
+    save = st.form_submit_button(tr("settings.save"), type="primary", icon=":material/save:")
+
+if save:
+    changed = [
+        name
+        for name in EDITABLE
+        if not from_environment(name) and chosen[name] != getattr(now, name)
+    ]
+    try:
+        for name in changed:
+            fs.set_setting(name, chosen[name], user=actor)
+    except PAGE_ERRORS as exc:
+        show_error(exc)
+    else:
+        if changed:
+            st.session_state["settings_done"] = ", ".join(tr(f"settings.{n}") for n in changed)
+            st.rerun()
+        st.info(tr("settings.nothing_changed"), icon=":material/info:")
+
+
+def _source(name: str) -> str:
+    if from_environment(name):
+        return tr("settings.from_env", var=env_var(name))
+    if name in kept:
+        return tr("settings.from_page")
+    return tr("settings.from_default")
+
+
+st.subheader(tr("settings.all"))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "variable": env_var(name),
+                "value": str(getattr(now, name)),
+                "source": _source(name),
+                "what": field.description or "",
+            }
+            for name, field in Settings.model_fields.items()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "variable": tr("settings.col_variable"),
+        "value": tr("settings.col_value"),
+        "source": tr("settings.col_source"),
+        "what": st.column_config.TextColumn(tr("settings.col_what"), width="large"),
+    },
+)
