@@ -395,7 +395,7 @@ def status_badge(status: str | None) -> str:
 
 def issues_frame(issues: Iterable[Issue | Mapping[str, Any]]) -> pd.DataFrame:
     """Problems (a report's, or a kept report's as dicts) as rows: severity, sheet, row,
-    column, code, message."""
+    column, code, the message in the page's language and in the other one (``other``)."""
     en = lang() == "en"
     rows = []
     for issue in issues:
@@ -409,10 +409,12 @@ def issues_frame(issues: Iterable[Issue | Mapping[str, Any]]) -> pd.DataFrame:
                 "column": i.get("column") or "",
                 "code": i["code"],
                 "message": i.get("message_en") if en else i.get("message"),
+                "other": i.get("message") if en else i.get("message_en"),
             }
         )
     return pd.DataFrame(
-        rows, columns=["severity", "sheet", "row", "column", "code", "message", "row_n"]
+        rows,
+        columns=["severity", "sheet", "row", "column", "code", "message", "other", "row_n"],
     )
 
 
@@ -426,7 +428,8 @@ SEVERITY_STYLE = {
 def show_issues(
     issues: FileReport | Iterable[Mapping[str, Any]], key: str, *, none_text: str | None = None
 ) -> None:
-    """The validation report as a table: errors red, warnings amber."""
+    """The validation report as a table: errors red, warnings amber; each message in Thai with
+    the English beside it (English first on the English page)."""
     frame = issues_frame(issues.issues if isinstance(issues, FileReport) else issues)
     if not len(frame):
         st.success(none_text or tr("report.no_problems"), icon=":material/check_circle:")
@@ -445,7 +448,7 @@ def show_issues(
         hide_index=True,
         width="stretch",
         key=key,
-        column_order=["severity_label", "sheet", "row", "column", "code", "message"],
+        column_order=["severity_label", "sheet", "row", "column", "code", "message", "other"],
         column_config={
             "severity_label": st.column_config.TextColumn(tr("report.severity"), width=85),
             "sheet": st.column_config.TextColumn(tr("report.sheet"), width=85),
@@ -453,6 +456,7 @@ def show_issues(
             "column": st.column_config.TextColumn(tr("report.column"), width=95),
             "code": st.column_config.TextColumn(tr("report.code"), width=135),
             "message": st.column_config.TextColumn(tr("report.message"), width=330),
+            "other": st.column_config.TextColumn(tr("report.message_other"), width=330),
         },
         height=min(38 + 35 * len(frame), 420),
     )

@@ -161,6 +161,7 @@ def test_a_bad_workbook_shows_its_errors_at_the_excel_row() -> None:
     assert [int(r) for r in bad["row"]] == rows
     assert bad.iloc[0]["severity"] == "error"
     assert "เสร็จไม่เสร็จ" in bad.iloc[0]["message"]
+    assert "unknown status" in bad.iloc[0]["other"].lower()  # the English beside it
     # a file with errors is kept but is not accepted unless the legal unit says so
     accept = [b for b in at.button if b.label == t("data_in.accept", "th")]
     assert accept and accept[0].disabled
