@@ -7,8 +7,9 @@ page discovery, which runs a page without this door (no language, no "as of" dat
 
 import streamlit as st
 
+from app_pages._as_of import as_of_picker
 from app_pages._auth import sign_in
-from app_pages._shared import as_of_picker, language_switch
+from app_pages._words import language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
 

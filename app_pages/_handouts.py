@@ -10,7 +10,9 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages._shared import Loaded, as_of, lang, tr
+from app_pages._as_of import as_of
+from app_pages._data import Loaded
+from app_pages._words import lang, tr
 from ita_model.handouts import FORMATS, MEDIA_TYPES, Handout, build_handout, export, file_name
 
 ICONS = {

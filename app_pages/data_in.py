@@ -7,25 +7,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages._shared import (
+from app_pages._as_of import as_of, as_of_today
+from app_pages._auth import current_actor
+from app_pages._data import (
     PAGE_ERRORS,
     app_settings,
-    as_of_today,
-    be,
     check_bytes,
-    current_user,
-    guarded,
-    header,
-    lang,
     load,
     organisation,
     sha256,
-    show_error,
-    show_issues,
-    status_text,
     store,
-    tr,
 )
+from app_pages._frame import guarded, header, show_error
+from app_pages._tables import show_issues, status_text
+from app_pages._words import be, lang, tr
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import name_of
@@ -35,10 +30,10 @@ from ita_model.template import template_bytes
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 header("data_in.title")
-settings = app_settings()
 with guarded():
+    settings = app_settings()
     org = organisation(settings)
-    loaded = load()
+    loaded = load(as_of())
     fs = store(settings)
 divisions = {d.id: d for d in org.divisions}
 reporting = [d.id for d in org.reporting_divisions()]
@@ -84,7 +79,7 @@ else:
 
 def accept(submission_id: str) -> None:
     try:
-        fs.accept(submission_id, user=current_user())
+        fs.accept(submission_id, user=current_actor())
         st.session_state["just_accepted"] = submission_id
         as_of_today()
     except PAGE_ERRORS as exc:
@@ -110,7 +105,7 @@ for n, (name, data, origin) in enumerate(incoming):
             sub, is_new = fs.submit(
                 data,
                 name,
-                user=current_user(),
+                user=current_actor(),
                 year=settings.year,
                 division=div,
                 errors=report.issues.errors + (1 if report.unreadable else 0),

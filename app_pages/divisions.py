@@ -4,18 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._shared import (
-    be,
-    check_bytes,
-    guarded,
-    header,
-    lang,
-    page_data,
-    show_issues,
-    status_text,
-    store,
-    tr,
-)
+from app_pages._data import check_bytes, store
+from app_pages._frame import guarded, header, page_data
+from app_pages._tables import show_issues, status_text
+from app_pages._words import be, lang, tr
 from ita_model.i18n import name_of
 
 loaded = page_data()

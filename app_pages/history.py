@@ -11,20 +11,10 @@ import plotly.express as px
 import streamlit as st
 
 from app_pages._auth import current_actor
-from app_pages._shared import (
-    PAGE_ERRORS,
-    app_settings,
-    be,
-    guarded,
-    header,
-    lang,
-    organisation,
-    plot,
-    show_issues,
-    status_text,
-    store,
-    tr,
-)
+from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
+from app_pages._frame import guarded, header
+from app_pages._tables import plot, show_issues, status_text
+from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
 from ita_model.history import History, thai_day
@@ -61,9 +51,9 @@ def _division_name(div: str | None, divisions: dict) -> str:
 
 
 header("history.title")
-settings = app_settings()
 actor = current_actor()
 with guarded():
+    settings = app_settings()
     org = organisation(settings)
     fs: Store = store(settings)
     subs = fs.submissions(year=settings.year)

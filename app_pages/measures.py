@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages._shared import guarded, header, lang, page_data, status_text, tr
+from app_pages._frame import guarded, header, page_data
+from app_pages._tables import status_text
+from app_pages._words import lang, tr
 from ita_model import charts
 from ita_model.records import status_label
 from ita_model.thai import Period, format_period

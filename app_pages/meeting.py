@@ -15,8 +15,9 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from app_pages._frame import guarded, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._shared import guarded, page_data, tr
+from app_pages._words import tr
 from ita_model import charts
 from ita_model.handouts import Handout
 from ita_model.handouts.figures import scaled

@@ -3,17 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages._shared import (
-    be,
-    guarded,
-    header,
-    lang,
-    page_data,
-    plot,
-    status_badge,
-    status_text,
-    tr,
-)
+from app_pages._frame import guarded, header, page_data
+from app_pages._tables import plot, status_badge, status_text
+from app_pages._words import be, lang, tr
 from ita_model import charts
 from ita_model.framework import Item
 from ita_model.i18n import name_of

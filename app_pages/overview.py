@@ -2,19 +2,11 @@
 
 import streamlit as st
 
+from app_pages._as_of import as_of
+from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._shared import (
-    as_of,
-    be,
-    guarded,
-    header,
-    lang,
-    name_col,
-    page_data,
-    plot,
-    status_text,
-    tr,
-)
+from app_pages._tables import plot, status_text
+from app_pages._words import be, lang, name_col, tr
 from ita_model import charts, overview, scoring
 
 loaded = page_data()

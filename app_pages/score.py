@@ -3,7 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages._shared import as_of, be, guarded, lang, page_data, plot, status_text, tr
+from app_pages._as_of import as_of
+from app_pages._frame import guarded, page_data
+from app_pages._tables import plot, status_text
+from app_pages._words import be, lang, tr
 from ita_model import score_charts, scoring
 
 # The page's own words (Thai, English); to move into ui_text.yaml under "score." when convenient.

@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._auth import current_actor
-from app_pages._shared import PAGE_ERRORS, app_settings, guarded, header, show_error, store, tr
+from app_pages._data import PAGE_ERRORS, app_settings, store
+from app_pages._frame import guarded, header, show_error
+from app_pages._words import tr
 from ita_model.auth import Role
 from ita_model.framework import available_years
 from ita_model.settings import EDITABLE, Settings, env_var, from_environment, get_settings

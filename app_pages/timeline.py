@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from app_pages._shared import as_of, be, guarded, header, lang, page_data, plot, tr
+from app_pages._as_of import as_of
+from app_pages._frame import guarded, header, page_data
+from app_pages._tables import plot
+from app_pages._words import be, lang, tr
 from ita_model import charts, overview
 
 loaded = page_data()

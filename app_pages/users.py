@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._auth import accounts, current_actor
-from app_pages._shared import PAGE_ERRORS, guarded, header, show_error, store, tr
+from app_pages._data import PAGE_ERRORS, store
+from app_pages._frame import guarded, header, show_error
+from app_pages._words import tr
 from ita_model.auth import Role, require
 from ita_model.settings import get_settings, users_file
 

@@ -1,0 +1,68 @@
+"""The frame of a page: its title and caption, the empty state, named errors as messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from app_pages._as_of import as_of
+from app_pages._data import PAGE_ERRORS, Loaded, load
+from app_pages._words import be, lang, tr
+from ita_model.errors import ItaError
+from ita_model.i18n import both
+from ita_model.store import StoreError
+
+DATA_IN_PAGE = "app_pages/data_in.py"
+
+
+def show_error(exc: BaseException) -> None:
+    """A named error, in Thai with the English beside it; never a traceback."""
+    if isinstance(exc, StoreError):
+        st.error(f"{both('error.store')}\n\n{exc}", icon=":material/database:")
+    elif isinstance(exc, ItaError):
+        st.error(f"{both('error.data')}\n\n{exc}", icon=":material/error:")
+    else:
+        st.error(f"{both('error.io')}\n\n{exc}", icon=":material/folder_off:")
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Run a page's body; a named error becomes a message and the page stops there."""
+    try:
+        yield
+    except PAGE_ERRORS as exc:
+        show_error(exc)
+        st.stop()
+
+
+def empty_state() -> None:
+    """No data at all: say so kindly and point to the Data-in page."""
+    with st.container(border=True):
+        st.markdown(f"### {tr('empty.title')}")
+        st.markdown(tr("empty.body"))
+        st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
+
+
+def page_data() -> Loaded | None:
+    """Load, or draw the empty state and return None."""
+    with guarded():
+        loaded = load(as_of())
+    if not loaded.sources:
+        empty_state()
+        return None
+    return loaded
+
+
+def header(title_key: str, loaded: Loaded | None = None) -> None:
+    st.title(tr(title_key))
+    if loaded is not None:
+        bits = [
+            loaded.organisation.short_th if lang() == "th" else loaded.organisation.name_en,
+            tr("common.fiscal_year", year=loaded.settings.year),
+            tr("common.as_of", date=be(as_of())),
+        ]
+        if loaded.sample_only:
+            bits.append(tr("common.sample_data"))
+        st.caption(" · ".join(bits))

@@ -1,0 +1,115 @@
+"""Drawing helpers: charts, status words with their symbol, the problems table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._words import lang, tr
+from ita_model.charts import STATUS_SYMBOLS
+from ita_model.errors import Issue, Severity
+from ita_model.records import status_label
+from ita_model.validate import FileReport
+
+
+def plot(fig: object, key: str | None = None) -> None:
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        theme=None,
+        key=key,
+        config={"displaylogo": False, "responsive": True, "locale": "th"},
+    )
+
+
+def status_text(status: str | None) -> str:
+    if not status or status not in STATUS_SYMBOLS:
+        return "—"
+    return f"{STATUS_SYMBOLS[status]} {status_label(status, lang())}"
+
+
+STATUS_MARKDOWN_COLORS = {
+    "done": "green",
+    "in_progress": "orange",
+    "not_started": "red",
+    "not_applicable": "gray",
+}
+
+
+def status_badge(status: str | None) -> str:
+    """The status as coloured Markdown text, for labels (symbol first, so grey prints read)."""
+    text = status_text(status)
+    color = STATUS_MARKDOWN_COLORS.get(status or "")
+    return f":{color}[{text}]" if color else text
+
+
+def issues_frame(issues: Iterable[Issue | Mapping[str, Any]]) -> pd.DataFrame:
+    """Problems (a report's, or a kept report's as dicts) as rows: severity, sheet, row,
+    column, code, the message in the page's language and in the other one (``other``)."""
+    en = lang() == "en"
+    rows = []
+    for issue in issues:
+        i = issue if isinstance(issue, Mapping) else vars(issue)
+        rows.append(
+            {
+                "severity": Severity(i["severity"]).value,
+                "sheet": i.get("sheet") or "",
+                "row": "" if i.get("row") is None else str(i["row"]),  # a blank, not "None"
+                "row_n": -1 if i.get("row") is None else i["row"],
+                "column": i.get("column") or "",
+                "code": i["code"],
+                "message": i.get("message_en") if en else i.get("message"),
+                "other": i.get("message") if en else i.get("message_en"),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["severity", "sheet", "row", "column", "code", "message", "other", "row_n"],
+    )
+
+
+SEVERITY_STYLE = {
+    "error": "background-color: #fde2e1; color: #8b0000",
+    "warning": "background-color: #fff1c2; color: #6b4a00",
+    "notice": "color: #555555",
+}
+
+
+def show_issues(
+    issues: FileReport | Iterable[Mapping[str, Any]], key: str, *, none_text: str | None = None
+) -> None:
+    """The validation report as a table: errors red, warnings amber; each message in Thai with
+    the English beside it (English first on the English page)."""
+    frame = issues_frame(issues.issues if isinstance(issues, FileReport) else issues)
+    if not len(frame):
+        st.success(none_text or tr("report.no_problems"), icon=":material/check_circle:")
+        return
+    order = {"error": 0, "warning": 1, "notice": 2}
+    frame = frame.sort_values(
+        by=["severity", "sheet", "row_n"], key=lambda s: s.map(order) if s.name == "severity" else s
+    ).reset_index(drop=True)
+    labels = {s: tr(f"severity.{s}") for s in order}
+    shown = frame.assign(severity_label=frame["severity"].map(labels))
+    styled = shown.style.apply(
+        lambda row: [SEVERITY_STYLE.get(row["severity"], "")] * len(row), axis=1
+    )
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_order=["severity_label", "sheet", "row", "column", "code", "message", "other"],
+        column_config={
+            "severity_label": st.column_config.TextColumn(tr("report.severity"), width=85),
+            "sheet": st.column_config.TextColumn(tr("report.sheet"), width=85),
+            "row": st.column_config.TextColumn(tr("report.row"), width=50, alignment="right"),
+            "column": st.column_config.TextColumn(tr("report.column"), width=95),
+            "code": st.column_config.TextColumn(tr("report.code"), width=135),
+            "message": st.column_config.TextColumn(tr("report.message"), width=330),
+            "other": st.column_config.TextColumn(tr("report.message_other"), width=330),
+        },
+        height=min(38 + 35 * len(frame), 420),
+    )

@@ -1,0 +1,55 @@
+"""The page's language: Thai first, English on request; Buddhist-Era dates, Thai digits if asked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ita_model.i18n import t
+from ita_model.thai import format_date
+
+LANG_KEY = "lang"
+THAI_DIGITS_KEY = "thai_digits"
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG_KEY)
+    return value if value in ("th", "en") else "th"
+
+
+def tr(key: str, /, **params: object) -> str:
+    return t(key, lang(), **params)
+
+
+def be(d: date | None, style: str = "short") -> str:
+    """A Buddhist-Era date in the page's language; an em dash for none."""
+    if d is None or (not isinstance(d, date) and pd.isna(d)):
+        return "—"
+    if not isinstance(d, date):
+        d = pd.Timestamp(d).date()
+    return format_date(d, style=style, lang=lang(), thai_digits=thai_digits())
+
+
+def thai_digits() -> bool:
+    """Dates in Thai digits (๒๖ มี.ค. ๒๕๖๕): a choice in the sidebar, Thai only."""
+    return lang() == "th" and bool(st.session_state.get(THAI_DIGITS_KEY, False))
+
+
+def name_col() -> str:
+    return "name_en" if lang() == "en" else "name_th"
+
+
+def language_switch() -> str:
+    st.segmented_control(
+        "ภาษา · Language",
+        ["th", "en"],
+        format_func={"th": "ไทย", "en": "English"}.__getitem__,
+        key=LANG_KEY,
+        default="th",
+        required=True,
+    )
+    if lang() == "th":
+        st.toggle(tr("sidebar.thai_digits"), key=THAI_DIGITS_KEY)
+    return lang()
