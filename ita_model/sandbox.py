@@ -123,9 +123,10 @@ def _child(
         os.dup2(null, 2)
         faulthandler.disable()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        ceiling = _address_space() + int(memory_mb * MB)
+        mapped = _address_space()
+        ceiling = mapped + int(memory_mb * MB)
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        if hard == resource.RLIM_INFINITY or ceiling < hard:
+        if mapped and (hard == resource.RLIM_INFINITY or ceiling < hard):  # unknown: no ceiling
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
         try:
             outcome: tuple[bool, Any] = (True, fn(*args))
@@ -141,9 +142,12 @@ def _child(
 
 
 def _address_space() -> int:
-    """Bytes of address space this process has mapped now (VmSize)."""
-    with open("/proc/self/status", "rb") as f:
-        for line in f:
-            if line.startswith(b"VmSize:"):
-                return int(line.split()[1]) * 1024
+    """Bytes of address space this process has mapped now (VmSize); 0 when it can't tell."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return 0
