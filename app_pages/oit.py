@@ -31,29 +31,28 @@ if loaded is not None:
             key="oit_status",
         )
         f2, f3 = st.columns(2)
-        chosen_divs = f2.multiselect(
+        everything = tr("oit.all")
+        chosen_div = f2.selectbox(
             tr("oit.filter_division"),
-            owning,
-            format_func=lambda d: name_of(divisions[d], lang()),
+            [None, *owning],
+            format_func=lambda d: everything if d is None else name_of(divisions[d], lang()),
             key="oit_division",
-            placeholder=tr("oit.all"),
         )
-        subs = [s for ind in fw.oit_indicators() for s in ind.subindicators]
-        chosen_subs = f3.multiselect(
+        subs = {s.code: s for ind in fw.oit_indicators() for s in ind.subindicators}
+        chosen_sub = f3.selectbox(
             tr("oit.filter_sub"),
-            [s.code for s in subs],
-            format_func=lambda c: f"{c} {name_of(next(s for s in subs if s.code == c), lang())}",
+            [None, *subs],
+            format_func=lambda c: everything if c is None else f"{c} {name_of(subs[c], lang())}",
             key="oit_sub",
-            placeholder=tr("oit.all"),
         )
 
         def keep(code: str) -> bool:
             row = items.loc[code]
             if statuses and row["status"] not in statuses:
                 return False
-            if chosen_divs and not set(row["owners"]) & set(chosen_divs):
+            if chosen_div is not None and chosen_div not in row["owners"]:
                 return False
-            return not (chosen_subs and row["subindicator"] not in chosen_subs)
+            return chosen_sub is None or row["subindicator"] == chosen_sub
 
         shown = [c for c in items.index if keep(c)]
         st.caption(tr("oit.showing", n=len(shown), total=len(items)))
@@ -110,8 +109,8 @@ if loaded is not None:
         def draw_map() -> None:
             st.caption(tr("oit.map_caption"))
             div_rows = r.by_division
-            if chosen_divs:
-                div_rows = div_rows[div_rows["division"].isin(chosen_divs)]
+            if chosen_div is not None:
+                div_rows = div_rows[div_rows["division"] == chosen_div]
             map_items = r.items[r.items["item"].isin(shown)]
             if len(map_items) and len(div_rows):
                 plot(charts.status_heatmap(map_items, div_rows, lang()), key="oit_map")

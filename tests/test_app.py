@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ita_model.framework import load_framework
 from ita_model.i18n import t
 from ita_model.organisation import load_organisation
 from ita_model.readiness import Dataset, compute_readiness, load_dataset
@@ -257,3 +258,20 @@ def test_the_as_of_date_drives_the_days_left() -> None:
     assert not at.exception
     assert metric(at, label) == t("overview.days_left", "th", n=10)
     assert "20 เม.ย. 2565" in at.caption[0].value  # the page header's Buddhist-Era date
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_oit_filters_narrow_the_list() -> None:
+    at = open_app("app_pages/oit.py")
+    assert t("oit.showing", "th", n=43, total=43) in [c.value for c in at.caption]
+    division = at.selectbox(key="oit_division")
+    assert division.value is None and t("oit.all", "th") in division.options[0]
+    legal = load_organisation().items_of("legal", 2565)
+    division.set_value("legal").run()
+    assert t("oit.showing", "th", n=len(legal), total=43) in [c.value for c in at.caption]
+    at.selectbox(key="oit_division").set_value(None)
+    at.selectbox(key="oit_sub").set_value("9.1").run()
+    subs = {s.code: s for ind in load_framework(2565).indicators for s in ind.subindicators}
+    nine_one = subs["9.1"].items()
+    assert t("oit.showing", "th", n=len(nine_one), total=43) in [c.value for c in at.caption]
+    assert not at.exception
