@@ -15,6 +15,11 @@ from ita_model.records import status_label
 from ita_model.validate import FileReport
 
 
+def table_height(rows: int, most: int) -> int:
+    """Pixels for a table to show all its rows (a 38 px header, 35 px a row), at most ``most``."""
+    return min(38 + 35 * rows, most)
+
+
 def plot(fig: object, key: str | None = None) -> None:
     st.plotly_chart(
         fig,
@@ -111,5 +116,5 @@ def show_issues(
             "message": st.column_config.TextColumn(tr("report.message"), width=330),
             "other": st.column_config.TextColumn(tr("report.message_other"), width=330),
         },
-        height=min(38 + 35 * len(frame), 420),
+        height=table_height(len(frame), 420),
     )

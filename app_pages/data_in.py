@@ -19,7 +19,7 @@ from app_pages._data import (
     store,
 )
 from app_pages._frame import guarded, header, show_error
-from app_pages._tables import show_issues, status_text
+from app_pages._tables import show_issues, status_text, table_height
 from app_pages._words import be, lang, tr
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
@@ -180,7 +180,7 @@ for n, (name, data, origin) in enumerate(incoming):
                             tr("data_in.overall_status"), width=250
                         ),
                     },
-                    height=min(38 + 35 * len(shown), 320),
+                    height=table_height(len(shown), 320),
                     key=f"changes_{n}_{sub.sha256[:8]}",
                 )
                 st.caption(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages._data import check_bytes, store
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import show_issues, status_text
+from app_pages._tables import show_issues, status_text, table_height
 from app_pages._words import be, lang, tr
 from ita_model.i18n import name_of
 
@@ -65,7 +65,7 @@ if loaded is not None:
                 "when": st.column_config.TextColumn(tr("col.updated"), width=100),
                 "shared": st.column_config.TextColumn(tr("divisions.shared_with"), width=135),
             },
-            height=min(38 + 35 * len(shown), 600),
+            height=table_height(len(shown), 600),
         )
 
         st.subheader(tr("divisions.latest"))

@@ -13,7 +13,7 @@ import streamlit as st
 from app_pages._auth import current_actor
 from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
 from app_pages._frame import guarded, header
-from app_pages._tables import plot, show_issues, status_text
+from app_pages._tables import plot, show_issues, status_text, table_height
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
@@ -74,13 +74,9 @@ tab_subs, tab_changes, tab_progress, tab_audit = st.tabs(
 
 
 def _decide(kind: str, submission_id: str) -> None:
+    """``accept``, ``rollback`` or ``withdraw``: the store's method of that name."""
     try:
-        if kind == "accept":
-            fs.accept(submission_id, user=current_actor())
-        elif kind == "withdraw":
-            fs.withdraw(submission_id, user=current_actor())
-        else:
-            fs.rollback(submission_id, user=current_actor())
+        getattr(fs, kind)(submission_id, user=current_actor())
         st.session_state["history_done"] = kind
     except PAGE_ERRORS as exc:
         st.session_state["history_error"] = str(exc)
@@ -135,7 +131,7 @@ with tab_subs:
             table,
             hide_index=True,
             width="stretch",
-            height=min(38 + 35 * len(table), 360),
+            height=table_height(len(table), 360),
             column_config={
                 "when": tr("history.when"),
                 "file": tr("history.file"),
@@ -291,7 +287,7 @@ with tab_changes:
                 "when": tr("history.col_when"),
                 "filename": tr("history.file"),
             },
-            height=min(38 + 35 * len(shown), 420),
+            height=table_height(len(shown), 420),
         )
         csv = shown.drop(columns=["name", "div", "move", "overall", "when"]).to_csv(index=False)
         st.download_button(
@@ -376,7 +372,7 @@ with tab_audit:
             log,
             hide_index=True,
             width="stretch",
-            height=min(38 + 35 * len(log), 480),
+            height=table_height(len(log), 480),
             column_config={
                 "seq": tr("history.col_seq"),
                 "when": tr("history.col_when"),

@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import plot, status_text
+from app_pages._tables import plot, status_text, table_height
 from app_pages._words import be, lang, name_col, tr
 from ita_model import charts, overview, scoring
 
@@ -115,5 +115,5 @@ if loaded is not None:
                     "status_label": st.column_config.TextColumn(tr("col.status"), width=160),
                     "waiting": st.column_config.TextColumn(tr("col.waiting_on"), width=250),
                 },
-                height=min(38 + 35 * len(shown), 460),
+                height=table_height(len(shown), 460),
             )

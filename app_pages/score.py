@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
-from app_pages._tables import plot, status_text
+from app_pages._tables import plot, status_text, table_height
 from app_pages._words import be, lang, tr
 from ita_model import score_charts, scoring
 
@@ -237,7 +237,7 @@ if loaded is not None:
                         w("col_lift_ind"), format="+%.2f"
                     ),
                 },
-                height=min(38 + 35 * len(table), 420),
+                height=table_height(len(table), 420),
                 key="score_lifts",
             )
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import plot
+from app_pages._tables import plot, table_height
 from app_pages._words import be, lang, tr
 from ita_model import charts, overview
 
@@ -51,5 +51,5 @@ if loaded is not None:
                     "when": st.column_config.TextColumn(tr("timeline.when"), width=220),
                     "state_label": st.column_config.TextColumn(tr("col.status"), width=130),
                 },
-                height=min(38 + 35 * len(shown), 560),
+                height=table_height(len(shown), 560),
             )
