@@ -19,7 +19,7 @@ from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Readiness, compute_readiness, files_in, sample_dir
 from ita_model.records import Status
 from ita_model.settings import Settings, get_settings
-from ita_model.store import DECISIONS, Event, Store, Submission
+from ita_model.store import DECISIONS, Event, Store, Submission, replay_decision
 from ita_model.validate import FileReport, validate_file
 
 THAI_TZ = timezone(timedelta(hours=7), "Asia/Bangkok")  # no daylight saving in Thailand
@@ -122,10 +122,7 @@ class History:
             sub = subs.get(ev.submission_id or "")
             if ev.year != self.year or sub is None:
                 continue
-            if ev.action == "withdrawn":
-                slots.pop(ev.slot, None)
-            else:
-                slots[ev.slot] = (ev.seq, sub)
+            replay_decision(slots, ev.slot, ev, (ev.seq, sub))
             current = [s for _, s in sorted(slots.values(), key=lambda p: p[0])]
             steps.append(Step(ev, current, self._readiness(base, current)))
         self._steps = steps

@@ -39,7 +39,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
@@ -570,8 +570,7 @@ class Store:
         require(actor, needed, "เปลี่ยนการตั้งค่า", "change settings")
         with self._write() as conn:
             seq = self._event(conn, actor, action, at=_now(), detail=detail or {})
-            row = conn.execute(select(events_t).where(events_t.c.seq == seq)).one()
-            return _event(row)
+            return _read_event(conn, seq)
 
     def overrides(self) -> dict[str, Any]:
         """The settings an administrator changed on the Settings page: name -> value."""
@@ -610,7 +609,7 @@ class Store:
             conn.execute(insert(meta_t).values(key=key, value=json.dumps(after)))
             detail = {"setting": name, "before": before, "after": after}
             seq = self._event(conn, actor, "setting_changed", at=_now(), detail=detail)
-            return _event(conn.execute(select(events_t).where(events_t.c.seq == seq)).one())
+            return _read_event(conn, seq)
 
     def _make_current(
         self, conn: Connection, sub_id: str, actor: Actor, action: str, detail: dict[str, Any]
@@ -804,8 +803,8 @@ class Store:
             decided = [e for e in decided if e.year == year]
         slots: dict[tuple[int | None, str | None], Event] = {}
         for e in decided:
-            slots[(e.year, e.slot)] = e
-        order = sorted((e for e in slots.values() if e.action != "withdrawn"), key=lambda e: e.seq)
+            replay_decision(slots, (e.year, e.slot), e, e)
+        order = sorted(slots.values(), key=lambda e: e.seq)
         subs = {s.id: s for s in self.submissions(year=year)}
         out = []
         for e in order:
@@ -876,11 +875,9 @@ class Store:
         replay: dict[tuple[int | None, str | None], str] = {}
         ever: set[str] = set()
         for e in self.events(actions=DECISIONS):
-            if e.action == "withdrawn":
-                replay.pop((e.year, e.slot), None)
-                continue
-            replay[(e.year, e.slot)] = e.submission_id or ""
-            ever.add(e.submission_id or "")
+            replay_decision(replay, (e.year, e.slot), e, e.submission_id or "")
+            if e.action != "withdrawn":
+                ever.add(e.submission_id or "")
         table = {(r.year, r.slot): r.submission_id for r in current}
         if table != replay:
             problems.append(f"current table {table} differs from the replayed log {replay}")
@@ -1002,6 +999,17 @@ class FileStore(Store):
 # --------------------------------------------------------------------------- helpers
 
 _LIST_COLUMNS = [c for c in submissions_t.c if c.name != "report"]
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def replay_decision(slots: dict[K, V], key: K, event: Event, value: V) -> None:
+    """One decision of the log replayed: ``value`` stands for its slot from now on, or nothing
+    does after a withdrawal."""
+    if event.action == "withdrawn":
+        slots.pop(key, None)
+    else:
+        slots[key] = value
 
 
 def slot_of(division: str | None, kinds: Sequence[str]) -> str:
@@ -1048,6 +1056,10 @@ def _event(row: Any) -> Event:
         slot=m["slot"],
         detail=json.loads(m["detail"] or "{}"),
     )
+
+
+def _read_event(conn: Connection, seq: int) -> Event:
+    return _event(conn.execute(select(events_t).where(events_t.c.seq == seq)).one())
 
 
 def _now() -> datetime:
