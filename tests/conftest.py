@@ -21,6 +21,47 @@ SAMPLE = ROOT / "data" / "sample"
 Rows = list[list[Any]]
 
 
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 300, **kw: Any
+) -> subprocess.CompletedProcess[str]:
+    """``python -m ita_model ARGS`` in a fresh process, from the project folder, output captured;
+    ``env`` adds to the environment, ``kw`` goes to ``subprocess.run`` (``input=``…)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ita_model", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder with the bundled sample and an empty inbox (the real inbox stays out)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "sample").symlink_to(SAMPLE, target_is_directory=True)
+    (folder / "inbox").mkdir()
+    monkeypatch.setenv("ITA_DATA_DIR", str(folder))
+    return folder
+
+
+def app_test(path: Path, *, lang: str | None = None, actor: Any = None) -> Any:
+    """A page (or the whole app) under Streamlit's AppTest, not yet run; it never reads a real
+    secrets.toml. ``actor``: who is signed in (an ``ita_model.auth.Actor``)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(path), default_timeout=60)
+    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
+    if lang:
+        at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["ita_actor"] = actor
+    return at
+
+
 @pytest.fixture(autouse=True)
 def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test writes into the real data/store (nor a store or accounts named in the env)."""

@@ -20,6 +20,7 @@ from ita_model.i18n import t
 from ita_model.organisation import load_organisation
 from ita_model.readiness import Dataset, compute_readiness, load_dataset
 from ita_model.template import HEADERS, OIT_SHEET, header_row, template_bytes
+from tests.conftest import app_test
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard.py"
@@ -36,23 +37,8 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data folder with the bundled sample and an empty inbox (the real inbox stays out)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "sample").symlink_to(SAMPLE, target_is_directory=True)
-    (folder / "inbox").mkdir()
-    monkeypatch.setenv("ITA_DATA_DIR", str(folder))
-    return folder
-
-
 def open_app(page: str | None = None, *, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
-    if lang:
-        at.session_state["lang"] = lang
-    at.run()
+    at = app_test(APP, lang=lang).run()
     if page:
         at.switch_page(page).run()
     return at

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from ita_model.framework_import import (
     import_framework,
     items_equal,
 )
-from tests.conftest import flat
+from tests.conftest import flat, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,27 +165,17 @@ def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- command line
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ita_model", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-
 def test_cli_export_then_import(tmp_path: Path) -> None:
     xlsx, out = tmp_path / "fw.xlsx", tmp_path / "2565.yaml"
-    assert run("framework-export", "2565", "--out", str(xlsx)).returncode == 0
-    proc = run("framework-import", str(xlsx), "--year", "2565", "--out", str(out))
+    assert run_cli("framework-export", "2565", "--out", str(xlsx)).returncode == 0
+    proc = run_cli("framework-import", str(xlsx), "--year", "2565", "--out", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "✓" in proc.stdout
     got = load_framework_file(out)
     assert got.model_dump(exclude={"source"}) == load_framework(2565).model_dump(exclude={"source"})
-    again = run("framework-import", str(xlsx), "--year", "2565", "--out", str(out))
+    again = run_cli("framework-import", str(xlsx), "--year", "2565", "--out", str(out))
     assert again.returncode == 1 and "--force" in again.stderr
-    forced = run("framework-import", str(xlsx), "--year", "2565", "--out", str(out), "--force")
+    forced = run_cli("framework-import", str(xlsx), "--year", "2565", "--out", str(out), "--force")
     assert forced.returncode == 0
 
 
@@ -197,14 +185,14 @@ def test_cli_import_of_a_bad_workbook(book, tmp_path: Path) -> None:
         {"items": [["code", "name", "subindicator", "components"], ["o01", "x", "9.x", "c"]]},
     )
     out = tmp_path / "2567.yaml"
-    proc = run("framework-import", str(path), "--year", "2567", "--out", str(out))
+    proc = run_cli("framework-import", str(path), "--year", "2567", "--out", str(out))
     assert proc.returncode == 1 and not out.exists()
     assert "แถว/row 2" in proc.stdout and "bad_subindicator" in proc.stdout
-    as_json = run("framework-import", str(path), "--year", "2567", "--out", str(out), "--json")
+    as_json = run_cli("framework-import", str(path), "--year", "2567", "--out", str(out), "--json")
     issues = json.loads(as_json.stdout)["files"][0]["issues"]
     assert [(i["row"], i["column"], i["code"]) for i in issues] == [
         (2, "subindicator", "bad_subindicator")
     ]
     pdf = tmp_path / "list.xlsx"
     pdf.write_bytes(b"%PDF-1.7")
-    assert run("framework-import", str(pdf), "--year", "2567").returncode == 2
+    assert run_cli("framework-import", str(pdf), "--year", "2567").returncode == 2

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from ita_model.mapping import (
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import compute_readiness, load_dataset
 from ita_model.template import HEADERS, OIT_SHEET, header_row, template_bytes
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TSV = ROOT.parent / "shared" / "reference" / "ita-2566-oit-items.tsv"
@@ -244,10 +243,8 @@ def test_a_2566_workbook_is_scored_against_the_2566_framework(workbooks_2566: Pa
 
 
 def test_cli_scores_a_2566_folder(workbooks_2566: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "ita_model", "score", str(workbooks_2566), "--year", "2566",
-         "--iit", "90", "--eit", "90", "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+    proc = run_cli(
+        "score", workbooks_2566, "--year", "2566", "--iit", "90", "--eit", "90", "--json"
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["oit"]["10"] == 75.0

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from ita_model.handouts import FORMATS, Handout, export, file_name, load_handout
 from ita_model.handouts.figures import scaled
 from ita_model.handouts.images import chromium_path
 from ita_model.i18n import t
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, app_test, run_cli
 
 AGENCY = "องค์การบริหารส่วนจังหวัดพะเยา"
 AS_OF = date(2022, 3, 27)  # the sample's report date: 27 มีนาคม 2565
@@ -57,16 +56,6 @@ def deck(handout: Handout) -> bytes:
     if chromium_path() is None:
         pytest.skip("Debian chromium is missing")
     return export(handout, "pptx")
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ita_model", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
 
 
 # --------------------------------------------------------------------------- content
@@ -237,7 +226,7 @@ MAGIC = {"pdf": b"%PDF-", "pptx": b"PK", "xlsx": b"PK", "png": b"PK"}
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cli_report_writes_each_format(fmt: str, tmp_path: Path):
     out = tmp_path / f"x.{'zip' if fmt == 'png' else fmt}"
-    proc = run("report", "--format", fmt, "--out", out)
+    proc = run_cli("report", "--format", fmt, "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:5].startswith(MAGIC[fmt])
     assert "Traceback" not in proc.stderr
@@ -246,7 +235,7 @@ def test_cli_report_writes_each_format(fmt: str, tmp_path: Path):
 @needs_chromium
 def test_cli_png_into_a_folder_in_english_on_a_chosen_date(tmp_path: Path):
     out = tmp_path / "charts"
-    proc = run(
+    proc = run_cli(
         "report", SAMPLE, "--format", "png", "--out", out, "--lang", "en", "--as-of", "1/4/2565"
     )
     assert proc.returncode == 0, proc.stderr
@@ -254,7 +243,7 @@ def test_cli_png_into_a_folder_in_english_on_a_chosen_date(tmp_path: Path):
 
 
 def test_cli_report_refuses_a_date_it_cannot_read(tmp_path: Path):
-    proc = run("report", "--format", "xlsx", "--out", tmp_path / "x.xlsx", "--as-of", "soon")
+    proc = run_cli("report", "--format", "xlsx", "--out", tmp_path / "x.xlsx", "--as-of", "soon")
     assert proc.returncode == 2
     assert "cannot read the date" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -272,17 +261,9 @@ registered = pytest.mark.skipif(
 
 @registered
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_meeting_mode_steps_through_six_slides(lang: str, tmp_path: Path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "sample").symlink_to(SAMPLE, target_is_directory=True)
-    (data / "inbox").mkdir()
-    monkeypatch.setenv("ITA_DATA_DIR", str(data))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
+@pytest.mark.usefixtures("data_dir")
+def test_meeting_mode_steps_through_six_slides(lang: str):
+    at = app_test(APP, lang=lang).run()
     at.switch_page("app_pages/meeting.py").run()
     seen = []
     for n in range(1, 7):

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from ita_model.auth import Accounts, Actor, Role
 from ita_model.i18n import t
 from ita_model.store import open_store
+from tests.conftest import app_test
 from tests.test_store import workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +40,7 @@ def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def open_page(path: Path, actor: Actor | None = None) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=60)
-    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
-    if actor is not None:
-        at.session_state["ita_actor"] = actor
-    return at.run()
+    return app_test(path, actor=actor).run()
 
 
 def test_the_history_page_opens_on_an_empty_store():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +12,7 @@ from ita_model.organisation import load_organisation
 from ita_model.readiness import load_dataset
 from ita_model.template import HEADERS, OIT_SHEET, header_row
 from ita_model.validate import validate_file
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -90,25 +89,15 @@ def test_new_items_are_left_blank_and_say_so(written: list[Written]) -> None:
     assert sum(w.prefilled for w in written) > 0.8 * sum(w.rows for w in written)
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ita_model", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-
 def test_cli_new_year(tmp_path: Path) -> None:
-    proc = run("new-year", "--from", "2565", "--to", "2566", "--out", str(tmp_path))
+    proc = run_cli("new-year", "--from", "2565", "--to", "2566", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "oit_2566_legal.xlsx").is_file()
     assert "written 14 files" in proc.stdout
 
 
 def test_cli_new_year_without_a_mapping(tmp_path: Path) -> None:
-    proc = run("new-year", "--from", "2564", "--to", "2565", "--out", str(tmp_path))
+    proc = run_cli("new-year", "--from", "2564", "--to", "2565", "--out", str(tmp_path))
     assert proc.returncode == 2
     assert "ไม่มีตารางจับคู่ข้อ" in proc.stderr and "no OIT item mapping" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -10,20 +10,11 @@ from streamlit.testing.v1 import AppTest
 from ita_model import scoring
 from ita_model.framework import load_framework
 from ita_model.readiness import compute_readiness, load_dataset
+from tests.conftest import app_test
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "app_pages" / "score.py"
 SAMPLE = ROOT / "data" / "sample"
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "sample").symlink_to(SAMPLE, target_is_directory=True)
-    (folder / "inbox").mkdir()
-    monkeypatch.setenv("ITA_DATA_DIR", str(folder))
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +24,7 @@ def expected() -> scoring.Estimate:
 
 
 def open_page(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
-    if lang:
-        at.session_state["lang"] = lang
-    return at.run()
+    return app_test(PAGE, lang=lang).run()
 
 
 def metrics(at: AppTest, label: str) -> list[str]:

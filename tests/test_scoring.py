@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +13,7 @@ from ita_model import scoring
 from ita_model.framework import FRAMEWORKS_DIR, Framework, load_framework
 from ita_model.readiness import compute_readiness, load_dataset
 from ita_model.scoring import ToolScore
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -246,18 +245,8 @@ def test_no_previous_year_means_no_comparison(fw: Framework) -> None:
 # --------------------------------------------------------------------------- command line
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ita_model", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-
 def test_cli_score_json_shape(sample) -> None:
-    proc = run("score", "--json")
+    proc = run_cli("score", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert list(out) == ["oit", "iit", "eit", "total", "grade", "pass"]
@@ -282,12 +271,12 @@ def test_cli_score_json_shape(sample) -> None:
 
 
 def test_cli_score_with_given_tools_and_text() -> None:
-    proc = run("score", str(SAMPLE), "--year", "2565", "--iit", "100", "--eit", "100", "--json")
+    proc = run_cli("score", str(SAMPLE), "--year", "2565", "--iit", "100", "--eit", "100", "--json")
     out = json.loads(proc.stdout)
     assert (out["iit"], out["eit"]) == (100.0, 100.0)
     assert out["total"] == round(60 + 0.4 * out["oit"]["total"], 2)
-    text = run("score", "--iit", "90", "--eit", "90")
+    text = run_cli("score", "--iit", "90", "--eit", "90")
     assert text.returncode == 0
     assert "ระดับ / grade" in text.stdout and "IIT = 90.00" in text.stdout
-    bad = run("score", "--iit", "101")
+    bad = run_cli("score", "--iit", "101")
     assert bad.returncode == 2 and "0 ถึง 100" in bad.stderr

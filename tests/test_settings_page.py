@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from ita_model.auth import Actor, Role
 from ita_model.i18n import t
 from ita_model.settings import get_settings
 from ita_model.store import open_store
+from tests.conftest import app_test
 from tests.test_history_page import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,14 +21,9 @@ SAMPLE = ROOT / "data" / "sample"
 
 
 @pytest.fixture(autouse=True)
-def _plain_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _plain_environment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("YEAR", "USE_SAMPLE", "MAX_FILE_MB", "MAX_CELLS"):
         monkeypatch.delenv(f"ITA_{name}", raising=False)
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "sample").symlink_to(SAMPLE, target_is_directory=True)
-    (folder / "inbox").mkdir()
-    monkeypatch.setenv("ITA_DATA_DIR", str(folder))
 
 
 def test_an_admin_changes_settings_and_the_log_keeps_them() -> None:
@@ -62,9 +57,7 @@ def test_the_other_pages_follow_the_settings() -> None:
     store = open_store()
     admin = Actor("boss", Role.ADMIN)
     store.set_setting("use_sample", False, user=admin)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.secrets["ita"] = {"note": "tests never read a real secrets.toml"}
-    at.run()
+    at = app_test(APP).run()
     assert not at.exception, [e.value for e in at.exception]
     # the sample is off and nothing was sent: the friendly empty state
     assert any(t("empty.title", "th") in m.value for m in at.markdown)

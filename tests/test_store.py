@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import openpyxl
@@ -30,6 +31,7 @@ from ita_model.errors import InvalidDecision, NotAllowed, StoreError, UnknownSub
 from ita_model.organisation import load_organisation
 from ita_model.store import FileStore, Store, open_store
 from tests.conftest import ROOT
+from tests.conftest import run_cli as _run_cli
 
 URL = "https://www.pao-phayao.go.th/ita"
 DIVISIONS = ["legal", "it", "personnel", "strategy", "finance"]
@@ -72,22 +74,11 @@ def store(target: str) -> Store:
     s.close()
 
 
+run_cli = partial(_run_cli, timeout=180)
+
+
 def states(store: Store) -> dict[str, str]:
     return {s.filename: s.state for s in store.submissions()}
-
-
-def run_cli(
-    *args: str | Path, env: dict[str, str] | None = None, **kw
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ita_model", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=180,
-        env={**os.environ, **(env or {})},
-        **kw,
-    )
 
 
 # --------------------------------------------------------------------------- states
