@@ -50,6 +50,11 @@ def put(ws: Worksheet, row: int, col: int, value: Any) -> None:
     cell.value = value
 
 
+def _columns(h: Handout, *keys: str) -> list[str]:
+    """Column headings ``handout.col.<key>`` in the hand-out's language."""
+    return [h.t(f"handout.col.{key}") for key in keys]
+
+
 def _table(
     ws: Worksheet,
     headers: Sequence[str],
@@ -158,21 +163,14 @@ def _summary(ws: Worksheet, h: Handout) -> None:
         ("EIT", None if est.eit is None else round(est.eit, 2)),
         (h.t("handout.col.oit_done"), f"{r.done} / {r.total}"),
     ]
-    nxt = _table(ws, [h.t("handout.col.what"), h.t("handout.col.value")], rows)
+    nxt = _table(ws, _columns(h, "what", "value"), rows)
     put(ws, nxt, 1, h.t("handout.estimate_note"))
     nxt += 1
     for line in est.assumptions(h.lang):
         put(ws, nxt, 1, line)
         nxt += 1
     nxt += 1
-    headers = [
-        h.t("handout.col.indicator"),
-        h.t("handout.col.name"),
-        h.t("handout.col.done"),
-        h.t("handout.col.total"),
-        h.t("handout.col.pct_done"),
-        h.t("handout.score"),
-    ]
+    headers = [*_columns(h, "indicator", "name", "done", "total", "pct_done"), h.t("handout.score")]
     table: list[list[Any]] = []
     subs = r.by_subindicator.set_index("subindicator")
     inds = r.by_indicator.set_index("indicator")
@@ -231,17 +229,9 @@ def _items(ws: Worksheet, h: Handout) -> None:
         ]
         for row in items.itertuples(index=False)
     ]
-    headers = [
-        h.t("handout.col.item"),
-        h.t("handout.col.name"),
-        h.t("handout.col.sub"),
-        h.t("handout.col.indicator"),
-        h.t("handout.col.status"),
-        h.t("handout.col.owners"),
-        h.t("handout.col.waiting_on"),
-        h.t("handout.col.link"),
-        h.t("handout.col.updated"),
-    ]
+    headers = _columns(
+        h, "item", "name", "sub", "indicator", "status", "owners", "waiting_on", "link", "updated"
+    )
     last = _table(ws, headers, rows, wrap=(2, 6, 7, 8)) - 1
     _finish(ws, last_row=last)
 
@@ -276,17 +266,18 @@ def _owners(ws: Worksheet, h: Handout) -> None:
                     Path(str(source)).name if source is not None and not pd.isna(source) else "",
                 ]
             )
-    headers = [
-        h.t("handout.col.item"),
-        h.t("handout.col.name"),
-        h.t("handout.col.division"),
-        h.t("handout.col.division_status"),
-        h.t("handout.col.link"),
-        h.t("handout.col.updated"),
-        h.t("handout.col.owner"),
-        h.t("handout.col.note"),
-        h.t("handout.col.source"),
-    ]
+    headers = _columns(
+        h,
+        "item",
+        "name",
+        "division",
+        "division_status",
+        "link",
+        "updated",
+        "owner",
+        "note",
+        "source",
+    )
     last = _table(ws, headers, rows, wrap=(2, 5, 8)) - 1
     _finish(ws, last_row=last)
 
@@ -307,16 +298,17 @@ def _divisions(ws: Worksheet, h: Handout) -> None:
         ]
         for row in table.itertuples(index=False)
     ]
-    headers = [
-        h.t("handout.col.division"),
-        h.t("handout.col.done"),
-        h.t("handout.col.in_progress"),
-        h.t("handout.col.not_started"),
-        h.t("handout.col.not_applicable"),
-        h.t("handout.col.total"),
-        h.t("handout.col.pct_done"),
-        h.t("handout.col.overdue"),
-    ]
+    headers = _columns(
+        h,
+        "division",
+        "done",
+        "in_progress",
+        "not_started",
+        "not_applicable",
+        "total",
+        "pct_done",
+        "overdue",
+    )
     last = _table(ws, headers, rows) - 1
     _finish(ws, last_row=last)
 
@@ -335,14 +327,7 @@ def _missing(ws: Worksheet, h: Handout) -> None:
         ]
         for row, who in zip(h.missing.itertuples(index=False), waiting, strict=True)
     ]
-    headers = [
-        h.t("handout.col.item"),
-        h.t("handout.col.name"),
-        h.t("handout.col.sub"),
-        h.t("handout.col.status"),
-        h.t("handout.col.waiting_on"),
-        h.t("handout.col.days_left"),
-    ]
+    headers = _columns(h, "item", "name", "sub", "status", "waiting_on", "days_left")
     last = _table(ws, headers, rows, wrap=(2, 5)) - 1
     _finish(ws, last_row=last)
 
@@ -388,13 +373,6 @@ def _timeline(ws: Worksheet, h: Handout) -> None:
         ]
         for rec in steps.to_dict("records")
     ]
-    headers = [
-        h.t("handout.col.lane"),
-        h.t("handout.col.activity"),
-        h.t("handout.col.start"),
-        h.t("handout.col.end"),
-        h.t("handout.col.state"),
-        h.t("handout.col.note"),
-    ]
+    headers = _columns(h, "lane", "activity", "start", "end", "state", "note")
     last = _table(ws, headers, rows, wrap=(2, 6)) - 1
     _finish(ws, last_row=last)
