@@ -3,13 +3,16 @@
 ``score|new-year|framework-import|framework-export``, and the hand-outs' ``report``.
 
 Exit codes of ``validate``: 0 no file has an error, 1 some file has errors, 2 some file could
-not be read at all.
+not be read at all. Every command: 141 (128 + SIGPIPE, what a shell shows for a program stopped
+by a closed pipe) when whoever read its output stopped reading (``… | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,16 +25,33 @@ if TYPE_CHECKING:
     from ita_model.validate import FileReport
 
 SHOW_PER_CODE = 20  # in the text table; --json always lists every problem
+PIPE_CLOSED = 128 + signal.SIGPIPE  # 141: not 1 ("errors found"), the output was cut off
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's teardown
+        return code
     except ItaError as exc:
         print(f"ผิดพลาด / error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (``validate … | head``): stop quietly.
+
+    The pattern of Python's ``signal`` documentation ("Note on SIGPIPE"): point standard output
+    at ``/dev/null`` so that the final flush at exit cannot raise again; no traceback.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return PIPE_CLOSED
 
 
 def _parser() -> argparse.ArgumentParser:
