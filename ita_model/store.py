@@ -28,10 +28,8 @@ every writer itself: a viewer's write is refused here, whatever the page shows.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -70,6 +68,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.sql import Select
 
 from ita_model.auth import Accounts, Actor, Role, require
+from ita_model.cells import csv_bytes
 from ita_model.errors import InvalidDecision, StoreError, UnknownSubmission
 from ita_model.framework import available_years
 from ita_model.settings import EDITABLE, Settings, get_settings, store_target, users_file
@@ -90,6 +89,7 @@ DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide w
 SCHEMA_VERSION = "1"
 DB_NAME = "store.sqlite3"
 _PG_WRITE_LOCK = 0x17A_5704  # one writer at a time, like SQLite
+SUFFIX_MAX = 16  # the width of the submissions table's suffix column
 _SETTING = "setting:"  # meta keys of the settings changed on the Settings page
 
 
@@ -423,7 +423,7 @@ class Store:
         division = division if division is not None else report.division
         kinds = sorted({s.kind for s in report.sheets if s.kind})
         packed = _pack(report.to_json())
-        suffix = Path(filename).suffix.lower() or ".bin"
+        suffix = stored_suffix(filename)
         self._put_file(sha, suffix, data)
 
         now = _now()
@@ -837,27 +837,24 @@ class Store:
             return [_event(r) for r in conn.execute(q)]
 
     def audit_csv(self, events: Sequence[Event] | None = None) -> bytes:
-        """The audit log as CSV (UTF-8 with BOM, so Excel shows the Thai)."""
-        out = io.StringIO()
-        w = csv.writer(out)
-        w.writerow(
-            ["seq", "at", "user", "role", "action", "submission_id", "year", "division", "detail"]
+        """The audit log as CSV (UTF-8 with BOM, so Excel shows the Thai); names and file names
+        that look like formulas are written as text (``ita_model.cells``)."""
+        header = ["seq", "at", "user", "role", "action", "submission_id", "year", "division"]
+        rows = (
+            [
+                e.seq,
+                e.at.isoformat(),
+                e.user,
+                e.role,
+                e.action,
+                e.submission_id or "",
+                e.year or "",
+                e.division or "",
+                json.dumps(e.detail, ensure_ascii=False),
+            ]
+            for e in (self.events() if events is None else events)
         )
-        for e in self.events() if events is None else events:
-            w.writerow(
-                [
-                    e.seq,
-                    e.at.isoformat(),
-                    e.user,
-                    e.role,
-                    e.action,
-                    e.submission_id or "",
-                    e.year or "",
-                    e.division or "",
-                    json.dumps(e.detail, ensure_ascii=False),
-                ]
-            )
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return csv_bytes([*header, "detail"], rows)
 
     def revision(self) -> int:
         """A number that grows with every write: a cache key for the pages."""
@@ -1010,6 +1007,16 @@ def replay_decision(slots: dict[K, V], key: K, event: Event, value: V) -> None:
         slots.pop(key, None)
     else:
         slots[key] = value
+
+
+def stored_suffix(filename: str) -> str:
+    """The extension the bytes are kept under: at most ``SUFFIX_MAX`` letters and digits, so a
+    name like ``a.<200 characters>`` is stored (never ``File name too long``); the name as sent
+    stays in the submission's ``filename``, and the reader goes by that name, not this one."""
+    suffix = Path(filename).suffix.lower()[:SUFFIX_MAX]
+    return (
+        "." + "".join(c if c.isalnum() else "_" for c in suffix[1:]) if len(suffix) > 1 else ".bin"
+    )
 
 
 def slot_of(division: str | None, kinds: Sequence[str]) -> str:
