@@ -17,6 +17,7 @@ from app_pages._tables import plot, show_issues, status_text, table_height
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
+from ita_model.cells import frame_csv
 from ita_model.history import History, thai_day
 from ita_model.i18n import name_of
 from ita_model.settings import Settings, store_target
@@ -289,10 +290,10 @@ with tab_changes:
             },
             height=table_height(len(shown), 420),
         )
-        csv = shown.drop(columns=["name", "div", "move", "overall", "when"]).to_csv(index=False)
+        csv = frame_csv(shown.drop(columns=["name", "div", "move", "overall", "when"]))
         st.download_button(
             tr("history.download_changes"),
-            data=("\ufeff" + csv).encode("utf-8"),
+            data=csv,
             file_name=f"changes-since-{since.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",

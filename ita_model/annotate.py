@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ita_model.cells import put_text, visible
 from ita_model.errors import InvalidDecision, Issue, UnreadableFile
 from ita_model.reader import read_workbook
 from ita_model.schema import normalise_header
@@ -82,7 +83,7 @@ def annotate(data: bytes, filename: str, issues: Iterable[Issue | Mapping[str, A
         cell = sheets[title].cell(row, col)
         cell.fill = FILLS.get(mark.severity, FILLS["notice"])
         if commented < MAX_COMMENTS:
-            body = "\n\n".join(mark.lines)
+            body = visible("\n\n".join(mark.lines))
             comment = Comment(body[:32_000], AUTHOR)
             comment.width = 320
             comment.height = min(60 + 18 * body.count("\n") + 18 * (len(body) // 45), 600)
@@ -127,8 +128,8 @@ def _copy_cells(data: bytes, filename: str) -> openpyxl.Workbook:
             ws.sheet_state = "hidden"
         for j, column in enumerate(sheet.columns):
             for i, value in enumerate(column.to_pylist()):
-                if value is not None:
-                    ws.cell(sheet.first_row + i, sheet.first_col + j + 1, value)
+                if value is not None:  # text stays text: "=HYPERLINK(…)" is not run
+                    put_text(ws.cell(sheet.first_row + i, sheet.first_col + j + 1), value)
     return wb
 
 
@@ -221,6 +222,14 @@ def _comment_line(p: Mapping[str, Any]) -> str:
     return f"{head}\n({en})" if en else head
 
 
+def _append_text(ws: Worksheet, values: list[Any]) -> None:
+    """A row of the problems sheet: sheet names, headers and messages come from the file, so
+    each is written as text (an unknown header "=HYPERLINK(…)" must not become a formula)."""
+    row = ws.max_row + 1
+    for col, value in enumerate(values, start=1):
+        put_text(ws.cell(row, col), value)
+
+
 def _problems_sheet(
     wb: openpyxl.Workbook,
     filename: str,
@@ -232,7 +241,9 @@ def _problems_sheet(
     ws = wb.create_sheet(title, 0)
     errors = sum(p["severity"] == "error" for p in problems)
     warnings = sum(p["severity"] == "warning" for p in problems)
-    ws["A1"] = f"ผลการตรวจไฟล์ {filename}: ผิดพลาด {errors:,} รายการ คำเตือน {warnings:,} รายการ"
+    put_text(
+        ws["A1"], f"ผลการตรวจไฟล์ {filename}: ผิดพลาด {errors:,} รายการ คำเตือน {warnings:,} รายการ"
+    )
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = (
         "แก้ไขเซลล์ที่ระบายสีในแผ่นงานของท่าน (ชี้ที่เซลล์เพื่ออ่านหมายเหตุ) แล้วส่งไฟล์ใหม่ — "
@@ -250,7 +261,8 @@ def _problems_sheet(
     for cell in ws[top]:
         cell.font = Font(bold=True)
     for n, (p, place) in enumerate(zip(problems, places, strict=True), start=1):
-        ws.append(
+        _append_text(
+            ws,
             [
                 n,
                 SEVERITY_TH.get(p["severity"], p["severity"]),
@@ -261,7 +273,7 @@ def _problems_sheet(
                 p.get("code") or "",
                 p.get("message") or "",
                 p.get("message_en") or "",
-            ]
+            ],
         )
         r = ws.max_row
         ws.cell(r, 2).fill = FILLS.get(p["severity"], FILLS["notice"])

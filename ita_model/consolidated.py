@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from ita_model.cells import put_text
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset
 from ita_model.records import Status, status_label
@@ -55,9 +56,9 @@ def consolidated_workbook(
             continue
         urls = rec.get("urls")
         if isinstance(urls, list | tuple) and urls:
-            ws.cell(row, c_url).value = "\n".join(str(u) for u in urls)
+            put_text(ws.cell(row, c_url), "\n".join(str(u) for u in urls))
         elif not _is_blank(rec.get("url")):
-            ws.cell(row, c_url).value = str(rec["url"])
+            put_text(ws.cell(row, c_url), str(rec["url"]))
         updated = rec.get("updated")
         if not _is_blank(updated):
             ws.cell(row, c_updated).value = (

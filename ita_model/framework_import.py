@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
+from ita_model.cells import put_text
 from ita_model.errors import Issue, make_issue
 from ita_model.framework import (
     Framework,
@@ -577,7 +578,8 @@ def framework_workbook(fw: Framework) -> Workbook:
 def _fill(ws: Any, rows: list[list[Any]], widths: list[float]) -> None:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(r, c, value)
+            cell = ws.cell(r, c)
+            put_text(cell, value)  # names from a file stay text, never formulas
             cell.alignment = _WRAP
             if r == 1:
                 cell.font = Font(bold=True)

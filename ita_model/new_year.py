@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ita_model.cells import put_text
 from ita_model.framework import load_framework
 from ita_model.mapping import LinkKind, YearMapping, load_mapping
 from ita_model.organisation import Organisation, load_organisation
@@ -101,11 +102,11 @@ def build_new_year(
                 if isinstance(owner, str) and owner and owner not in owners:
                     owners.append(owner)
             if urls:
-                ws.cell(r, cols[HEADERS["url"]]).value = "\n".join(urls)
+                put_text(ws.cell(r, cols[HEADERS["url"]]), "\n".join(urls))
             if owners:
-                ws.cell(r, cols[HEADERS["owner"]]).value = ", ".join(owners)
+                put_text(ws.cell(r, cols[HEADERS["owner"]]), ", ".join(owners))
             prefilled += bool(urls or owners)
-            ws.cell(r, cols[HEADERS["note"]]).value = note_for(mapping, code)
+            put_text(ws.cell(r, cols[HEADERS["note"]]), note_for(mapping, code))
         path = out / f"oit_{to_year}_{division.id}.xlsx"
         path.write_bytes(workbook_bytes(wb, datetime.combine(org.report_date, time())))
         written.append(Written(division.id, path, rows, prefilled))

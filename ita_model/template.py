@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ita_model.cells import put_text
 from ita_model.errors import UnknownDivision
 from ita_model.framework import Framework, Item, load_framework
 from ita_model.organisation import Division, Organisation, load_organisation
@@ -221,7 +222,8 @@ def _write_oit(ws: Worksheet, fw: Framework, org: Organisation, target: Division
             "division": owner,
         }
         for c, col in enumerate(columns, start=1):
-            cell = ws.cell(r, c, values.get(col.key or col.header))
+            cell = ws.cell(r, c)
+            put_text(cell, values.get(col.key or col.header))  # a name "=…" stays text
             cell.font = _font()
             cell.border = _BORDER
             cell.alignment = _TOP if col.wrap else _TOP_NOWRAP

@@ -3,7 +3,8 @@
 Every cell of text is written as text. Text from users (notes, measures, file names, links) that
 starts with ``=``, ``+``, ``-`` or ``@`` would otherwise be a formula to Excel (CSV/formula
 injection: ``=HYPERLINK(…)``, ``@SUM(…)``); here such a cell is a string cell with Excel's quote
-prefix, so it shows as typed and stays text when edited. Characters XML cannot hold are dropped.
+prefix, so it shows as typed and stays text when edited (``ita_model.cells``, shared by every
+export). Characters XML cannot hold are shown as their control pictures.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ita_model.cells import put_text
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.records import status_label
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from ita_model.handouts.content import Handout
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="E3ECE3")
 HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -37,17 +37,9 @@ MAX_WIDTH = 60
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> None:
     """One cell: numbers as numbers, everything else as text that is never a formula."""
-    cell = ws.cell(row=row, column=col)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would make "=…" a formula; a string cell is data
-        if text.startswith(FORMULA_START):
-            cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
-        return
-    cell.value = value
+    put_text(ws.cell(row=row, column=col), value)
 
 
 def _columns(h: Handout, *keys: str) -> list[str]:
