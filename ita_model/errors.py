@@ -246,6 +246,17 @@ CODES: dict[str, Code] = {
             "อ่านปีงบประมาณ '{value}' ไม่ได้ (ตัวอย่าง: 2564, ๒๕๖๔)",
             "cannot read the fiscal year '{value}' (e.g. 2564, ๒๕๖๔)",
         ),
+        # --- the store (not a workbook's: the dashboard and every store command refuse to run) ---
+        _c(
+            "store_lost",
+            E,
+            "ฐานข้อมูลของคลัง {database} {how} แต่โฟลเดอร์ {files} ยังมีไฟล์ที่ส่งมา {count:,} ไฟล์ "
+            "ระบบจะไม่เริ่มคลังใหม่ทับ: กู้ไฟล์ฐานข้อมูลจากสำเนาสำรอง หรือย้ายโฟลเดอร์ {files} "
+            "ออกไปก่อนหากต้องการเริ่มใหม่จริง",
+            "the store's database {database} {how_en} while {files} still holds {count:,} "
+            "submitted files; nothing will be written over them: restore the database from a "
+            "backup, or move {files} away first if you really mean to start afresh",
+        ),
         # --- a framework workbook (python -m ita_model framework-import) ---
         _c(
             "bad_subindicator",
@@ -346,6 +357,15 @@ class InvalidDataFile(ItaError):
 
 class StoreError(ItaError):
     """The store cannot be read or written (a read-only folder, a full disk, the server down)."""
+
+
+class StoreLost(StoreError):
+    """The SQLite database is missing or 0 bytes while ``files/`` still holds submissions: an
+    empty store would silently hide every one of them, so the store refuses to open."""
+
+    def __init__(self, **params: Any) -> None:
+        self.issue = make_issue("store_lost", **params)
+        super().__init__(f"store_lost: {self.issue.message} — {self.issue.message_en}")
 
 
 class NotAllowed(ItaError):

@@ -69,7 +69,7 @@ from sqlalchemy.sql import Select
 
 from ita_model.auth import Accounts, Actor, Role, require
 from ita_model.cells import csv_bytes
-from ita_model.errors import InvalidDecision, StoreError, UnknownSubmission
+from ita_model.errors import InvalidDecision, StoreError, StoreLost, UnknownSubmission
 from ita_model.framework import available_years
 from ita_model.settings import EDITABLE, Settings, get_settings, store_target, users_file
 
@@ -322,8 +322,38 @@ class Store:
     def _exists(self) -> bool:
         """A SQLite store nobody wrote to yet is empty, not an error (and is not created)."""
         if self.dialect == "sqlite":
+            self._refuse_if_lost()
             return (self.root / DB_NAME).exists()
         return True
+
+    def _refuse_if_lost(self) -> None:
+        """``StoreLost`` when the database is missing or 0 bytes but ``files/`` holds files.
+
+        The database is created before the first file is kept (``submit``), so files without
+        it mean it was lost (deleted, truncated by a full disk or a bad copy), never a new store.
+        A first store's ``events.jsonl`` beside a missing database is imported instead.
+        """
+        db = self.root / DB_NAME
+        try:
+            size = db.stat().st_size
+        except FileNotFoundError:
+            if self.log.exists():
+                return
+            size = None
+        except OSError:
+            return  # unreadable: the database's own error says more
+        if size:
+            return
+        kept = kept_files(self.files)
+        if kept:
+            how = (
+                ("หายไป", "is missing")
+                if size is None
+                else ("ว่างเปล่า (0 ไบต์)", "is empty (0 bytes)")
+            )
+            raise StoreLost(
+                database=db, files=self.files, count=len(kept), how=how[0], how_en=how[1]
+            )
 
     def _ensure_schema(self) -> None:
         if self._ready:
@@ -354,6 +384,7 @@ class Store:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
         if self.dialect == "sqlite":
+            self._refuse_if_lost()
             self._mkdir(self.root)
             if not _writable(self.root):
                 raise StoreError(_os_failed(_unwritable(self.root), self.root))
@@ -424,6 +455,8 @@ class Store:
         kinds = sorted({s.kind for s in report.sheets if s.kind})
         packed = _pack(report.to_json())
         suffix = stored_suffix(filename)
+        with self._write():
+            pass  # the database exists before any file does: files without it mean it was lost
         self._put_file(sha, suffix, data)
 
         now = _now()
@@ -864,9 +897,16 @@ class Store:
             return int(conn.execute(select(func.coalesce(func.max(events_t.c.seq), 0))).scalar())
 
     def verify(self) -> list[str]:
-        """Everything that should hold, checked; returns the problems found (none: empty)."""
+        """Everything that should hold, checked; returns the problems found (none: empty).
+
+        A stored file no submission names is one: left by an upload killed before its row was
+        written (harmless: the same bytes sent again reuse it), or its row was lost.
+        """
         problems: list[str] = []
-        subs = {s.id: s for s in self.submissions()}
+        try:
+            subs = {s.id: s for s in self.submissions()}
+        except StoreLost as exc:
+            return [str(exc), *(_orphan(f) for f in kept_files(self.files))]
         with self._read() as conn:
             current = [] if conn is None else list(conn.execute(select(current_t)))
         replay: dict[tuple[int | None, str | None], str] = {}
@@ -893,6 +933,10 @@ class Store:
             path = self.path(s)
             if not path.exists() or _sha_of(path) != s.sha256:
                 problems.append(f"{s.id}: its file {path} is missing or damaged")
+        known = {s.sha256 for s in subs.values()}
+        for f in kept_files(self.files):
+            if f.name.split(".", 1)[0] not in known:
+                problems.append(_orphan(f))
         submitted = [e.submission_id for e in self.events(actions=["submitted"])]
         if sorted(submitted) != sorted(subs):
             problems.append("the log's submissions differ from the submissions table")
@@ -1007,6 +1051,18 @@ def replay_decision(slots: dict[K, V], key: K, event: Event, value: V) -> None:
         slots.pop(key, None)
     else:
         slots[key] = value
+
+
+def kept_files(folder: Path) -> list[Path]:
+    """The stored files of a ``files/`` folder (not a half-written ``.incoming-`` one)."""
+    try:
+        return [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def _orphan(path: Path) -> str:
+    return f"{path}: a stored file that no submission names"
 
 
 def stored_suffix(filename: str) -> str:

@@ -185,3 +185,59 @@ def test_put_text_never_writes_a_formula_or_an_illegal_character():
     assert [back.cell(n, 1).value for n in range(1, 6)] == [EVIL, "+1", "a␀b␟c", 12.5, None]
     assert back["A1"].data_type == "s" and back["A1"].quotePrefix
     assert visible("ok\tline\nnext") == "ok\tline\nnext"  # tab and new line are fine in xlsx
+
+
+# --------------------------------------------------------------------------- 12. a lost database
+
+
+@pytest.fixture
+def lost_store(tmp_path: Path) -> Path:
+    """A store with two submissions whose database was then truncated to 0 bytes."""
+    store = tmp_path / "store"
+    for name in ("oit_legal.xlsx", "oit_it.xlsx"):
+        code, _ = _submit(store, SAMPLE / name)
+        assert code == 0
+    for extra in store.glob("store.sqlite3-*"):  # the WAL, if a checkpoint left one
+        extra.unlink()
+    (store / "store.sqlite3").write_bytes(b"")
+    return store
+
+
+def _untouched(store: Path) -> None:
+    assert (store / "store.sqlite3").stat().st_size == 0
+    assert len(list((store / "files").iterdir())) == 2
+
+
+def test_cli_refuses_a_store_whose_database_was_truncated(lost_store: Path):
+    for args in (["history"], ["audit"], ["submit", SAMPLE / "oit_finance.xlsx", "--user", "n"]):
+        proc = run(*args, "--store", lost_store)
+        assert proc.returncode == 2, (args, proc.stdout)
+        assert "Traceback" not in proc.stdout + proc.stderr
+        assert "store_lost" in proc.stderr and "0 ไบต์" in proc.stderr and "0 bytes" in proc.stderr
+        assert "ยังมีไฟล์ที่ส่งมา 2 ไฟล์" in proc.stderr and "holds 2 submitted files" in proc.stderr
+    _untouched(lost_store)
+
+
+def test_a_missing_database_beside_kept_files_is_refused_and_verify_lists_them(lost_store):
+    from ita_model.store import open_store
+
+    (lost_store / "store.sqlite3").unlink()
+    proc = run("history", "--store", lost_store)
+    assert proc.returncode == 2 and "store_lost" in proc.stderr and "is missing" in proc.stderr
+    assert not (lost_store / "store.sqlite3").exists()  # not created afresh
+    problems = open_store(lost_store).verify()
+    assert problems[0].startswith("store_lost:")
+    orphans = sorted(p.split(":")[0] for p in problems[1:])
+    assert orphans == sorted(str(f) for f in (lost_store / "files").iterdir())
+
+
+def test_the_dashboard_says_so_and_writes_nothing(lost_store, monkeypatch):
+    from tests.conftest import app_test
+
+    monkeypatch.setenv("ITA_STORE_DIR", str(lost_store))
+    for page in ("dashboard.py", "app_pages/data_in.py", "app_pages/history.py"):
+        at = app_test(ROOT / page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown = " ".join(e.value for e in at.error)
+        assert "store_lost" in shown and "0 ไบต์" in shown and "0 bytes" in shown, page
+    _untouched(lost_store)
