@@ -455,8 +455,9 @@ class Store:
         kinds = sorted({s.kind for s in report.sheets if s.kind})
         packed = _pack(report.to_json())
         suffix = stored_suffix(filename)
-        with self._write():
-            pass  # the database exists before any file does: files without it mean it was lost
+        if not self._ready:  # the database exists before any file: files alone mean it was lost
+            with self._write():
+                pass
         self._put_file(sha, suffix, data)
 
         now = _now()
