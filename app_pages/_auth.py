@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from app_pages._text import md
 from ita_model.auth import Accounts, Actor, Role
 from ita_model.errors import AccountError
 from ita_model.i18n import t
@@ -63,7 +64,7 @@ def sign_in() -> Actor:
         else:
             actor = Actor.single_user(_local_name())
     except AccountError as exc:
-        st.error(str(exc), icon=":material/lock:")
+        st.error(md(exc), icon=":material/lock:")
         st.stop()
     st.session_state[ACTOR_KEY] = actor
     _who(actor)
@@ -126,7 +127,8 @@ def _who(actor: Actor) -> None:
         if actor.source == "single":
             st.info(_tr("auth.single_user"), icon=":material/person:")
             return
-        st.caption(_tr("auth.signed_in", name=actor.name, role=_tr(f"auth.role_{actor.role}")))
+        role = _tr(f"auth.role_{actor.role}")
+        st.caption(_tr("auth.signed_in", name=md(actor.name), role=role))
         st.button(
             _tr("auth.sign_out"),
             on_click=_sign_out,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._data import PAGE_ERRORS, Loaded, load
+from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.errors import ItaError
 from ita_model.i18n import both
@@ -19,12 +20,13 @@ DATA_IN_PAGE = "app_pages/data_in.py"
 
 def show_error(exc: BaseException) -> None:
     """A named error, in Thai with the English beside it; never a traceback."""
+    text = md(exc)  # names files and cells: shown as text
     if isinstance(exc, StoreError):
-        st.error(f"{both('error.store')}\n\n{exc}", icon=":material/database:")
+        st.error(f"{both('error.store')}\n\n{text}", icon=":material/database:")
     elif isinstance(exc, ItaError):
-        st.error(f"{both('error.data')}\n\n{exc}", icon=":material/error:")
+        st.error(f"{both('error.data')}\n\n{text}", icon=":material/error:")
     else:
-        st.error(f"{both('error.io')}\n\n{exc}", icon=":material/folder_off:")
+        st.error(f"{both('error.io')}\n\n{text}", icon=":material/folder_off:")
 
 
 @contextmanager

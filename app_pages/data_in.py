@@ -20,6 +20,7 @@ from app_pages._data import (
 )
 from app_pages._frame import guarded, header, show_error
 from app_pages._tables import show_issues, status_text, table_height
+from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
@@ -87,7 +88,7 @@ def accept(submission_id: str) -> None:
 
 
 if msg := st.session_state.pop("accept_error", None):
-    st.error(msg, icon=":material/database:")
+    st.error(md(msg), icon=":material/database:")
 if st.session_state.pop("just_accepted", None):
     st.success(tr("data_in.accepted_now"), icon=":material/task_alt:")
 

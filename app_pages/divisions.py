@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages._data import check_bytes, store
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import show_issues, status_text, table_height
+from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model.i18n import name_of
 
@@ -42,7 +43,7 @@ if loaded is not None:
             mine=[status_text(s.get(div_id)) for s in items["owner_status"]],
             overall=[status_text(s) for s in items["status"]],
             name=items["name_en" if lang() == "en" else "name_th"],
-            link=[u[0] if len(u) else None for u in items["urls"]],
+            link=[next(filter(None, map(link, u)), None) for u in items["urls"]],
             when=[be(u) for u in items["updated"]],
             shared=[
                 ", ".join(name_of(divisions[o], lang()) for o in owners if o != div_id) or "—"
@@ -77,10 +78,10 @@ if loaded is not None:
             st.markdown(
                 tr(
                     "divisions.latest_upload",
-                    file=sub.filename,
+                    file=md(sub.filename),
                     when=be(sub.submitted_at.date()),
                     time=sub.submitted_at.astimezone().strftime("%H:%M"),
-                    user=sub.user,
+                    user=md(sub.user),
                     state=tr(f"state.{sub.state}"),
                 )
             )
@@ -104,7 +105,7 @@ if loaded is not None:
             if report is None:
                 st.info(tr("divisions.no_workbook"), icon=":material/inbox:")
             else:
-                st.markdown(tr("divisions.latest_sample", file=Path(report.path).name))
+                st.markdown(tr("divisions.latest_sample", file=md(Path(report.path).name)))
         if report is not None:
             st.caption(
                 tr(

@@ -14,6 +14,7 @@ from app_pages._auth import current_actor
 from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
 from app_pages._frame import guarded, header
 from app_pages._tables import plot, show_issues, status_text, table_height
+from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
@@ -85,7 +86,7 @@ def _decide(kind: str, submission_id: str) -> None:
 
 with tab_subs:
     if msg := st.session_state.pop("history_error", None):
-        st.error(msg, icon=":material/block:")
+        st.error(md(msg), icon=":material/block:")
     if done := st.session_state.pop("history_done", None):
         st.success(tr(f"history.done_{done}"), icon=":material/task_alt:")
     if not subs:
@@ -157,12 +158,12 @@ with tab_subs:
         if sub is not None:
             with st.container(border=True):
                 st.markdown(
-                    f"**{sub.filename}** · {_division_name(sub.division, divisions)} · "
+                    f"**{md(sub.filename)}** · {md(_division_name(sub.division, divisions))} · "
                     f"{tr('state.' + sub.state)}"
                 )
                 if sub.decided_by and sub.decided_at:
                     st.caption(
-                        tr("history.decided", user=sub.decided_by, when=_when(sub.decided_at))
+                        tr("history.decided", user=md(sub.decided_by), when=_when(sub.decided_at))
                     )
                 with guarded():
                     report = fs.report(sub, settings=settings)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import status_text
+from app_pages._text import md
 from app_pages._words import lang, tr
 from ita_model import charts
 from ita_model.records import status_label
@@ -70,6 +71,6 @@ if loaded is not None:
         }
         # One table per measure; st.table wraps long Thai text instead of cutting it.
         for measure, actions in frame.groupby("measure", sort=False):
-            st.markdown(f"##### {measure}")
+            st.markdown(f"##### {md(measure)}")
             shown = actions.reindex(columns=list(columns)).rename(columns=columns)
-            st.table(shown.fillna(""), hide_index=True)
+            st.table(shown.fillna("").map(md), hide_index=True)  # st.table reads Markdown

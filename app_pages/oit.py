@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import plot, status_badge, status_text
+from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model import charts
 from ita_model.framework import Item
@@ -60,15 +61,17 @@ if loaded is not None:
         def draw_item(item: Item, row: pd.Series) -> None:
             a, b = st.columns([1, 1])
             owners_md = "\n".join(
-                f"- {name_of(divisions[d], lang())}: {status_text(row['owner_status'].get(d))}"
+                f"- {md(name_of(divisions[d], lang()))}: {status_text(row['owner_status'].get(d))}"
                 for d in row["owners"]
                 if d in divisions
             )
             a.markdown(f"**{tr('oit.owners')}**\n\n{owners_md}")
-            links = "\n".join(f"- <{u}>" for u in row["urls"]) or "—"
+            # a link only for a validated http(s) URL; anything else is shown as text
+            links = "\n".join(f"- <{link(u)}>" if link(u) else f"- {md(u)}" for u in row["urls"])
+            links = links or "—"
             b.markdown(f"**{tr('oit.links')}**\n\n{links}")
             b.markdown(f"**{tr('oit.updated')}** {be(row['updated'])}")
-            comps = "\n".join(f"- {c}" for c in item.components)
+            comps = "\n".join(f"- {md(c)}" for c in item.components)
             st.markdown(f"**{tr('oit.components')}**\n\n{comps}")
 
         def draw_list() -> None:
@@ -77,27 +80,26 @@ if loaded is not None:
             for ind in fw.oit_indicators():
                 if not any(i.code in shown for i in ind.items()):
                     continue
-                st.subheader(f"{tr('oit.indicator', n=ind.number)} {name_of(ind, lang())}")
+                st.subheader(f"{tr('oit.indicator', n=ind.number)} {md(name_of(ind, lang()))}")
                 for sub in ind.subindicators:
                     if not any(i.code in shown for i in sub.items()):
                         continue
                     done = sum(items.loc[i.code, "status"] == "done" for i in sub.items())
-                    st.markdown(
-                        f"#### {sub.code} {name_of(sub, lang())} "
-                        f"<small>({tr('oit.done_of', done=done, total=len(sub.items()))})</small>",
-                        unsafe_allow_html=True,
+                    st.markdown(  # names from a framework file are text: no HTML here
+                        f"#### {md(sub.code)} {md(name_of(sub, lang()))} "
+                        f":small[({tr('oit.done_of', done=done, total=len(sub.items()))})]"
                     )
                     for group in sub.groups:
                         g_items = [i for i in group.items if i.code in shown]
                         if not g_items:
                             continue
                         if len(sub.groups) > 1:
-                            st.caption(name_of(group, lang()))
+                            st.caption(md(name_of(group, lang())))
                         for item in g_items:
                             row = items.loc[item.code]
                             # lazy: the details are built only once the expander is opened
                             box = st.expander(
-                                f"**{item.code}** {name_of(item, lang())} · "
+                                f"**{item.code}** {md(name_of(item, lang()))} · "
                                 f"{status_badge(row['status'])}",
                                 key=f"oit_item_{item.code}",
                                 on_change="rerun",

@@ -6,6 +6,7 @@ from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
 from app_pages._tables import plot, status_text, table_height
+from app_pages._text import md
 from app_pages._words import be, lang, name_col, tr
 from ita_model import charts, overview, scoring
 
@@ -49,7 +50,7 @@ if loaded is not None:
                 col.metric(
                     tr("overview.indicator_pct", n=number),
                     f"{row['pct_done']:.0f}%",
-                    help=f"{row[name_col()]}: {int(row['done'])} / {int(row['total'])}",
+                    help=f"{md(row[name_col()])}: {int(row['done'])} / {int(row['total'])}",
                 )
                 col.caption(
                     tr("overview.items_done", done=int(row["done"]), total=int(row["total"]))
@@ -62,9 +63,9 @@ if loaded is not None:
             bottom[0].metric(
                 tr("overview.next_deadline"),
                 tr("overview.days_left", n=due.days_left),
-                help=due.activity,
+                help=md(due.activity),
             )
-            bottom[0].caption(f"{due.activity} · {be(due.due)}")
+            bottom[0].caption(f"{md(due.activity)} · {be(due.due)}")
         for col, tool in zip(bottom[1:], ("IIT", "EIT"), strict=True):
             mine = survey[survey["tool"] == tool]
             if not len(mine):

@@ -6,6 +6,7 @@ import streamlit as st
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
 from app_pages._tables import plot, status_text, table_height
+from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model import score_charts, scoring
 
@@ -198,7 +199,7 @@ if loaded is not None:
             for i, row in enumerate(lifts.itertuples(index=False)):
                 name = row.name_en if en else row.name_th
                 boxes[i % 2].checkbox(
-                    f"{row.item} {name} (+{row.lift:.2f})",
+                    f"{row.item} {md(name)} (+{row.lift:.2f})",
                     key=f"whatif_{row.item}",
                     help=f"{row.subindicator} · {status_text(row.status)}",
                 )
@@ -279,7 +280,7 @@ if loaded is not None:
                     + w(
                         "weak_line",
                         n=row.indicator,
-                        name=row.name_en if en else row.name_th,
+                        name=md(row.name_en if en else row.name_th),
                         prev=prev,
                         previous=num(row.previous),
                         year=fw.year,

@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages._auth import accounts, current_actor
 from app_pages._data import PAGE_ERRORS, store
 from app_pages._frame import guarded, header, show_error
+from app_pages._text import md
 from app_pages._words import tr
 from ita_model.auth import Role, require
 from ita_model.settings import get_settings, users_file
@@ -74,7 +75,7 @@ if saved and name.strip():
         require(actor, Role.ADMIN, "จัดการผู้ใช้", "manage users")
         added = acc.add(name, role, password or None, by=actor.name)
         fs.record("user_added", user=actor, detail=added)
-        st.session_state["users_done"] = tr("users.saved", name=added["name"])
+        st.session_state["users_done"] = tr("users.saved", name=md(added["name"]))
         st.rerun()
     except PAGE_ERRORS as exc:
         show_error(exc)
@@ -90,7 +91,7 @@ if people:
             require(actor, Role.ADMIN, "จัดการผู้ใช้", "manage users")
             if acc.remove(gone):
                 fs.record("user_removed", user=actor, detail={"name": gone})
-            st.session_state["users_done"] = tr("users.removed", name=gone)
+            st.session_state["users_done"] = tr("users.removed", name=md(gone))
             st.rerun()
         except PAGE_ERRORS as exc:
             show_error(exc)

@@ -8,6 +8,7 @@ set on every figure: plotly draws SVG text, which does not inherit the page's th
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -117,14 +118,21 @@ _THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0
 
 def _short(text: str, width: int) -> str:
     """Cut to ``width`` characters with an ellipsis, never between a Thai letter and its marks
-    (Thai has no spaces between words, so a word-based shortening would drop everything)."""
+    (Thai has no spaces between words, so a word-based shortening would drop everything);
+    as ``plain`` text."""
     text = " ".join(str(text).split())
     if len(text) <= width:
-        return text
+        return plain(text)
     cut = width - 1
     while cut > 1 and text[cut] in _THAI_MARKS:
         cut -= 1
-    return text[:cut].rstrip() + "…"
+    return plain(text[:cut].rstrip() + "…")
+
+
+def plain(text: object) -> str:
+    """Workbook text for a chart label or hover: plotly reads ``<a href>``, ``<b>``… in them, so
+    ``<``, ``>`` and ``&`` become entities (shown as typed, never a link)."""
+    return html.escape(str(text), quote=False)
 
 
 def _status_bar(status: str, lang: str, **kwargs: Any) -> go.Bar:
@@ -155,7 +163,9 @@ def subindicator_bars(
         f"{row.subindicator} {_short(getattr(row, name_col), label_width)}"
         for row in by_sub.itertuples(index=False)
     ]
-    full = [f"{c} {n}" for c, n in zip(by_sub["subindicator"], by_sub[name_col], strict=True)]
+    full = [
+        f"{c} {plain(n)}" for c, n in zip(by_sub["subindicator"], by_sub[name_col], strict=True)
+    ]
     fig = go.Figure()
     for status in STATUS_ORDER:
         counts = by_sub[status].astype(int).tolist()
@@ -202,7 +212,9 @@ def division_bars(
                 y=labels,
                 x=share.tolist(),
                 text=[str(c) if c else "" for c in counts],
-                customdata=list(zip(table[name_col], counts, table["total"], strict=True)),
+                customdata=list(
+                    zip(map(plain, table[name_col]), counts, table["total"], strict=True)
+                ),
                 hovertemplate="%{customdata[0]}<br>"
                 + status_name(status, lang)
                 + ": %{customdata[1]} / %{customdata[2]} (%{x:.0f}%)<extra></extra>",
@@ -514,7 +526,7 @@ def timeline_figure(
                 y=[[y[0] for y in ys], [y[1] for y in ys]],
                 width=0.7,
                 customdata=[
-                    f"<b>{a}</b><br>{_range_text(s, e, lang)}<br>{step_name(state, lang)}"
+                    f"<b>{plain(a)}</b><br>{_range_text(s, e, lang)}<br>{step_name(state, lang)}"
                     for a, s, e in zip(
                         mine["activity"], mine["start_date"], mine["end_date"], strict=True
                     )
@@ -538,7 +550,7 @@ def timeline_figure(
                     "line": {"color": "#222222", "width": 1.2},
                 },
                 customdata=[
-                    f"<b>{a}</b><br>{_range_text(d, d, lang)}<br>{step_name(s, lang)}"
+                    f"<b>{plain(a)}</b><br>{_range_text(d, d, lang)}<br>{step_name(s, lang)}"
                     for a, d, s in zip(
                         events["activity"], events["start_date"], events["state"], strict=True
                     )
@@ -562,7 +574,7 @@ def timeline_figure(
                 width=0.7,
                 marker=_status_marker(status),
                 customdata=[
-                    f"<b>{m['measure']}</b><br>"
+                    f"<b>{plain(m['measure'])}</b><br>"
                     + (
                         _range_text(m["start"], m["end"], lang)
                         if m["end"]
