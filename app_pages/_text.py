@@ -21,6 +21,10 @@ from urllib.parse import urlsplit
 # Each is backslash-escaped (CommonMark allows it for any ASCII punctuation), the rest left as is
 # so that file names and Thai text read the same in the page's source.
 _INLINE = re.compile(r"[\\`*{}\[\]<>#|~$&@]|:(?=\S)|(?<=(?i:www))\.|_")
+# GFM also turns http://…, www.… and e-mail addresses in plain text into links after parsing, so
+# escapes cannot stop those: an invisible word joiner after "://"'s colon, "www" and "@" does.
+_AUTOLINK = re.compile(r"\\:(?=//)|(?i:www)(?=\\\.)|\\@")
+_JOINER = "\u2060"
 _LINE_START = re.compile(r"^([-+=]|\d+[.)])")  # a list, a rule or a heading under a line
 _NEWLINES = {ord("\r"): " ", ord("\n"): " ", 0x2028: " ", 0x2029: " "}
 _NOT_IN_URL = set('<>"{}|\\^`')  # RFC 3986 never has these unencoded; nor spaces or controls
@@ -32,6 +36,7 @@ def md(text: object) -> str:
         return ""
     line = str(text).translate(_NEWLINES).strip()
     line = _INLINE.sub(_escape, line)
+    line = _AUTOLINK.sub(lambda m: m[0] + _JOINER, line)
     return _LINE_START.sub(
         lambda m: "".join("\\" + c if not c.isdigit() else c for c in m[1]), line
     )
