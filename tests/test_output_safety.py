@@ -100,13 +100,16 @@ def test_output_into_a_closed_pipe_is_no_traceback_and_no_errors_code(args):
     assert proc.returncode == 141
 
 
-def test_validate_piped_into_head_keeps_the_exit_code_of_the_files(tmp_path: Path):
-    """When the output all fits in the pipe, the exit code still says what the files are."""
-    script = f"{sys.executable} -m ita_model validate {SAMPLE / 'measures.xlsx'} | head -1"
-    proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", script], cwd=ROOT, capture_output=True, text=True
-    )
-    assert proc.returncode == 0 and "measures.xlsx" in proc.stdout, proc.stderr
+def test_validate_into_a_pipe_read_to_the_end_keeps_the_exit_code_of_the_files(tmp_path: Path):
+    """A reader that takes every line: the exit code still says what the files are (0, 1)."""
+    bad = tmp_path / "ฝ่ายนิติการ.csv"
+    bad.write_text("ข้อ,สถานะ\no39,เสร็จไม่เสร็จ\n", encoding="utf-8")
+    for path, code in ((SAMPLE / "measures.xlsx", 0), (bad, 1)):
+        script = f"{sys.executable} -m ita_model validate '{path}' | head -n 1000"
+        proc = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", script], cwd=ROOT, capture_output=True, text=True
+        )
+        assert proc.returncode == code and path.name in proc.stdout, proc.stderr
 
 
 # --------------------------------------------------------------------------- 11. formulas
@@ -241,3 +244,86 @@ def test_the_dashboard_says_so_and_writes_nothing(lost_store, monkeypatch):
         shown = " ".join(e.value for e in at.error)
         assert "store_lost" in shown and "0 ไบต์" in shown and "0 bytes" in shown, page
     _untouched(lost_store)
+
+
+# --------------------------------------------------------------------------- 9, 10. names as text
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("![](http://evil.example/x.png)", "!\\[\\](http\\:\u2060//evil.example/x.png)"),
+        ("[text](https://phishing.example)", "\\[text\\](https\\:\u2060//phishing.example)"),
+        ("<img src=x> :red[y] $z$ &lt;", "\\<img src=x\\> \\:red\\[y\\] \\$z\\$ \\&lt;"),
+        ("www.evil.example nit@pao.go.th", "www\u2060\\.evil.example nit\\@\u2060pao.go.th"),
+        ("# 1. - > oit_legal.xlsx _x_", "\\# 1. - \\> oit_legal.xlsx \\_x\\_"),
+        ("1. first\nsecond", "1\\. first second"),
+        ("ส่วนราชการ: กองคลัง (o01)", "ส่วนราชการ: กองคลัง (o01)"),
+    ],
+)
+def test_md_leaves_nothing_markdown_can_use(text: str, escaped: str):
+    from app_pages._text import md
+
+    assert md(text) == escaped
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://www.pao-phayao.go.th/laws?a=1#b", True),
+        ("https://www.pao-phayao.go.th/ข่าว", True),
+        ("https://ok.example/>![b](http://evil.example/x.png)", False),
+        ("https://ok.example/![b](x.png)", False),
+        ("javascript:alert(1)", False),
+        ("https://a b.example", False),
+        ("ftp://files.example/x", False),
+        ("http://", False),
+    ],
+)
+def test_only_a_plain_http_url_is_a_link(url: str, ok: bool):
+    from app_pages._text import link
+
+    assert link(url) == (url if ok else None)
+
+
+def test_no_page_hands_unsafe_html_text_it_did_not_write():
+    """``unsafe_allow_html`` is used nowhere; ``st.html`` only on the meeting page, whose every
+    piece of text goes through ``html.escape`` (checked by its own tests and the browser test)."""
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py")}
+    assert [n for n, s in pages.items() if "unsafe_allow_html" in s] == []
+    assert [n for n, s in pages.items() if "st.html(" in s] == ["meeting.py"]
+
+
+def test_framework_import_keeps_names_as_text_and_the_oit_page_shows_them(tmp_path, monkeypatch):
+    from ita_model.framework import load_framework, load_framework_file
+    from ita_model.framework_import import SHEET_NAMES, framework_workbook_bytes
+    from tests.conftest import app_test
+
+    html = "<img src=http://evil.example/y.png>"
+    wb = openpyxl.load_workbook(io.BytesIO(framework_workbook_bytes(load_framework(2565))))
+    wb[SHEET_NAMES["subindicators"]]["B2"] = html
+    put_text(wb[SHEET_NAMES["items"]]["B2"], EVIL)  # typed as text by a clerk
+    src = tmp_path / "framework.xlsx"
+    wb.save(src)
+    out = tmp_path / "2565.yaml"
+    proc = run("framework-import", src, "--year", "2565", "--out", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    fw = load_framework_file(out)
+    sub = fw.oit_indicators()[0].subindicators[0]
+    assert sub.name_th == html and fw.items()[0].name_th == EVIL  # kept verbatim, as text
+    back = openpyxl.load_workbook(io.BytesIO(framework_workbook_bytes(fw)))
+    _no_formulas(back)  # framework-export writes it back as text
+
+    import app_pages._data as data
+
+    monkeypatch.setattr(data, "load_framework", lambda year: fw)
+    data._framework.clear()
+    data._load.clear()
+    at = app_test(ROOT / "app_pages" / "oit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    heading = [m for m in at.markdown if m.value.startswith("#### 9") and "img" in m.value]
+    assert heading and not heading[0].allow_html
+    assert "\\<img src=http\\:\u2060//evil.example/y.png\\>" in heading[0].value
+    assert not any(m.allow_html for m in at.markdown)
+    data._framework.clear()
+    data._load.clear()
