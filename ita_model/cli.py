@@ -468,7 +468,7 @@ def _score_arg(text: str) -> float:
 
 def _score(args: argparse.Namespace) -> int:
     from ita_model.readiness import compute_readiness, load_dataset
-    from ita_model.scoring import estimate
+    from ita_model.scoring import estimate, next_step
 
     dataset = load_dataset(args.paths or None, year=args.year)
     est = estimate(compute_readiness(dataset), dataset.latest("scores"), iit=args.iit, eit=args.eit)
@@ -489,9 +489,12 @@ def _score(args: argparse.Namespace) -> int:
     print(f"  EIT   {'':<40} {_num(out['eit']):>7}")
     verdict = "—" if est.passed is None else ("ผ่าน / pass" if est.passed else "ไม่ผ่าน / below")
     print(
-        f"รวม / total {_num(out['total'])}  ระดับ / grade {est.grade or '—'}  "
+        f"รวม / total {_num(out['total'])}  ระดับ / rating {est.rating_in()}  "
         f"{verdict} (เกณฑ์ / pass mark {fw.pass_mark:g})"
     )
+    step = next_step(est)
+    if step is not None and step.shortfalls:
+        print(f"{step.text('th')} / {step.text('en')}")
     print("สมมติฐาน / assumptions:")
     for line in est.assumptions("th"):
         print(f"  - {line}")
