@@ -164,6 +164,10 @@ class Framework(_Model):
         if codes != expected:
             raise ValueError("items must be o01, o02, … in order without gaps or repeats")
         check_ratings(self.ratings, set(tools))
+        from ita_model.agency import agency_types  # agency.py reads organisations, which need us
+
+        if self.agency_type not in agency_types():
+            raise ValueError(f"unknown agency type {self.agency_type!r}")
         for item in self.items():
             req = item.requirement
             if req is not None and req.text_th not in item.components:
@@ -279,14 +283,39 @@ def load_framework_file(path: Path) -> Framework:
         ) from exc
 
 
+# The frameworks the agency set up in the store keeps (imported or copied), by year; set by
+# ``in_force.activate`` so that every ``load_framework(year)`` — pages, commands, the checker —
+# sees the one in force. One agency per process today (the tenant issue revisits this).
+_AGENCY_FRAMEWORKS: dict[int, Framework] = {}
+
+
+def use_agency_frameworks(frameworks: dict[int, Framework]) -> None:
+    """The store's frameworks win over the shipped file of the same year; {} = shipped only."""
+    _AGENCY_FRAMEWORKS.clear()
+    _AGENCY_FRAMEWORKS.update(frameworks)
+
+
 def available_years() -> list[int]:
-    """The fiscal years that have a framework file, oldest first."""
-    return sorted(int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit())
+    """The fiscal years that have a framework (a shipped file, or the agency's), oldest first."""
+    shipped = {int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit()}
+    return sorted(shipped | set(_AGENCY_FRAMEWORKS))
+
+
+def shipped_frameworks(agency_type: str | None = None) -> list[int]:
+    """The years of the package's own framework files (for one agency type, if given)."""
+    years = sorted(int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit())
+    return [y for y in years if agency_type is None or _shipped(y).agency_type == agency_type]
+
+
+def load_framework(year: int) -> Framework:
+    """The framework of fiscal ``year`` (Buddhist Era): the agency's, else the shipped file."""
+    found = _AGENCY_FRAMEWORKS.get(year)
+    return found if found is not None else _shipped(year)
 
 
 @functools.cache
-def load_framework(year: int) -> Framework:
-    """The framework of fiscal ``year`` (Buddhist Era), read once per process."""
+def _shipped(year: int) -> Framework:
+    """The package's framework file of a year, read once per process."""
     path = FRAMEWORKS_DIR / f"{year}.yaml"
     if not path.is_file():
         years = ", ".join(str(y) for y in available_years()) or "-"
