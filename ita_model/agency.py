@@ -142,3 +142,21 @@ def parse_division_lines(text: str) -> list[dict[str, str | bool | list[str]]]:
         aliases = [a for a in _ALIAS_SPLIT.split(parts[2])] if len(parts) > 2 else []
         out.append({"name_th": name_th, "name_en": name_en, "aliases": [a for a in aliases if a]})
     return out
+
+
+_HEADER_WORDS = {"ส่วนราชการ", "กอง/ฝ่าย", "ชื่อ", "ชื่อส่วนราชการ", "division", "name", "หน่วยงาน"}
+
+
+def division_text_from_sheet(columns: list[list[object]]) -> str:
+    """A sheet's first three columns (Thai name, English name, aliases) as the lines
+    ``parse_division_lines`` reads; a header row of the usual words is skipped."""
+    height = max((len(c) for c in columns[:3]), default=0)
+    lines = []
+    for r in range(height):
+        cells = [str(c[r]).strip() if r < len(c) and c[r] is not None else "" for c in columns[:3]]
+        if not cells or not cells[0]:
+            continue
+        if r == 0 and cells[0].casefold() in _HEADER_WORDS:
+            continue
+        lines.append(" | ".join(cells).rstrip(" |"))
+    return "\n".join(lines)

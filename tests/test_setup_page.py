@@ -1,0 +1,93 @@
+"""The set-up page under AppTest: each step saved as it is done, in the store, audited; the
+agency then in force on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ita_model.agency_store import AgencyStore
+from ita_model.i18n import t
+from ita_model.in_force import deactivate
+from ita_model.store import open_store
+from tests.conftest import app_test
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP = ROOT / "app_pages" / "setup.py"
+APP = ROOT / "dashboard.py"
+
+
+@pytest.fixture(autouse=True)
+def _no_sample(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    for name in ("YEAR", "USE_SAMPLE"):
+        monkeypatch.delenv(f"ITA_{name}", raising=False)
+    yield
+    deactivate()
+
+
+def open_setup():
+    """The set-up page through the door (its links need the app's navigation)."""
+    at = app_test(APP)
+    at.run()
+    return run(at.switch_page("app_pages/setup.py"))
+
+
+def run(what):
+    """Run the app (or after a widget's change) and fail on any exception shown."""
+    at = what.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_steps_saved_one_by_one() -> None:
+    at = open_setup()
+    assert at.title[0].value == t("setup.title", "th")
+    assert t("setup.need_agency", "th") in [i.value for i in at.info]
+    at.text_input(key="ag_th").set_value("วิทยาลัยทดสอบ")
+    at.text_input(key="ag_s").set_value("วท.ทดสอบ")
+    at.selectbox(key="ag_type").set_value("vocational_college")
+    at = run(at.button[0].click())
+    setup = AgencyStore(open_store()).setup()
+    assert setup.agency.short_th == "วท.ทดสอบ" and setup.agency.agency_type == "vocational_college"
+
+    at.text_area(key="div_paste").set_value("งานการเงิน | Finance\nงานบุคลากร\nงานวิชาการ | Academic")
+    at = run(at.button(key="div_paste_add").click())
+    setup = AgencyStore(open_store()).setup()
+    assert [d.id for d in setup.divisions] == ["finance", "div", "academic"]
+    events = [e.detail["part"] for e in open_store().events(actions=["agency_changed"])]
+    assert events == ["agency", "divisions"]
+
+
+def test_owners_calendar_templates_and_start(tmp_path: Path) -> None:
+    from tests.test_agency import ADMIN, set_up
+
+    store = open_store()
+    set_up(AgencyStore(store))  # steps 1–3 as the store keeps them: 4 divisions, 2570, 23 items
+    at = open_setup()
+    assert t("setup.owned", "th", owned=0, total=23) in [c.value for c in at.caption]
+    # one division at a time: finance owns o10 and o11
+    at.selectbox(key="quick_div").set_value("finance")
+    at = run(at)
+    at.multiselect(key="quick_items_finance").set_value(["o10", "o11"])
+    at = run(at.button(key="quick_save").click())
+    assert AgencyStore(store).setup().assignments[2570] == {"o10": ["finance"], "o11": ["finance"]}
+    assert t("setup.owned", "th", owned=2, total=23) in [c.value for c in at.caption]
+    # the calendar: the NACC's steps offered for 2570 (in 2027), saved, and a timeline file
+    at = run(at.button(key="calendar_save").click())
+    cal = AgencyStore(store).setup().calendar[2570]
+    assert cal[0].start.year == 2027 and len(cal) == 9
+    accepted = store.accepted(2570)
+    assert [s.kinds for s, _ in accepted] == [["timeline"]]
+    # start the year: the sample goes off, the overview shows the agency's new year
+    at = run(at.button(key="setup_finish").click())
+    assert store.overrides()["use_sample"] is False
+    assert AgencyStore(store).setup().finished
+    parts = [e.detail["part"] for e in store.events(actions=["agency_changed"])]
+    assert parts[-3:] == ["assignments:2570", "calendar:2570", "finished"]
+    assert ADMIN.name in {e.user for e in store.events(actions=["agency_changed"])}
+    assert t("setup.started", "th", year=2570) in [s.value for s in at.success]
+    at = run(at.switch_page("app_pages/overview.py"))
+    shown = " ".join(c.value for c in at.caption)
+    assert "วท.ทดสอบ" in shown and t("common.fiscal_year", "th", year=2570) in shown
+    assert "0 / 23" in [m.value for m in at.metric]
