@@ -312,7 +312,7 @@ edited_grid = st.data_editor(
     grid,
     hide_index=True,
     width="stretch",
-    height=table_height(len(grid), 16),
+    height=table_height(len(grid), 560),
     key=f"owners_{fy}",
     disabled=["item", "name_th", "name_en"],
     column_order=["item", name_column, ALL, SERVES_PUBLIC, *(d.id for d in divisions)],
@@ -328,7 +328,8 @@ if st.button(tr("setup.save"), key="owners_save", type="primary"):
     new_table = assignments_from_grid(edited_grid.to_dict("records"), divisions)
     attempt(lambda: agencies.save_assignments(fy, new_table, user=actor), "setup.step_owners")
 
-with st.expander(tr("setup.quick_owner"), icon=":material/person_add:"):
+with st.container(border=True):
+    st.markdown(f"**{tr('setup.quick_owner')}**")
     ids = [d.id for d in divisions]
     who = st.selectbox(
         tr("setup.quick_division"),
@@ -338,16 +339,17 @@ with st.expander(tr("setup.quick_owner"), icon=":material/person_add:"):
     )
     codes = [item.code for item in fw.items()]
     names = {item.code: name_of(item, lang()) for item in fw.items()}
-    mine = [c for c in codes if who in table.get(c, [])]
-    picked = st.multiselect(
-        tr("setup.quick_items"),
-        codes,
-        default=mine,
-        format_func=lambda c: f"{c} {names[c]}",
-        key=f"quick_items_{who}",
-        placeholder=tr("setup.quick_items"),
-    )
-    if st.button(tr("setup.quick_save"), key="quick_save"):
+    with st.form(f"quick_form_{who}", border=False):
+        picked = st.multiselect(
+            tr("setup.quick_items"),
+            codes,
+            default=[c for c in codes if who in table.get(c, [])],
+            format_func=lambda c: f"{c} {names[c]}",
+            key=f"quick_items_{who}",
+            placeholder=tr("setup.quick_items"),
+        )
+        quick = st.form_submit_button(tr("setup.quick_save"), key="quick_save")
+    if quick:
         new_table = {c: [o for o in owners if o != who] for c, owners in table.items()}
         for c in picked:
             new_table.setdefault(c, []).append(who)
