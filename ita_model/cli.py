@@ -34,8 +34,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _year_in_force() -> int:
+    """The year of the agency set up in the store (its frameworks and divisions then in force
+    for every command, as on the pages: ``in_force.py``), else the ``year`` setting. A store
+    folder nobody wrote to is not opened (no database library loaded for a plain validate)."""
+    from ita_model.settings import store_target
+
+    settings = get_settings()
+    target = store_target(settings)
+    if "://" not in str(target) and not (Path(target) / "store.sqlite3").exists():
+        return settings.year
+    from ita_model.in_force import in_force
+    from ita_model.store import open_store
+
+    try:
+        return in_force(open_store(settings=settings), settings)[1].year
+    except ItaError:  # an unreadable store: the commands that need it say so themselves
+        return settings.year
+
+
 def _parser() -> argparse.ArgumentParser:
-    year = get_settings().year
+    year = _year_in_force()
     p = argparse.ArgumentParser(prog="python -m ita_model", description=__doc__)
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 

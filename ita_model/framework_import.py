@@ -412,14 +412,17 @@ class _Importer:
         if self.errors:
             return None
         rules = rules_for_year(self.year)
+        same = self.base.year == self.year
         data = {
             "year": self.year,
             "agency_type": agency_type or self.base.agency_type,
             "provisional": provisional,
             "source": source,
             "oit_window": self.base.oit_window if self.base.year == self.year else None,
-            "scoring_note_th": self.base.scoring_note_th,
-            "scoring_note_en": self.base.scoring_note_en,
+            # the base year's note names its own year when it is provisional (2566): a framework
+            # of another year gets the note of its year's rules
+            "scoring_note_th": self.base.scoring_note_th if same else rules.scoring_note_th,
+            "scoring_note_en": self.base.scoring_note_en if same else rules.scoring_note_en,
             "rating_kind": kind_of(ratings) if ratings else rules.kind,
             "ratings_provisional": provisional if ratings else rules.provisional,
             "ratings": [r.model_dump() for r in ratings or rules.ratings],

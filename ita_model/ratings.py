@@ -47,6 +47,8 @@ class RuleSet(BaseModel):
     kind: RatingKind
     provisional: bool = False
     source: str
+    scoring_note_th: str
+    scoring_note_en: str
     ratings: list[Rating] = Field(min_length=1)
 
 

@@ -112,6 +112,8 @@ def copy_framework(previous: Framework, year: int) -> Framework:
         provisional=True,
         oit_window=None,
         source=f"คัดลอกจากกรอบการประเมินปี {previous.year} — copied from {previous.year}",
+        scoring_note_th=rules.scoring_note_th,
+        scoring_note_en=rules.scoring_note_en,
         rating_kind=rules.kind,
         ratings_provisional=rules.provisional,
         ratings=[r.model_dump() for r in rules.ratings],

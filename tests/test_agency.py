@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -147,3 +148,23 @@ def test_any_pasted_text_gives_clean_division_rows(text: str) -> None:
     for r in rows:
         taken.add(division_id(str(r["name_en"]), str(r["name_th"]), taken))
     assert len(taken) == len(rows)
+
+
+def test_the_command_line_reads_the_agency_in_force(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    store = open_store(tmp_path / "store")
+    set_up(AgencyStore(store))
+    AgencyStore(store).save_assignments(2570, {"o01": ["finance"]}, user=ADMIN)
+    store.close()
+    deactivate()
+    env = {"ITA_STORE_DIR": str(tmp_path / "store"), "ITA_USE_SAMPLE": "0"}
+    framework = run_cli("framework", "--json", env=env)
+    assert framework.returncode == 0, framework.stderr
+    assert json.loads(framework.stdout)["year"] == 2570
+    out = tmp_path / "finance.xlsx"
+    made = run_cli("template", "--division", "งานการเงิน", "--out", out, env=env)
+    assert made.returncode == 0, made.stderr
+    checked = run_cli("validate", out, "--json", env=env)
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["files"][0]["sheets"][0]["rows"] == 23

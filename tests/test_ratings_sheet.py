@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ita_model.framework import load_framework
 from ita_model.framework_import import framework_workbook_bytes, import_framework
 from ita_model.ratings import check_ratings
 from ita_model.ratings_sheet import read_ratings, score_cell, yes_no
@@ -158,3 +159,10 @@ def test_any_sheet_gives_levels_or_located_problems(rows: list[dict]) -> None:
     else:
         assert not problems
         check_ratings(found, {"IIT", "EIT", "OIT"})
+
+
+def test_a_later_year_gets_its_own_scoring_note() -> None:
+    fw = import_framework(vocational_workbook(), 2570, name="voc.xlsx").framework
+    assert "2566" not in fw.scoring_note_th and "ทุติยภูมิ" in fw.scoring_note_th
+    again = import_framework(framework_workbook_bytes(load_framework(2566)), 2566).framework
+    assert again.scoring_note_th == load_framework(2566).scoring_note_th
