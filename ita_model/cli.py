@@ -461,7 +461,11 @@ def _add_year_commands(sub: argparse._SubParsersAction, year: int) -> None:
     fi.add_argument("file", type=Path, metavar="FILE")
     fi.add_argument("--year", type=int, required=True)
     fi.add_argument("--out", type=Path, help="default: ita_model/frameworks/<year>.yaml")
-    fi.add_argument("--base", type=int, help="the year tools, grades and notes come from")
+    fi.add_argument("--base", type=int, help="the year the tools and indicator names come from")
+    fi.add_argument(
+        "--agency-type",
+        help="the kind of agency the list is for (agency_types.yaml), default: the base year's",
+    )
     fi.add_argument("--provisional", action="store_true", help="mark the framework provisional")
     fi.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     fi.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -540,7 +544,13 @@ def _framework_import(args: argparse.Namespace) -> int:
     from ita_model.framework_import import framework_yaml, import_framework
 
     base = load_framework(args.base) if args.base else None
-    result = import_framework(args.file, args.year, base=base, provisional=args.provisional)
+    result = import_framework(
+        args.file,
+        args.year,
+        base=base,
+        provisional=args.provisional,
+        agency_type=args.agency_type,
+    )
     report = result.report
     if args.json:
         print(json.dumps({"files": [report.to_json()]}, ensure_ascii=False, indent=1, default=str))

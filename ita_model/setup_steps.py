@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from ita_model.agency import division_id
+from ita_model.errors import ItaError
 from ita_model.framework import Framework
+from ita_model.mapping import load_mapping
 from ita_model.organisation import ALL, SERVES_PUBLIC, Division, Organisation
 from ita_model.ratings import rules_for_year
 from ita_model.template import build_template, workbook_bytes
@@ -86,11 +88,15 @@ def assignments_from_grid(
 def prefill(
     fw: Framework, saved: Mapping[int, Mapping[str, list[str]]], divisions: list[Division]
 ) -> tuple[dict[str, list[str]], int | None]:
-    """The owners to show: this year's saved ones, else last year's for the items of the same
-    code (owners still among the divisions); the year they come from (None: nothing)."""
+    """The owners to show: this year's saved ones, else last year's carried over by the
+    year-to-year mapping when there is one (``mapping_<from>_<to>.yaml``: renamed and merged
+    items keep their owners) or by item code (owners still among the divisions); the year they
+    come from (None: nothing)."""
     ids = {d.id for d in divisions} | {ALL, SERVES_PUBLIC}
     for year in (fw.year, fw.year - 1):
-        table = saved.get(year) or {}
+        table = dict(saved.get(year) or {})
+        if year != fw.year and table:
+            table = _carried(table, year, fw.year)
         found = {
             code: [o for o in owners if o in ids]
             for code, owners in table.items()
@@ -100,6 +106,24 @@ def prefill(
         if found:
             return found, year
     return {}, None
+
+
+def _carried(table: dict[str, list[str]], old: int, new: int) -> dict[str, list[str]]:
+    """Last year's owners under this year's codes, through the mapping when one ships."""
+    try:
+        mapping = load_mapping(old, new)
+    except ItaError:  # no mapping (or one that does not fit): same code, same item
+        return table
+    out: dict[str, list[str]] = {}
+    for link in mapping.links:
+        if link.new is None:
+            continue
+        owners: list[str] = []
+        for code in link.old:
+            owners.extend(o for o in table.get(code, []) if o not in owners)
+        if owners:
+            out[link.new] = [ALL] if ALL in owners else owners
+    return out
 
 
 def copy_framework(previous: Framework, year: int) -> Framework:

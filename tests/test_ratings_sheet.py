@@ -166,3 +166,21 @@ def test_a_later_year_gets_its_own_scoring_note() -> None:
     assert "2566" not in fw.scoring_note_th and "ทุติยภูมิ" in fw.scoring_note_th
     again = import_framework(framework_workbook_bytes(load_framework(2566)), 2566).framework
     assert again.scoring_note_th == load_framework(2566).scoring_note_th
+
+
+def test_framework_import_command_with_the_agency_type(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    book = tmp_path / "voc.xlsx"
+    book.write_bytes(vocational_workbook())
+    out = tmp_path / "2570.yaml"
+    done = run_cli(
+        "framework-import", book, "--year", "2570", "--agency-type", "vocational_college",
+        "--out", out,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "agency_type: vocational_college" in text and "rating_kind: level" in text
+    bad = run_cli("framework-import", book, "--year", "2570", "--agency-type", "zoo", "--out",
+                  tmp_path / "x.yaml")  # fmt: skip
+    assert bad.returncode == 1 and "zoo" in bad.stdout
