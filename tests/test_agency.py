@@ -34,9 +34,14 @@ DIVISIONS = [
 ]
 
 
-@pytest.fixture
-def agency_store(tmp_path: Path) -> Iterator[AgencyStore]:
-    store = open_store(tmp_path / "store")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def agency_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AgencyStore]:
+    """The set-up in a fresh store: a folder, or a new database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        target: str | Path = tmp_path / "store"
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    store = open_store(target)
     yield AgencyStore(store)
     deactivate()  # back to the demo for the tests that follow in this process
     store.close()
