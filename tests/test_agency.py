@@ -173,3 +173,20 @@ def test_the_command_line_reads_the_agency_in_force(tmp_path: Path) -> None:
     checked = run_cli("validate", out, "--json", env=env)
     assert checked.returncode == 0, checked.stdout
     assert json.loads(checked.stdout)["files"][0]["sheets"][0]["rows"] == 23
+
+
+def test_divisions_from_an_uploaded_sheet() -> None:
+    from ita_model.agency import division_text_from_sheet
+
+    columns = [
+        ["ส่วนราชการ", "กองคลัง", None, "กองช่าง", "สำนักปลัด"],
+        ["ชื่ออังกฤษ", "Finance", None, "Engineering", None],
+        ["ชื่อเรียกอื่น", "คลัง; การคลัง", None, None, None],
+    ]
+    rows = parse_division_lines(division_text_from_sheet(columns))
+    assert [(r["name_th"], r["name_en"]) for r in rows] == [
+        ("กองคลัง", "Finance"),
+        ("กองช่าง", "Engineering"),
+        ("สำนักปลัด", ""),
+    ]
+    assert rows[0]["aliases"] == ["คลัง", "การคลัง"]
