@@ -126,6 +126,8 @@ def test_unowned_items_count_from_whoever_reports(agency_store: AgencyStore, boo
     )
     report = validate_file(path, year=2570, settings=settings)
     assert report.division == "finance" and not report.issues.errors
+    # o01 is office's: finance is told so; o10 is nobody's yet: no warning
+    assert [(i.row, i.code) for i in report.issues] == [(2, "item_not_assigned")]
     r = compute_readiness(Dataset(2570, [report]), force.framework(), load_organisation())
     items = r.items.set_index("item")
     assert items.loc["o10", "status"] == "done" and items.loc["o10", "owners"] == ["finance"]
