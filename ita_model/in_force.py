@@ -31,10 +31,13 @@ class InForce:
         return self.organisation is not None
 
     def settings(self, settings: Settings) -> Settings:
-        """The settings with the agency's year in place of the ``year`` setting."""
-        if not self.agency_ready or settings.year == self.year:
+        """The settings with the agency's year in place of the ``year`` setting, and without
+        the bundled sample (the demo's 2565 files are not the agency's)."""
+        if not self.agency_ready:
             return settings
-        return settings.model_copy(update={"year": self.year})
+        if settings.year == self.year and not settings.use_sample:
+            return settings
+        return settings.model_copy(update={"year": self.year, "use_sample": False})
 
     def framework(self) -> Framework:
         return self.frameworks.get(self.year) or load_framework(self.year)

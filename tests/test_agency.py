@@ -72,8 +72,8 @@ def test_nothing_set_up_is_the_demo(agency_store: AgencyStore) -> None:
 
 def test_an_agency_in_force(agency_store: AgencyStore) -> None:
     set_up(agency_store)
-    force, settings = in_force(agency_store.store, Settings())
-    assert force.agency_ready and settings.year == 2570
+    force, settings = in_force(agency_store.store, Settings(use_sample=True))
+    assert force.agency_ready and settings.year == 2570 and not settings.use_sample
     fw = force.framework()
     assert len(fw.items()) == 23 and fw.agency_type == "vocational_college"
     # everything that asks for the year's framework or the organisation gets the agency's

@@ -91,3 +91,42 @@ def test_owners_calendar_templates_and_start(tmp_path: Path) -> None:
     shown = " ".join(c.value for c in at.caption)
     assert "วท.ทดสอบ" in shown and t("common.fiscal_year", "th", year=2570) in shown
     assert "0 / 23" in [m.value for m in at.metric]
+
+
+def test_the_score_page_rates_the_agency_year_by_its_levels() -> None:
+    """Every item done, IIT 96, EIT 84: 94 is ผ่าน, and EIT is what stands before ผ่านดี."""
+    import io
+
+    from ita_model.template import HEADERS, OIT_SHEET, build_template, header_row
+    from ita_model.validate import validate_file
+    from tests.test_agency import ADMIN, set_up
+
+    store = open_store()
+    agencies = AgencyStore(store)
+    set_up(agencies)
+    at = open_setup()  # activates the agency in this process, as every page does
+    wb = build_template("finance", year=2570)
+    ws = wb[OIT_SHEET]
+    top, cols = header_row(ws)
+    for row in range(top + 1, ws.max_row + 1):
+        if ws.cell(row, cols[HEADERS["item"]]).value:
+            ws.cell(row, cols[HEADERS["status"]]).value = "ดำเนินการแล้ว"
+            ws.cell(row, cols[HEADERS["url"]]).value = "https://college.example/x"
+    data = io.BytesIO()
+    wb.save(data)
+    report = validate_file(data.getvalue(), "finance.xlsx", year=2570)
+    sub, _ = store.submit(
+        data.getvalue(), "finance.xlsx", user=ADMIN, year=2570, division="finance", report=report
+    )
+    store.accept(sub.id, user=ADMIN)
+    # no owners yet: every item counts from finance, which says all 23 are done (OIT 100)
+    at = run(at.switch_page("app_pages/score.py"))
+    at.number_input(key="score_iit").set_value(96.0)
+    at.number_input(key="score_eit").set_value(84.0)
+    at = run(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "94.00" in metrics.values() and "100.00" in metrics.values()
+    shown = [i.value for i in at.info]
+    assert any(v.startswith("ระดับถัดไป ผ่านดี: EIT ต้องได้อย่างน้อย 85") for v in shown), shown
+    assert "ผ่าน" in metrics.values()
+    assert any("แหล่งข้อมูลทุติยภูมิ" in c.value for c in at.caption)
