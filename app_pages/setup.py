@@ -295,14 +295,17 @@ if not setup.ready or setup.year is None:
 fy = setup.year
 fw = load_framework(fy)
 divisions = setup.divisions
-table, source_year = prefill(fw, setup.assignments, divisions)
+table, source_year = prefill(
+    fw, setup.assignments, divisions, types[agency_type].usual_organisation()
+)
 st.caption(tr("setup.owners_help"))
 if source_year is not None:
-    source = (
-        tr("setup.from_saved")
-        if source_year == fy
-        else tr("setup.from_last_year", year=source_year)
-    )
+    if source_year == fy:
+        source = tr("setup.from_saved")
+    elif source_year == 0:  # the agency type's usual owners
+        source = tr("setup.from_usual", type=type_name)
+    else:
+        source = tr("setup.from_last_year", year=source_year)
     st.caption(tr("setup.owners_prefilled", source=source))
 owned = sum(1 for item in fw.items() if table.get(item.code))
 st.caption(tr("setup.owned", owned=owned, total=len(fw.items())))

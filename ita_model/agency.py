@@ -20,6 +20,7 @@ from ita_model.organisation import SPECIAL_OWNERS, Division, Organisation
 from ita_model.thai import to_arabic_digits
 
 _TYPES_FILE = Path(__file__).with_name("agency_types.yaml")
+_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AGENCY = "default"  # one agency today; the tenant issue makes this a real key
 
 
@@ -29,6 +30,14 @@ class AgencyType(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z_]*$")
     name_th: str
     name_en: str
+    usual_owners: str | None = None  # an organisation file (from the project root) to pre-fill
+
+    def usual_organisation(self) -> Organisation | None:
+        """The organisation whose assignments are this type's usual owners, if one ships."""
+        if self.usual_owners is None:
+            return None
+        path = _ROOT / self.usual_owners
+        return Organisation.model_validate(read_yaml(path)) if path.is_file() else None
 
 
 @functools.cache

@@ -86,7 +86,10 @@ def assignments_from_grid(
 
 
 def prefill(
-    fw: Framework, saved: Mapping[int, Mapping[str, list[str]]], divisions: list[Division]
+    fw: Framework,
+    saved: Mapping[int, Mapping[str, list[str]]],
+    divisions: list[Division],
+    usual: Organisation | None = None,
 ) -> tuple[dict[str, list[str]], int | None]:
     """The owners to show: this year's saved ones, else last year's carried over by the
     year-to-year mapping when there is one (``mapping_<from>_<to>.yaml``: renamed and merged
@@ -105,7 +108,44 @@ def prefill(
         found = {c: o for c, o in found.items() if o}
         if found:
             return found, year
+    if usual is not None:  # the type's usual owners, matched to these divisions by name
+        found = usual_owners(fw, usual, divisions)
+        if found:
+            return found, 0
     return {}, None
+
+
+def usual_owners(
+    fw: Framework, usual: Organisation, divisions: list[Division]
+) -> dict[str, list[str]]:
+    """The owners ``usual`` gives this year's items (same year, same codes), each division
+    found among ours by its name or aliases; those we do not have are left out."""
+    table = usual.assignments.get(fw.year, {})
+    mine = Organisation(
+        name_th=usual.name_th,
+        short_th=usual.short_th,
+        name_en=usual.name_en,
+        report_date=usual.report_date,
+        divisions=divisions,
+    )
+    out: dict[str, list[str]] = {}
+    for code, owners in table.items():
+        if not fw.has_item(code):
+            continue
+        ours: list[str] = []
+        for owner in owners:
+            if owner in (ALL, SERVES_PUBLIC):
+                ours.append(owner)
+                continue
+            theirs = usual.division(owner)
+            found = None
+            for name in (theirs.name_th, *theirs.aliases):
+                found = found or mine.match_division(name)
+            if found is not None and found.id not in ours:
+                ours.append(found.id)
+        if ours:
+            out[code] = ours
+    return out
 
 
 def _carried(table: dict[str, list[str]], old: int, new: int) -> dict[str, list[str]]:

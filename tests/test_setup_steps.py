@@ -80,3 +80,27 @@ def test_templates_zip_has_every_reporting_division() -> None:
     assert sorted(zf.namelist()) == sorted(
         f"oit_2565_{d.id}.xlsx" for d in org.reporting_divisions()
     )
+
+
+def test_the_type_s_usual_owners_matched_by_name() -> None:
+    from ita_model.agency import agency_types
+
+    usual = agency_types()["local_government"].usual_organisation()
+    assert usual is not None and agency_types()["hospital"].usual_organisation() is None
+    ours = [
+        Division(id="finance", name_th="กองคลัง", name_en="Finance"),
+        Division(id="legal", name_th="งานนิติการ", name_en="Legal", aliases=["ฝ่ายนิติการ"]),
+    ]
+    fw = load_framework(2565)
+    found, year = prefill(fw, {}, ours, usual)
+    assert year == 0 and found
+    theirs = usual.assignments[2565]
+    for code, owners in found.items():
+        assert set(owners) <= {"finance", "legal", ALL, SERVES_PUBLIC}
+        names = {usual.division(o).name_th for o in theirs[code] if o not in (ALL, SERVES_PUBLIC)}
+        if "finance" in owners:
+            assert "กองคลัง" in names
+        if "legal" in owners:
+            assert "ฝ่ายนิติการ" in names
+    assert any("legal" in o for o in found.values()) and any("finance" in o for o in found.values())
+    assert prefill(load_framework(2566), {}, ours, None) == ({}, None)
