@@ -130,3 +130,29 @@ def test_the_score_page_rates_the_agency_year_by_its_levels() -> None:
     assert any(v.startswith("ระดับถัดไป ผ่านดี: EIT ต้องได้อย่างน้อย 85") for v in shown), shown
     assert "ผ่าน" in metrics.values()
     assert any("แหล่งข้อมูลทุติยภูมิ" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_whole_page_in_both_languages(lang: str) -> None:
+    from tests.test_agency import ADMIN, set_up
+
+    agencies = AgencyStore(open_store())
+    set_up(agencies)
+    agencies.save_assignments(2570, {"o01": ["finance"]}, user=ADMIN)
+    at = app_test(APP, lang=lang)
+    at.run()
+    at = run(at.switch_page("app_pages/setup.py"))
+    assert at.title[0].value == t("setup.title", lang)
+    assert not at.error, [e.value for e in at.error]
+    headers = [h.value for h in at.subheader]
+    assert headers == [t(f"setup.step_{s}", lang) for s in
+                       ("agency", "divisions", "year", "owners", "calendar", "templates")]  # fmt: skip
+    assert t("setup.owned", lang, owned=1, total=23) in [c.value for c in at.caption]
+
+
+def test_a_viewer_is_turned_away() -> None:
+    from ita_model.auth import Actor, Role
+
+    at = run(app_test(SETUP, actor=Actor("exec", Role.VIEWER)))
+    assert t("setup.admins_only", "th") in [w.value for w in at.warning]
+    assert not at.text_input
