@@ -145,8 +145,8 @@ def test_the_whole_page_in_both_languages(lang: str) -> None:
     assert at.title[0].value == t("setup.title", lang)
     assert not at.error, [e.value for e in at.error]
     headers = [h.value for h in at.subheader]
-    assert headers == [t(f"setup.step_{s}", lang) for s in
-                       ("agency", "divisions", "year", "owners", "calendar", "templates")]  # fmt: skip
+    steps = ("agency", "divisions", "year", "owners", "calendar", "templates")
+    assert headers == [t(f"setup.step_{s}", lang) for s in steps]
     assert t("setup.owned", lang, owned=1, total=23) in [c.value for c in at.caption]
 
 
