@@ -18,7 +18,6 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import Column, DateTime, String, Table, Text, delete, insert, inspect, select
-from sqlalchemy.engine import Connection
 
 from ita_model.agency import DEFAULT_AGENCY, Agency, CalendarEntry, Setup
 from ita_model.auth import Actor, Role, require
@@ -176,10 +175,8 @@ def _summary(part: str, text: str | None) -> Any:
             for g in s["groups"]
         )
         return {"how": value.get("how"), "items": items or None}
-    if part.startswith(("assignments:", "calendar:")) or part == "divisions":
+    if part == "divisions":
+        return [d["name_th"] for d in value]
+    if part.startswith(("assignments:", "calendar:")):
         return {"count": len(value)}
     return value
-
-
-def has_setup(conn: Connection) -> bool:
-    return inspect(conn).has_table(agency_parts_t.name)
