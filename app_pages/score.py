@@ -17,7 +17,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "An estimate, not the NACC's result.",
     ),
     "total": ("คะแนนรวมประมาณการ", "Estimated total"),
-    "grade": ("ระดับ", "Grade"),
+    "grade": ("ระดับ", "Rating"),
     "vs_pass": ("เทียบเกณฑ์ผ่าน {mark:g}", "Against the pass mark {mark:g}"),
     "pass": ("ผ่าน", "passes"),
     "below": ("ไม่ผ่าน", "below"),
