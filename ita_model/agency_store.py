@@ -6,8 +6,10 @@ as its JSON; a shipped one is named, not copied), ``assignments:<year>``, ``cale
 agency is a second id. Every change is an audit event (``agency_changed``: the part and what it
 was before), written in the same transaction, and only an administrator may make one.
 
-It uses the store's engine and metadata (``store.py`` is left as it is); the table is created on
-the first write, so a store made before this module existed gains it then.
+It uses the store's engine and transactions (``store.py`` is left as it is) with a table of its
+own, created on the first set-up write: a store made before this module existed gains it then,
+and one that cannot be written (a read-only folder) is still read as before — the table is not
+in the store's own schema check, which would try to create it.
 """
 
 from __future__ import annotations
@@ -17,17 +19,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Column, DateTime, String, Table, Text, delete, insert, inspect, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    inspect,
+    select,
+)
 
 from ita_model.agency import DEFAULT_AGENCY, Agency, CalendarEntry, Setup
 from ita_model.auth import Actor, Role, require
 from ita_model.framework import Framework
 from ita_model.organisation import Division
-from ita_model.store import Store, metadata
+from ita_model.store import Store
 
+agency_metadata = MetaData()
 agency_parts_t = Table(
     "agency_parts",
-    metadata,
+    agency_metadata,
     Column("agency_id", String(64), primary_key=True),
     Column("part", String(64), primary_key=True),
     Column("value", Text, nullable=False),  # JSON
