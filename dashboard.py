@@ -41,6 +41,7 @@ if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
 if actor.can(Role.ADMIN):
     PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
     PAGES.append(("app_pages/settings.py", "nav.settings", ":material/settings:", "settings"))
+    PAGES.append(("app_pages/setup.py", "setup.nav", ":material/domain_add:", "setup"))
 
 st.navigation(
     [

@@ -15,6 +15,7 @@ import streamlit as st
 
 from ita_model.errors import ItaError
 from ita_model.framework import Framework, load_framework
+from ita_model.in_force import InForce, activate, resolve
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Readiness, Source, compute_readiness, current_sources
 from ita_model.settings import Settings, get_settings, store_target, with_overrides
@@ -51,18 +52,19 @@ def _organisation(path: str, mtime: int) -> Organisation:
     return load_organisation(Path(path))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _framework(year: int) -> Framework:
-    return load_framework(year)
-
-
 def organisation(settings: Settings | None = None) -> Organisation:
+    """The agency set up in the store, else the demo's organisation file."""
     settings = settings or get_settings()
+    found = in_force().organisation
+    if found is not None:
+        return found
     return _organisation(str(settings.organisation), _mtime(settings.organisation))
 
 
 def framework(year: int) -> Framework:
-    return _framework(year)
+    """The year's framework: the agency's (in the store), else the shipped file (cached there)."""
+    in_force()
+    return load_framework(year)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -156,6 +158,23 @@ def store(settings: Settings | None = None) -> Store:
 
 def app_settings() -> Settings:
     """The settings the dashboard runs with: the environment's, then what an administrator
-    changed on the Settings page (kept in the store, so every dashboard on it agrees)."""
+    changed on the Settings page (kept in the store, so every dashboard on it agrees), then the
+    year of the agency set up in the store, when there is one."""
     base = get_settings()
-    return with_overrides(base, store(base).overrides())
+    return in_force(base).settings(with_overrides(base, store(base).overrides()))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _in_force(target: str, revision: int, settings_json: str) -> InForce:
+    settings = Settings.model_validate_json(settings_json)
+    return resolve(store(settings), settings)
+
+
+def in_force(settings: Settings | None = None) -> InForce:
+    """The agency, year and frameworks in force (``ita_model.in_force``), read again whenever
+    the store changes, and made what ``load_framework``/``load_organisation`` give."""
+    settings = settings or get_settings()
+    fs = store(settings)
+    return activate(
+        _in_force(str(store_target(settings)), fs.revision(), settings.model_dump_json())
+    )

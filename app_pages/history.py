@@ -346,6 +346,8 @@ with tab_progress:
 def _what(detail: dict) -> str:
     if "setting" in detail:
         return f"{detail['setting']}: {detail.get('before')} → {detail.get('after')}"
+    if "part" in detail:  # the agency set-up (agency_store.py)
+        return f"{detail['part']}: {detail.get('before')} → {detail.get('after')}"
     return detail.get("filename") or detail.get("name") or ""
 
 

@@ -127,7 +127,7 @@ def slide_score(h: Handout) -> None:
     _html(
         '<div class="mm-row">'
         + _tile(h.t("handout.total"), h.number(est.total), "mm-huge")
-        + _tile(h.t("handout.grade"), est.grade or "—", "mm-huge")
+        + _tile(h.t("handout.grade"), est.rating_in(h.lang), "mm-huge")
         + f'<div class="mm-tile"><div class="mm-label">'
         f"{escape(tr('meeting.vs_pass', mark=est.pass_mark))}</div>"
         f'<div class="mm-mid {verdict_cls}">{escape(h.verdict)}</div>'

@@ -36,9 +36,8 @@ if loaded is not None:
                 tr("overview.estimate"), f"{est.total:.2f}", help=tr("overview.estimate_help")
             )
             key = "overview.estimate_pass" if est.passed else "overview.estimate_fail"
-            top[0].caption(
-                tr(key, grade=est.grade, mark=f"{est.pass_mark:g}", gap=abs(est.gap or 0))
-            )
+            grade = est.rating_in(lang())
+            top[0].caption(tr(key, grade=grade, mark=f"{est.pass_mark:g}", gap=abs(est.gap or 0)))
         top[1].metric(
             tr("overview.oit_done"),
             f"{r.done} / {r.total}",

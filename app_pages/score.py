@@ -18,7 +18,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "An estimate, not the NACC's result.",
     ),
     "total": ("คะแนนรวมประมาณการ", "Estimated total"),
-    "grade": ("ระดับ", "Grade"),
+    "grade": ("ระดับ", "Rating"),
     "vs_pass": ("เทียบเกณฑ์ผ่าน {mark:g}", "Against the pass mark {mark:g}"),
     "pass": ("ผ่าน", "passes"),
     "below": ("ไม่ผ่าน", "below"),
@@ -149,7 +149,7 @@ if loaded is not None:
         # --- the headline
         top = st.columns(4, border=True)
         top[0].metric(w("total"), num(est.total))
-        top[1].metric(w("grade"), est.grade or "—")
+        top[1].metric(w("grade"), est.rating_in(lang()))
         if est.gap is None:
             top[2].metric(w("vs_pass", mark=fw.pass_mark), "—")
         else:
@@ -161,6 +161,11 @@ if loaded is not None:
         top[3].metric(w("oit"), num(est.oit))
         if est.total is None:
             st.info(w("no_total"), icon=":material/edit:")
+        step = scoring.next_step(est)
+        if step is not None and step.shortfalls:
+            st.info(step.text(lang()), icon=":material/trending_up:")
+        if fw.ratings_provisional:
+            st.caption(tr("rating.provisional", year=fw.year))
         st.caption(fw.scoring_note_en if en else fw.scoring_note_th)
         if fw.provisional:
             st.warning(w("provisional", year=fw.year), icon=":material/construction:")
@@ -191,7 +196,7 @@ if loaded is not None:
                 if after is None or est.total is None or after.total is None
                 else f"{after.total - est.total:+.2f}",
             )
-            res[1].metric(w("grade"), shown.grade or "—")
+            res[1].metric(w("grade"), shown.rating_in(lang()))
             res[2].metric(w("oit"), num(shown.oit))
             if not ticked:
                 st.caption(w("what_if_none"))

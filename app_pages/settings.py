@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._auth import current_actor
-from app_pages._data import PAGE_ERRORS, app_settings, store
+from app_pages._data import PAGE_ERRORS, app_settings, in_force, store
 from app_pages._frame import guarded, header, show_error
 from app_pages._words import tr
 from ita_model.auth import Role
@@ -45,14 +45,17 @@ def _locked(name: str) -> str | None:
 
 with st.form("settings_form", border=True):
     years = available_years()
+    set_up = in_force().agency_ready  # the year is the set-up's (ตั้งค่าหน่วยงาน)
     chosen: dict[str, Any] = {
         "year": st.selectbox(
             tr("settings.year"),
             years,
             index=years.index(now.year) if now.year in years else 0,
             format_func=lambda y: tr("common.fiscal_year", year=y),
-            disabled=from_environment("year"),
-            help=_locked("year") or tr("settings.year_help"),
+            disabled=from_environment("year") or set_up,
+            help=_locked("year")
+            or (tr("setup.year_in_settings") if set_up else None)
+            or tr("settings.year_help"),
             key="setting_year",
         ),
         "use_sample": st.toggle(

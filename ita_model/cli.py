@@ -54,8 +54,27 @@ def _pipe_closed() -> int:
     return PIPE_CLOSED
 
 
+def _year_in_force() -> int:
+    """The year of the agency set up in the store (its frameworks and divisions then in force
+    for every command, as on the pages: ``in_force.py``), else the ``year`` setting. A store
+    folder nobody wrote to is not opened (no database library loaded for a plain validate)."""
+    from ita_model.settings import store_target
+
+    settings = get_settings()
+    target = store_target(settings)
+    if "://" not in str(target) and not (Path(target) / "store.sqlite3").exists():
+        return settings.year
+    from ita_model.in_force import in_force
+    from ita_model.store import open_store
+
+    try:
+        return in_force(open_store(settings=settings), settings)[1].year
+    except ItaError:  # an unreadable store: the commands that need it say so themselves
+        return settings.year
+
+
 def _parser() -> argparse.ArgumentParser:
-    year = get_settings().year
+    year = _year_in_force()
     p = argparse.ArgumentParser(prog="python -m ita_model", description=__doc__)
     sub = p.add_subparsers(required=True, metavar="COMMAND")
 
@@ -462,7 +481,11 @@ def _add_year_commands(sub: argparse._SubParsersAction, year: int) -> None:
     fi.add_argument("file", type=Path, metavar="FILE")
     fi.add_argument("--year", type=int, required=True)
     fi.add_argument("--out", type=Path, help="default: ita_model/frameworks/<year>.yaml")
-    fi.add_argument("--base", type=int, help="the year tools, grades and notes come from")
+    fi.add_argument("--base", type=int, help="the year the tools and indicator names come from")
+    fi.add_argument(
+        "--agency-type",
+        help="the kind of agency the list is for (agency_types.yaml), default: the base year's",
+    )
     fi.add_argument("--provisional", action="store_true", help="mark the framework provisional")
     fi.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     fi.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -488,7 +511,7 @@ def _score_arg(text: str) -> float:
 
 def _score(args: argparse.Namespace) -> int:
     from ita_model.readiness import compute_readiness, load_dataset
-    from ita_model.scoring import estimate
+    from ita_model.scoring import estimate, next_step
 
     dataset = load_dataset(args.paths or None, year=args.year)
     est = estimate(compute_readiness(dataset), dataset.latest("scores"), iit=args.iit, eit=args.eit)
@@ -509,9 +532,12 @@ def _score(args: argparse.Namespace) -> int:
     print(f"  EIT   {'':<40} {_num(out['eit']):>7}")
     verdict = "—" if est.passed is None else ("ผ่าน / pass" if est.passed else "ไม่ผ่าน / below")
     print(
-        f"รวม / total {_num(out['total'])}  ระดับ / grade {est.grade or '—'}  "
+        f"รวม / total {_num(out['total'])}  ระดับ / rating {est.rating_in()}  "
         f"{verdict} (เกณฑ์ / pass mark {fw.pass_mark:g})"
     )
+    step = next_step(est)
+    if step is not None and step.shortfalls:
+        print(f"{step.text('th')} / {step.text('en')}")
     print("สมมติฐาน / assumptions:")
     for line in est.assumptions("th"):
         print(f"  - {line}")
@@ -538,7 +564,13 @@ def _framework_import(args: argparse.Namespace) -> int:
     from ita_model.framework_import import framework_yaml, import_framework
 
     base = load_framework(args.base) if args.base else None
-    result = import_framework(args.file, args.year, base=base, provisional=args.provisional)
+    result = import_framework(
+        args.file,
+        args.year,
+        base=base,
+        provisional=args.provisional,
+        agency_type=args.agency_type,
+    )
     report = result.report
     if args.json:
         print(json.dumps({"files": [report.to_json()]}, ensure_ascii=False, indent=1, default=str))

@@ -279,6 +279,51 @@ CODES: dict[str, Code] = {
             "item {value} is missing; item codes must run from o01 to o{last:02d} without gaps",
         ),
         _c(
+            "bad_yes_no",
+            E,
+            "'{value}' ใน '{column}' ต้องเป็น ใช่ หรือ ไม่",
+            "'{value}' in '{column}' must be yes or no",
+        ),
+        _c(
+            "bad_score",
+            E,
+            "'{value}' ใน '{column}' ต้องเป็นคะแนน 0 ถึง 100",
+            "'{value}' in '{column}' must be a score from 0 to 100",
+        ),
+        _c(
+            "duplicate_rating",
+            E,
+            "ระดับ {value} ซ้ำกับแถว {first_row}",
+            "level {value} repeats row {first_row}",
+        ),
+        _c(
+            "rating_order",
+            E,
+            "ระดับ {value} มีคะแนนรวมขั้นต่ำ {min_total:g} สูงกว่าระดับก่อนหน้า ({previous}) "
+            "ให้เรียงระดับจากสูงไปต่ำ",
+            "level {value} has a higher minimum total ({min_total:g}) than the level above it "
+            "({previous}); list the levels from the highest down",
+        ),
+        _c(
+            "rating_pass_order",
+            E,
+            "ระดับ {value} ผ่าน แต่อยู่ต่ำกว่าระดับ {previous} ที่ไม่ผ่าน",
+            "level {value} passes but is below {previous}, which does not",
+        ),
+        _c(
+            "rating_no_floor",
+            E,
+            "ระดับสุดท้าย ({value}) ต้องมีคะแนนรวมขั้นต่ำ 0 และไม่มีขั้นต่ำรายแบบวัด เพื่อให้ทุกคะแนนได้ระดับ",
+            "the last level ({value}) must have a minimum total of 0 and no tool minimums, "
+            "so that every score has a level",
+        ),
+        _c(
+            "rating_none_pass",
+            E,
+            "ไม่มีระดับใดที่ผ่าน (คอลัมน์ '{column}')",
+            "no level passes (column '{column}')",
+        ),
+        _c(
             "framework_invalid",
             E,
             "กรอบการประเมินที่ได้จากไฟล์นี้ใช้ไม่ได้: {detail}",

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ita_model.datafile import read_yaml
 from ita_model.errors import FrameworkNotFound, InvalidDataFile
+from ita_model.ratings import Rating, RatingKind, check_ratings, pass_mark, rating_for
 from ita_model.thai import to_arabic_digits
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
@@ -56,11 +57,6 @@ def item_code(number: int) -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Grade(_Model):
-    grade: str
-    min: float = Field(ge=0, le=100)
 
 
 class Tool(_Model):
@@ -131,13 +127,15 @@ class OitWindow(_Model):
 
 class Framework(_Model):
     year: int
+    agency_type: str = Field(pattern=r"^[a-z][a-z_]*$")  # agency_types.yaml: who it is for
     provisional: bool = False
     source: str
-    pass_mark: float
     oit_window: OitWindow | None = None  # when agencies answer OIT in the NACC's system
     scoring_note_th: str
     scoring_note_en: str
-    grades: list[Grade] = Field(min_length=1)
+    rating_kind: RatingKind  # "grade": AA…F on the total; "level": ผ่านดีเยี่ยม … with tool minimums
+    ratings_provisional: bool = False  # the rules come from secondary sources
+    ratings: list[Rating] = Field(min_length=1)
     tools: list[Tool] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
 
@@ -165,9 +163,11 @@ class Framework(_Model):
         expected = [item_code(n) for n in range(1, len(codes) + 1)]
         if codes != expected:
             raise ValueError("items must be o01, o02, … in order without gaps or repeats")
-        mins = [g.min for g in self.grades]
-        if mins != sorted(mins, reverse=True) or mins[-1] != 0:
-            raise ValueError("grades must go from the highest minimum down to 0")
+        check_ratings(self.ratings, set(tools))
+        from ita_model.agency import agency_types  # agency.py reads organisations, which need us
+
+        if self.agency_type not in agency_types():
+            raise ValueError(f"unknown agency type {self.agency_type!r}")
         for item in self.items():
             req = item.requirement
             if req is not None and req.text_th not in item.components:
@@ -225,14 +225,26 @@ class Framework(_Model):
     def last_item_number(self) -> int:
         return len(self._by_code)
 
+    @property
+    def pass_mark(self) -> float:
+        """The lowest total that can pass (85 in every year we know)."""
+        return pass_mark(self.ratings)
+
+    @property
+    def graded(self) -> bool:
+        """Whether results are letter grades (to 2566) rather than levels (2567 on)."""
+        return self.rating_kind == "grade"
+
+    def rating(self, total: float, tools: dict[str, float | None] | None = None) -> Rating:
+        """The result of a total (0–100) and its tools' scores; a tool not given is 0 for its
+        minimum, so a rating with tool minimums is only reached with the tools known."""
+        if not 0 <= total <= 100:
+            raise ValueError(f"a score is between 0 and 100, not {total}")
+        return rating_for(self.ratings, total, tools or {})
+
     def grade_for(self, score: float) -> str:
-        """The letter grade of a total score (0–100)."""
-        if not 0 <= score <= 100:
-            raise ValueError(f"a score is between 0 and 100, not {score}")
-        for g in self.grades:
-            if score >= g.min:
-                return g.grade
-        return self.grades[-1].grade  # unreachable: the last minimum is 0
+        """The result's name for a total alone (the letter grade in graded years)."""
+        return self.rating(score).name_th
 
     def outline(self, lang: str = "th") -> str:
         """An indented text tree, for ``python -m ita_model framework``."""
@@ -271,14 +283,39 @@ def load_framework_file(path: Path) -> Framework:
         ) from exc
 
 
+# The frameworks the agency set up in the store keeps (imported or copied), by year; set by
+# ``in_force.activate`` so that every ``load_framework(year)`` — pages, commands, the checker —
+# sees the one in force. One agency per process today (the tenant issue revisits this).
+_AGENCY_FRAMEWORKS: dict[int, Framework] = {}
+
+
+def use_agency_frameworks(frameworks: dict[int, Framework]) -> None:
+    """The store's frameworks win over the shipped file of the same year; {} = shipped only."""
+    _AGENCY_FRAMEWORKS.clear()
+    _AGENCY_FRAMEWORKS.update(frameworks)
+
+
 def available_years() -> list[int]:
-    """The fiscal years that have a framework file, oldest first."""
-    return sorted(int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit())
+    """The fiscal years that have a framework (a shipped file, or the agency's), oldest first."""
+    shipped = {int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit()}
+    return sorted(shipped | set(_AGENCY_FRAMEWORKS))
+
+
+def shipped_frameworks(agency_type: str | None = None) -> list[int]:
+    """The years of the package's own framework files (for one agency type, if given)."""
+    years = sorted(int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit())
+    return [y for y in years if agency_type is None or _shipped(y).agency_type == agency_type]
+
+
+def load_framework(year: int) -> Framework:
+    """The framework of fiscal ``year`` (Buddhist Era): the agency's, else the shipped file."""
+    found = _AGENCY_FRAMEWORKS.get(year)
+    return found if found is not None else _shipped(year)
 
 
 @functools.cache
-def load_framework(year: int) -> Framework:
-    """The framework of fiscal ``year`` (Buddhist Era), read once per process."""
+def _shipped(year: int) -> Framework:
+    """The package's framework file of a year, read once per process."""
     path = FRAMEWORKS_DIR / f"{year}.yaml"
     if not path.is_file():
         years = ", ".join(str(y) for y in available_years()) or "-"

@@ -1,11 +1,12 @@
 """A year's framework from a workbook: the legal unit loads the NACC's list without a developer.
 
 The workbook has an ``items`` sheet (code, name, sub-indicator, components; optionally the English
-name, group and notes) and, optionally, ``subindicators`` (code, weight, names) and ``indicators``
-(number, weight, names) sheets; the header words are in ``framework_sheets.yaml``. What the
-workbook does not say (tools, grades, the pass mark, the scoring note, indicator names) comes from
-a base year's framework. Each item's time requirement is read from its components, as the 2565
-file's were by hand.
+name, group and notes) and, optionally, ``subindicators`` (code, weight, names), ``indicators``
+(number, weight, names) and ``ratings`` (``ratings_sheet.py``) sheets; the header words are in
+``framework_sheets.yaml``. What the workbook does not say (tools, the scoring note, indicator
+names) comes from a base year's framework; the ratings, when it has no ratings sheet, from the
+rules in force in its year (``ratings.yaml``). Each item's time requirement is read from its
+components, as the 2565 file's were by hand.
 
 It is checked like any other input: every problem has a stable code, a Thai and an English
 message, and its sheet, Excel row and column; the report is a ``FileReport``. A framework is only
@@ -39,6 +40,8 @@ from ita_model.framework import (
     load_framework,
     parse_item_code,
 )
+from ita_model.ratings import Rating, rules_for_year
+from ita_model.ratings_sheet import kind_of, ratings_rows, read_ratings
 from ita_model.reader import RawSheet
 from ita_model.schema import SheetKind, detect_header, load_kinds
 from ita_model.settings import Settings
@@ -51,7 +54,12 @@ _SUB_CODE = re.compile(r"^(?:ตัวชี้วัดย่อย(?:ที่
 _INDICATOR = re.compile(r"^(?:ตัวชี้วัด(?:ที่)?)?\s*(\d{1,2})(?:\.0+)?(?:\s+.*)?$", re.S)
 _BULLET = re.compile(r"^\s*(?:[•\-–○●▪*·]|๐(?=\s))\s*")
 _BE_YEAR = re.compile(r"พ\.ศ\.\s*(\d{4})")
-SHEET_NAMES = {"items": "รายการข้อ", "subindicators": "ตัวชี้วัดย่อย", "indicators": "ตัวชี้วัด"}
+SHEET_NAMES = {
+    "items": "รายการข้อ",
+    "subindicators": "ตัวชี้วัดย่อย",
+    "indicators": "ตัวชี้วัด",
+    "ratings": "ระดับผลการประเมิน",
+}
 
 
 @functools.cache
@@ -334,6 +342,16 @@ class _Importer:
             if not seen or sub != seen[-1]:
                 seen.append(sub)
 
+    # --- ratings
+
+    def ratings(self, table: _Table | None) -> list[Rating] | None:
+        """The ratings sheet's levels; None when there is no sheet or it has errors."""
+        if table is None:
+            return None
+        found = read_ratings(table.rows, table.labels, table.sheet.name, self.add)
+        self._sheet_report(table, len(found or []))
+        return found
+
     # --- the framework
 
     def build(
@@ -344,6 +362,8 @@ class _Importer:
         *,
         source: str,
         provisional: bool,
+        ratings: list[Rating] | None = None,
+        agency_type: str | None = None,
     ) -> Framework | None:
         base_subs = {s.code: s for i in self.base.indicators for s in i.subindicators}
         for entry in items:
@@ -392,15 +412,21 @@ class _Importer:
             sub["groups"][-1]["items"].append(item)
         if self.errors:
             return None
+        rules = rules_for_year(self.year)
+        same = self.base.year == self.year
         data = {
             "year": self.year,
+            "agency_type": agency_type or self.base.agency_type,
             "provisional": provisional,
             "source": source,
-            "pass_mark": self.base.pass_mark,
             "oit_window": self.base.oit_window if self.base.year == self.year else None,
-            "scoring_note_th": self.base.scoring_note_th,
-            "scoring_note_en": self.base.scoring_note_en,
-            "grades": [g.model_dump() for g in self.base.grades],
+            # the base year's note names its own year when it is provisional (2566): a framework
+            # of another year gets the note of its year's rules
+            "scoring_note_th": self.base.scoring_note_th if same else rules.scoring_note_th,
+            "scoring_note_en": self.base.scoring_note_en if same else rules.scoring_note_en,
+            "rating_kind": kind_of(ratings) if ratings else rules.kind,
+            "ratings_provisional": provisional if ratings else rules.provisional,
+            "ratings": [r.model_dump() for r in ratings or rules.ratings],
             "tools": [t.model_dump() for t in self.base.tools],
             "indicators": [indicators[n] for n in sorted(indicators)],
         }
@@ -479,6 +505,7 @@ def import_framework(
     base: Framework | None = None,
     provisional: bool = False,
     settings: Settings | None = None,
+    agency_type: str | None = None,
 ) -> ImportResult:
     """Read a framework workbook. Never raises for bad input: the report says what is wrong."""
     base = base or load_framework(default_base_year(year))
@@ -494,12 +521,15 @@ def import_framework(
         indicators = imp.indicators(tables.get("indicators"))
         subs = imp.subindicators(tables.get("subindicators"), set(indicators))
         items = imp.items(tables["items"], set(indicators))
+        ratings = imp.ratings(tables.get("ratings"))
         framework = imp.build(
             indicators,
             subs,
             items,
             source=f"{book.name} (นำเข้าจากสมุดงาน / imported from a workbook)",
             provisional=provisional,
+            ratings=ratings,
+            agency_type=agency_type,
         )
     order = {s.name: i for i, s in enumerate(book.sheets)}
     report.sheets.sort(key=lambda s: order.get(s.name, len(order)))
@@ -518,7 +548,8 @@ def framework_yaml(fw: Framework) -> str:
     head = (
         f"# The ITA framework of fiscal year {fw.year}, written by "
         "`python -m ita_model framework-import`.\n"
-        "# Tools, grades, the pass mark and the scoring note come from the base year's file;\n"
+        "# Tools and the scoring note come from the base year's file, the ratings from the\n"
+        "# workbook's ratings sheet or the rules of the year (ratings.yaml);\n"
         "# each item's requirement was read from its components. Check it before relying on it.\n"
     )
     return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
@@ -572,6 +603,10 @@ def framework_workbook(fw: Framework) -> Workbook:
     for ind in fw.indicators:
         ind_rows.append([ind.number, ind.name_th, ind.name_en, ind.weight])
     _fill(ws, ind_rows, [10, 40, 40, 10])
+    ws = wb.create_sheet(SHEET_NAMES["ratings"])
+    rating_cols = ["level", "name_en", "min_total", "min_iit", "min_eit", "min_oit", "passes"]
+    widths = [22, 24, 16, 12, 12, 12, 8]
+    _fill(ws, [head("ratings", rating_cols), *ratings_rows(fw.ratings)], widths)
     return wb
 
 

@@ -225,9 +225,22 @@ class Organisation(BaseModel):
         ]
 
 
+# The agency set up in the store, when there is one (``in_force.activate``): it stands in for
+# the ``organisation`` setting's file (the bundled demo) wherever that file is asked for.
+_AGENCY: list[Organisation] = []
+
+
+def use_agency_organisation(org: Organisation | None) -> None:
+    _AGENCY[:] = [] if org is None else [org]
+
+
 def load_organisation(path: Path | None = None) -> Organisation:
-    """Read the organisation file (default: the ``organisation`` setting)."""
-    path = path or get_settings().organisation
+    """Read the organisation file (default: the ``organisation`` setting, or the agency set up
+    in the store in its place)."""
+    configured = get_settings().organisation
+    path = path or configured
+    if _AGENCY and Path(path) == configured:
+        return _AGENCY[0]
     try:
         data = read_yaml(path)
         return Organisation.model_validate(data)

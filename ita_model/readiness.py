@@ -197,15 +197,22 @@ def compute_readiness(
     org = organisation or load_organisation()
     current = dataset.oit_current()
     by_pair = {(r.division, r.item): r for r in current.itertuples(index=False)}
+    # until owners are assigned, an item no division owns counts from whichever division reports
+    # it: a new agency tracks from its first files (the legal unit's checklist) before the grid
+    reporters: dict[str, list[str]] = {}
+    for div_id, code in by_pair:
+        if isinstance(div_id, str):
+            reporters.setdefault(code, []).append(div_id)
     rows = []
     for item in fw.items():
         owners = org.owners(item.code, fw.year)
+        owner_ids = [d.id for d in owners] or sorted(reporters.get(item.code, []))
         owner_status = {}
         urls: list[str] = []
         updated = None
-        for div in owners:
-            r = by_pair.get((div.id, item.code))
-            owner_status[div.id] = r.status if r is not None else Status.NOT_STARTED.value
+        for div_id in owner_ids:
+            r = by_pair.get((div_id, item.code))
+            owner_status[div_id] = r.status if r is not None else Status.NOT_STARTED.value
             if r is not None:
                 if isinstance(r.url, str) and r.url not in urls:
                     urls.append(r.url)
@@ -221,7 +228,7 @@ def compute_readiness(
                 "indicator": fw.indicator_of(item.code).number,
                 "group_th": _group_of(fw, item.code),
                 "status": effective_status(owner_status.values()),
-                "owners": [d.id for d in owners],
+                "owners": owner_ids,
                 "owner_status": owner_status,
                 "urls": urls,
                 "updated": updated,

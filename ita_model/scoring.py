@@ -1,4 +1,4 @@
-"""The estimated ITA score and grade: "will we pass 85?", with the assumptions shown.
+"""The estimated ITA score and rating: "will we pass?", with the assumptions shown.
 
 Everything here is driven by the year's framework data, never by numbers in code:
 
@@ -8,7 +8,8 @@ Everything here is driven by the year's framework data, never by numbers in code
   left out and the others' weights fill its place;
 - IIT and EIT (0–100 each) come from the caller, else this year's ``scores`` sheet (a tool row,
   or the tool's indicators), else last year's results, else they are unknown and so is the total;
-- total = Σ tool weight × tool score / Σ tool weights; grade and pass from the framework.
+- total = Σ tool weight × tool score / Σ tool weights; the rating (AA…F up to 2566, levels with
+  minimums on each tool from 2567) and whether it passes from the framework's ``ratings``.
 
 The weights are an estimate (the framework's ``scoring_note``): every screen that shows a number
 from here says so.
@@ -23,6 +24,7 @@ from typing import Literal
 import pandas as pd
 
 from ita_model.framework import Framework, Indicator, load_framework
+from ita_model.ratings import NextStep, Rating, next_rating, shortfalls
 from ita_model.readiness import Readiness
 from ita_model.records import Status
 
@@ -67,12 +69,36 @@ class Estimate:
     oit: float | None
     tools: dict[str, ToolScore]  # the survey tools: IIT, EIT
     total: float | None
-    grade: str | None
+    rating: Rating | None  # None while IIT or EIT is unknown
     passed: bool | None
 
     @property
     def pass_mark(self) -> float:
         return self.framework.pass_mark
+
+    @property
+    def grade(self) -> str | None:
+        """The letter grade, in years that give grades (None from 2567: see ``rating``)."""
+        return self.rating.name_th if self.rating and self.framework.graded else None
+
+    @property
+    def rating_name(self) -> str | None:
+        """The rating as shown: the letter grade, or the level's Thai name."""
+        return None if self.rating is None else self.rating.name_th
+
+    def rating_in(self, lang: str = "th") -> str:
+        """The rating's name in a language, "—" while the total is unknown."""
+        if self.rating is None:
+            return "—"
+        return self.rating.name_en if lang == "en" else self.rating.name_th
+
+    @property
+    def tool_values(self) -> dict[str, float | None]:
+        """Every tool's score, OIT included: what the ratings' minimums are checked against."""
+        out = {code: t.value for code, t in self.tools.items()}
+        for ind in self.framework.oit_indicators():
+            out[ind.tool] = self.oit
+        return out
 
     @property
     def subindicators(self) -> dict[str, SubScore]:
@@ -106,6 +132,7 @@ class Estimate:
             "eit": _r(self.eit),
             "total": _r(self.total),
             "grade": self.grade,
+            "rating": self.rating_name,
             "pass": self.passed,
         }
 
@@ -127,6 +154,7 @@ class Estimate:
         for code, tool in self.tools.items():
             lines.append(_tool_sentence(code, tool, th))
         lines.append(fw.scoring_note_th if th else fw.scoring_note_en)
+        lines.append(_rules_sentence(fw, th))
         if fw.provisional:
             lines.append(
                 f"กรอบการประเมินปี {fw.year} เป็นฉบับชั่วคราว (ยังไม่ได้ตรวจกับคู่มือของสำนักงาน ป.ป.ช.)"
@@ -135,6 +163,25 @@ class Estimate:
                 "NACC's manual)."
             )
         return lines
+
+
+def _rules_sentence(fw: Framework, th: bool) -> str:
+    """The year's rating rules in one sentence, minimums per tool included."""
+    parts = []
+    for r in fw.ratings:
+        tools = ", ".join(f"{c} ≥ {m:g}" for c, m in r.min_tools.items())
+        floor = f"≥ {r.min_total:g}" + (f" ({tools})" if tools else "")
+        parts.append(f"{r.name_th if th else r.name_en} {floor}")
+    text = (
+        f"เกณฑ์ระดับผลการประเมินปี {fw.year}: " if th else f"Rating rules of {fw.year}: "
+    ) + "; ".join(parts)
+    if fw.ratings_provisional:
+        text += (
+            " (จากแหล่งข้อมูลทุติยภูมิ ยังไม่ได้ตรวจกับคู่มือของสำนักงาน ป.ป.ช.)"
+            if th
+            else " (from secondary sources, not yet checked against the NACC's manual)"
+        )
+    return text
 
 
 def _tool_sentence(code: str, tool: ToolScore, th: bool) -> str:
@@ -207,12 +254,26 @@ def score(
     for t in fw.tools:
         parts.append((t.weight, oit if t.code in oit_tools else tools[t.code].value))
     total = None if any(s is None for _, s in parts) else _weighted(parts)
-    grade = passed = None
+    rating = passed = None
     if total is not None:
-        shown = round(total, 2)  # graded as it is shown: 84.995 is 85.00, an A
-        grade = fw.grade_for(min(max(shown, 0.0), 100.0))
-        passed = shown >= fw.pass_mark
-    return Estimate(fw.year, fw, dict(statuses), indicators, oit, tools, total, grade, passed)
+        values = {code: t.value for code, t in tools.items()} | dict.fromkeys(oit_tools, oit)
+        # rated as it is shown: 84.995 is 85.00, a pass
+        rating = fw.rating(min(max(total, 0.0), 100.0), values)
+        passed = rating.passes
+    return Estimate(fw.year, fw, dict(statuses), indicators, oit, tools, total, rating, passed)
+
+
+def next_step(estimate: Estimate) -> NextStep | None:
+    """What lifts us most, in the rules' terms: the rating above this one and each part short
+    of it, a tool below its minimum first (94 with EIT 84 is told EIT, not OIT, stands between
+    it and ผ่านดี). None when the total is unknown or the rating is the top one."""
+    if estimate.rating is None or estimate.total is None:
+        return None
+    target = next_rating(estimate.framework.ratings, estimate.rating)
+    if target is None:
+        return None
+    found = shortfalls(target, estimate.total, estimate.tool_values)
+    return NextStep(target, tuple(found))
 
 
 def what_if(estimate: Estimate, done: Iterable[str]) -> Estimate:
@@ -381,7 +442,8 @@ def year_on_year(est: Estimate, scores: pd.DataFrame | None) -> pd.DataFrame:
     shown for each of its indicators; no ``change`` then) or ``none``.
 
     ``weak``: below the pass mark last year (or this year, where there is no last year);
-    ``urgent``: below the minimum of the grade under the pass mark (B's 75) — the seed's
+    ``urgent``: below the minimum of the rating under the pass mark (B's 75, ต้องปรับปรุง's 70) —
+    the seed's
     "ข้อบกพร่องหรือจุดอ่อนที่จะต้องแก้ไขโดยเร่งด่วน"; the others are "ประเด็นที่จะต้องพัฒนาให้ดีขึ้น".
     """
     fw = est.framework
@@ -439,7 +501,7 @@ def official_total(fw: Framework, scores: pd.DataFrame | None, year: int) -> flo
 
 
 def _urgent_line(fw: Framework) -> float:
-    below = [g.min for g in fw.grades if g.min < fw.pass_mark]
+    below = [r.min_total for r in fw.ratings if r.min_total < fw.pass_mark]
     return max(below) if below else fw.pass_mark
 
 

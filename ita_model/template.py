@@ -188,7 +188,9 @@ def _stamp(org: Organisation) -> datetime:
 def _rows(fw: Framework, org: Organisation, target: Division | None) -> list[tuple[Item, str]]:
     """(item, owner name) per row: the division's items, or every (item, owner) pair."""
     if target is not None:
+        # an item nobody owns yet is in every division's workbook: whoever reports it counts
         mine = set(org.items_of(target.id, fw.year))
+        mine |= {item.code for item in fw.items() if not org.owners(item.code, fw.year)}
         return [(item, target.name_th) for item in fw.items() if item.code in mine]
     return [(item, d.name_th) for item in fw.items() for d in org.owners(item.code, fw.year)]
 

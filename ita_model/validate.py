@@ -508,10 +508,11 @@ class _Checker:
             div, item = divisions[at], items[at]
             if div not in mine:
                 mine[div] = set(self.org.items_of(div, self.fw.year))
-            if item in mine[div]:
-                continue
+            owned_by = self.org.owners(item, self.fw.year)
+            if item in mine[div] or not owned_by:
+                continue  # an item nobody owns yet counts from whoever reports it: no warning
             rows = order[start:end]
-            owners = ", ".join(d.name_th for d in self.org.owners(item, self.fw.year)) or "-"
+            owners = ", ".join(d.name_th for d in owned_by)
             self.issues.add(
                 "item_not_assigned",
                 sheet=ctx.sheet.name,

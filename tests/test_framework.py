@@ -255,8 +255,9 @@ def _broken(tmp_path: Path, change: dict) -> Path:
     "change",
     [
         {"tools": [{"code": "IIT", "name_th": "x", "name_en": "x", "weight": 50}]},
-        {"grades": [{"grade": "A", "min": 85}]},  # no grade down to 0
-        {"pass_mark": "high"},
+        {"ratings": [{"name_th": "A", "name_en": "A", "min_total": 85, "passes": True}]},
+        {"rating_kind": "stars"},
+        {"agency_type": "Local Government!"},
         {"surprise": 1},
     ],
 )

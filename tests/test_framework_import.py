@@ -42,7 +42,8 @@ def test_export_then_import_gives_the_yaml_items_back(year: int) -> None:
     assert result.report.ok and not result.report.issues.errors
     assert result.framework is not None
     assert items_equal(result.framework.items(), fw.items())
-    assert [s.valid_rows for s in result.report.sheets] == [43, 7, 10]
+    assert [s.valid_rows for s in result.report.sheets] == [43, 7, 10, 7]
+    assert result.framework.ratings == fw.ratings and result.framework.graded
 
 
 def test_the_2565_round_trip_is_complete(tmp_path: Path) -> None:

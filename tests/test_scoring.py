@@ -249,7 +249,7 @@ def test_cli_score_json_shape(sample) -> None:
     proc = run_cli("score", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert list(out) == ["oit", "iit", "eit", "total", "grade", "pass"]
+    assert list(out) == ["oit", "iit", "eit", "total", "grade", "rating", "pass"]
     assert list(out["oit"]) == [
         "9.1",
         "9.2",
@@ -277,6 +277,6 @@ def test_cli_score_with_given_tools_and_text() -> None:
     assert out["total"] == round(60 + 0.4 * out["oit"]["total"], 2)
     text = run_cli("score", "--iit", "90", "--eit", "90")
     assert text.returncode == 0
-    assert "ระดับ / grade" in text.stdout and "IIT = 90.00" in text.stdout
+    assert "ระดับ / rating" in text.stdout and "IIT = 90.00" in text.stdout
     bad = run_cli("score", "--iit", "101")
     assert bad.returncode == 2 and "0 ถึง 100" in bad.stderr

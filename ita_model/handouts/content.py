@@ -158,7 +158,7 @@ class Handout:
         return self.t(
             "handout.headline_score",
             total=self.number(est.total),
-            grade=est.grade or "—",
+            grade=est.rating_in(self.lang),
             verdict=self.verdict,
         )
 

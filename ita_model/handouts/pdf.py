@@ -160,7 +160,7 @@ def report_html(handout: Handout, svgs: list[bytes] | None = None) -> str:
     )
     add(
         f'<div class="tile main"><div class="label">{_e(h.t("handout.grade"))}</div>'
-        f'<div class="value">{_e(est.grade or "—")}</div></div>'
+        f'<div class="value">{_e(est.rating_in(h.lang))}</div></div>'
     )
     add(
         f'<div class="tile"><div class="label">{_e(h.t("meeting.slide.score"))}</div>'

@@ -148,7 +148,7 @@ def _summary(ws: Worksheet, h: Handout) -> None:
         rows.append((h.t("handout.col.data"), h.t("handout.sample")))
     rows += [
         (h.t("handout.total"), None if est.total is None else round(est.total, 2)),
-        (h.t("handout.grade"), est.grade or "—"),
+        (h.t("handout.grade"), est.rating_in(h.lang)),
         (h.t("meeting.slide.score"), h.verdict),
         ("OIT", None if est.oit is None else round(est.oit, 2)),
         ("IIT", None if est.iit is None else round(est.iit, 2)),

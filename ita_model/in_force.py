@@ -1,0 +1,75 @@
+"""The one place pages and commands learn which agency, year and framework are in force.
+
+An agency set up in the store (``agency_store.py``) is in force once it has a name, a division, a
+year and that year's framework; until then the bundled demo is (``data/organisation.yaml`` and
+the ``year`` setting). ``activate`` makes the choice visible to every ``load_framework(year)``
+and ``load_organisation()`` in the process, so the checker, the score and the hand-outs agree
+with the page that called it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ita_model.agency import Setup
+from ita_model.agency_store import AgencyStore
+from ita_model.framework import Framework, load_framework, use_agency_frameworks
+from ita_model.organisation import Organisation, load_organisation, use_agency_organisation
+from ita_model.settings import Settings
+from ita_model.store import Store
+
+
+@dataclass(frozen=True)
+class InForce:
+    year: int
+    frameworks: dict[int, Framework]  # the agency's own (imported, copied), by year
+    organisation: Organisation | None  # None: the demo's file (the ``organisation`` setting)
+    setup: Setup  # what the set-up saved (empty when nobody ran it)
+
+    @property
+    def agency_ready(self) -> bool:
+        return self.organisation is not None
+
+    def settings(self, settings: Settings) -> Settings:
+        """The settings with the agency's year in place of the ``year`` setting, and without
+        the bundled sample (the demo's 2565 files are not the agency's)."""
+        if not self.agency_ready:
+            return settings
+        if settings.year == self.year and not settings.use_sample:
+            return settings
+        return settings.model_copy(update={"year": self.year, "use_sample": False})
+
+    def framework(self) -> Framework:
+        return self.frameworks.get(self.year) or load_framework(self.year)
+
+
+def resolve(store: Store, settings: Settings) -> InForce:
+    """Read the set-up from the store (no side effect: see ``activate``)."""
+    agencies = AgencyStore(store)
+    setup = agencies.setup()
+    if not setup.ready or setup.year is None:
+        return InForce(settings.year, {}, None, setup)
+    return InForce(setup.year, agencies.frameworks(), setup.organisation(), setup)
+
+
+def activate(force: InForce) -> InForce:
+    """Make ``force`` what ``load_framework`` and ``load_organisation`` give in this process."""
+    use_agency_frameworks(force.frameworks)
+    use_agency_organisation(force.organisation)
+    return force
+
+
+def deactivate() -> None:
+    """Back to the shipped frameworks and the demo's organisation file."""
+    use_agency_frameworks({})
+    use_agency_organisation(None)
+
+
+def in_force(store: Store, settings: Settings) -> tuple[InForce, Settings]:
+    """Resolve, activate, and the settings to run with: what a command does first."""
+    force = activate(resolve(store, settings))
+    return force, force.settings(settings)
+
+
+def organisation(force: InForce, settings: Settings) -> Organisation:
+    return force.organisation or load_organisation(settings.organisation)
