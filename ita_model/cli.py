@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_store_commands(sub, year)
     _add_year_commands(sub, year)
     _add_report_command(sub, year)
+    from ita_model.links.cli import add_commands as add_links_commands
+
+    add_links_commands(sub)
     return p
 
 
