@@ -91,6 +91,11 @@ class Settings(BaseModel):
     link_concurrency: int = Field(
         32, ge=1, le=256, description="Links checked at once (at most half of them on one site)."
     )
+    link_ca_file: Path | None = Field(
+        None,
+        description="Extra certificate authorities (a PEM file) the link check trusts beside the "
+        "public ones: an intranet's own CA, or the tests' local server.",
+    )
     link_check_on_accept: bool = Field(
         True, description="Check a division's links each time one of its workbooks is accepted."
     )

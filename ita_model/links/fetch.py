@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import Cookie, CookiePolicy
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -59,26 +59,48 @@ class Fetched:
         return hashlib.sha256(self.body).hexdigest()
 
 
-def no_cookies() -> httpx.Cookies:
-    """A jar whose policy accepts no cookie: nothing a site sets is kept or sent back."""
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+class _NoCookies(CookiePolicy):
+    """Accept no cookie, return none: a check never carries one page's session to the next."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = False
+
+    def set_ok(self, cookie: Cookie, request: object) -> bool:
+        return False
+
+    def return_ok(self, cookie: Cookie, request: object) -> bool:
+        return False
+
+    def domain_return_ok(self, domain: str, request: object) -> bool:
+        return False
+
+    def path_return_ok(self, path: str, request: object) -> bool:
+        return False
 
 
 def client(policy: Policy) -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
     )
-    return httpx.AsyncClient(
+    verify: ssl.SSLContext | bool = True
+    if policy.ca_file:
+        verify = ssl.create_default_context()
+        verify.load_verify_locations(cafile=policy.ca_file)
+    http = httpx.AsyncClient(
+        verify=verify,
         follow_redirects=False,  # by hand: each hop is vetted and recorded
         timeout=httpx.Timeout(policy.timeout_s),
         limits=limits,
-        cookies=no_cookies(),
         headers={
             "User-Agent": policy.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
             "Accept-Language": "th-TH,th;q=0.9,en;q=0.8",
         },
     )
+    # httpx copies a jar given to it, policy lost: the client's own jar gets the policy
+    http.cookies.jar.set_policy(_NoCookies())
+    return http
 
 
 class Fetcher:

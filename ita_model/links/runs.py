@@ -30,6 +30,7 @@ def policy_of(settings: Settings, allow: Iterable[str] = ()) -> Policy:
         max_bytes=int(settings.link_max_mb * 1024 * 1024),
         concurrency=settings.link_concurrency,
         per_host=max(1, settings.link_concurrency // 2),
+        ca_file=str(settings.link_ca_file) if settings.link_ca_file else None,
     )
 
 

@@ -34,6 +34,7 @@ class Policy:
         "Chrome/130.0 Safari/537.36 ITA-link-check"
     )
     robots_agent: str = "ITA-link-check"
+    ca_file: str | None = None  # extra certificate authorities (PEM) beside the public ones
 
     def allows(self, host: str) -> bool:
         return host.lower().rstrip(".") in self.allow_hosts
