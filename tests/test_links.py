@@ -4,15 +4,24 @@ the command line, and the parsers of untrusted input under hypothesis."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ita_model.links.check import Target, check
+from ita_model.links.content import read_html, years_in
 from ita_model.links.evidence import Evidence
-from ita_model.links.runs import check_and_keep
-from ita_model.links.safety import Policy
+from ita_model.links.problems import LINK_CODES
+from ita_model.links.runs import check_and_keep, due, targets_of
+from ita_model.links.safety import Policy, Refused, is_internal, split_url
+from ita_model.settings import Settings
 from ita_model.store import open_store
+from ita_model.thai import to_thai_digits
+from tests.conftest import run_cli
 from tests.linkserver import BIG, LinkSite
 
 YEAR = 2565
@@ -227,3 +236,180 @@ def test_evidence_kept_deduplicated_and_rechecked_conditionally(site, policy, st
     history = evidence.history(site.https + "/ok.html", YEAR)
     assert len(history) == 2 and history[0][1] == history[1][1]  # same bytes: unchanged
     assert evidence.last_run(YEAR, "cli") is not None
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def _workbook(book, site: LinkSite, name: str = "oit_it.xlsx"):
+    return book(
+        name,
+        {
+            "OIT": [
+                ["ส่วนราชการ: สำนักปลัด"],
+                ["ข้อ", "สถานะ", "ลิงก์"],
+                ["o01", "ดำเนินการแล้ว", site.https + "/ok.html"],
+                ["o02", "ดำเนินการแล้ว", site.https + "/old.html"],
+            ]
+        },
+    )
+
+
+def _cli_env(site: LinkSite, **more: str) -> dict[str, str]:
+    return {"ITA_LINK_CA_FILE": str(site.ca), "ITA_LINK_TIMEOUT_S": "8", **more}
+
+
+def test_cli_files_json_shape_and_exit_codes(book, site):
+    path = _workbook(book, site)
+    proc = run_cli(
+        "links", "check", path, "--allow-host", "127.0.0.1", "--json", env=_cli_env(site)
+    )
+    assert proc.returncode == 1, proc.stderr
+    out = json.loads(proc.stdout)
+    assert list(out) == ["links"]
+    first, second = out["links"]
+    assert list(first) == ["item", "division", "url", "status", "final_url", "problems"]
+    assert (first["item"], first["status"], first["problems"]) == ("o01", 200, [])
+    assert [list(p) for p in second["problems"]] == [["code", "severity", "message"]]
+    assert second["problems"][0]["code"] == "link_wrong_year"
+    assert second["problems"][0]["severity"] == "error"
+
+    proc = run_cli(
+        "links", "check", path, "--item", "1", "--allow-host", "127.0.0.1", env=_cli_env(site)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "✓ o01" in proc.stdout and "o02" not in proc.stdout
+
+    refused = run_cli("links", "check", path, "--json", env=_cli_env(site))
+    codes = {p["code"] for r in json.loads(refused.stdout)["links"] for p in r["problems"]}
+    assert refused.returncode == 1 and codes == {"link_private_address"}
+
+
+def test_cli_unreadable_input_exits_2_without_a_traceback(tmp_path, site):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    proc = run_cli("links", "check", broken, "--json", env=_cli_env(site))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and json.loads(proc.stdout) == {"links": []}
+
+
+def test_cli_store_keeps_evidence_and_if_due_follows_the_schedule(book, site, tmp_path):
+    store_dir = tmp_path / "store"
+    env = _cli_env(site, ITA_USE_SAMPLE="false", ITA_LINK_CHECK_ON_ACCEPT="true")
+    sub = run_cli("submit", _workbook(book, site), "--store", store_dir, "--user", "t", env=env)
+    assert sub.returncode == 0, sub.stdout + sub.stderr
+    # the accepted upload had its division's links checked: kept without asking
+    evidence = Evidence(open_store(store_dir))
+    after_upload = evidence.latest(YEAR)
+    assert {r.item for r in after_upload} == {"o01", "o02"}
+    assert evidence.last_run(YEAR, "upload") is not None
+    proc = run_cli(
+        "links", "check", "--store", store_dir, "--allow-host", "127.0.0.1", "--json", env=env
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert {r["item"] for r in json.loads(proc.stdout)["links"]} == {"o01", "o02"}
+    assert evidence.last_run(YEAR, "cli") is not None
+    not_due = run_cli("links", "check", "--store", store_dir, "--if-due", env=env)
+    assert not_due.returncode == 0 and "not due" in not_due.stdout  # the schedule is off
+    assert evidence.last_run(YEAR, "schedule") is None
+    daily = {**env, "ITA_LINK_SCHEDULE": "daily", "ITA_LINK_ALLOW_HOSTS": "127.0.0.1"}
+    ran = run_cli("links", "check", "--store", store_dir, "--if-due", env=daily)
+    assert ran.returncode == 1 and evidence.last_run(YEAR, "schedule") is not None
+    again = run_cli("links", "check", "--store", store_dir, "--if-due", env=daily)
+    assert again.returncode == 0 and "not due" in again.stdout
+
+
+def test_schedule_slots():
+    daily = Settings(link_schedule="daily", link_schedule_hour=2)
+    at = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # 07:30 in Thailand
+    assert due(daily, None, at)
+    assert not due(daily, datetime(2026, 11, 30, 19, 5, tzinfo=UTC), at)  # 02:05 today
+    assert due(daily, datetime(2026, 11, 29, 19, 5, tzinfo=UTC), at)  # 02:05 yesterday
+    weekly = Settings(link_schedule="weekly", link_schedule_hour=2)  # Mondays
+    assert not due(weekly, datetime(2026, 11, 30, 19, 5, tzinfo=UTC), at)  # Monday 02:05
+    assert not due(Settings(link_schedule="off"), None, at)
+
+
+def test_targets_of_every_url_of_a_record():
+    import pandas as pd
+
+    oit = pd.DataFrame(
+        [
+            {"item": "o01", "division": "it", "url": "https://a/1", "urls": None},
+            {
+                "item": "o02",
+                "division": "it",
+                "url": "https://a/2",
+                "urls": ["https://a/2", "https://a/3"],
+            },
+            {"item": "o03", "division": "legal", "url": None, "urls": None},
+        ]
+    )
+    assert targets_of(oit) == [
+        Target("o01", "it", "https://a/1"),
+        Target("o02", "it", "https://a/2"),
+        Target("o02", "it", "https://a/3"),
+    ]
+    assert targets_of(oit, item="o02", division="legal") == []
+
+
+# --------------------------------------------------------------------------- untrusted input
+
+
+def test_every_link_code_has_both_languages():
+    for c in LINK_CODES.values():
+        assert c.th and c.en and c.code.startswith("link_")
+
+
+@given(st.text(max_size=300))
+def test_split_url_refuses_or_names_a_host(text):
+    try:
+        scheme, host = split_url(text)
+    except Refused as exc:
+        assert exc.reason and exc.reason_en
+    else:
+        assert scheme in ("http", "https") and host and host == host.lower()
+
+
+@given(st.ip_addresses())
+def test_internal_addresses(ip):
+    assert is_internal(str(ip)) == (not ip.is_global or ip.is_multicast)
+
+
+@given(st.integers(2500, 2650), st.booleans(), st.booleans())
+def test_the_fiscal_year_is_seen_in_any_digits_and_era(year, thai, common_era):
+    shown = str(year - 543 if common_era else year)
+    shown = to_thai_digits(shown) if thai else shown
+    assert years_in(f"รายงานประจำปีงบประมาณ {shown} ของหน่วยงาน").shows(year)
+
+
+@given(st.integers(2500, 2650), st.booleans())
+def test_the_date_range_counts_and_an_earlier_year_does_not(year, thai):
+    start = f"ตั้งแต่ ๑ ต.ค. {year - 1}" if thai else f"ตั้งแต่ 1 ต.ค. {year - 1}"
+    assert years_in(start).shows(year)
+    assert years_in(f"1/10/{year - 1}").shows(year)
+    earlier = years_in(f"รายงานปี {year - 1} และ ม.ค. {year - 1}")
+    assert not earlier.shows(year) and earlier.found(year) == [year - 1]
+
+
+@given(st.text(max_size=500))
+def test_years_in_any_text(text):
+    found = years_in(text)
+    assert all(isinstance(y, int) for y in found.years)
+    assert all(1 <= m <= 12 for _, m in found.months)
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=400), st.text(max_size=200))
+def test_html_title_is_plain_bounded_text(title, body):
+    facts = read_html(f"<html><head><title>{title}</title></head><body>{body}</body></html>")
+    assert facts.title is None or (len(facts.title) <= 300 and "\n" not in facts.title)
+    assert len(facts.text) <= 200_000
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes_read_as_a_pdf_never_raise(data):
+    from ita_model.links.content import read
+
+    facts = read("application/pdf", b"%PDF-1.4\n" + data)
+    assert facts.kind == "pdf"

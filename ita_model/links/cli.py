@@ -80,8 +80,8 @@ def _check_files(args: argparse.Namespace, item: str | None) -> int:
         report = validate_file(path, year=year)
         if report.unreadable:
             unreadable = True
-            issue = report.unreadable
-            print(f"{path}: {issue.message} — {issue.message_en}", file=sys.stderr)
+            for issue in report.issues:
+                print(f"{path}: {issue.message} — {issue.message_en}", file=sys.stderr)
             continue
         oit = report.frame("oit")
         targets.extend(targets_of(oit, item=item, division=division))

@@ -195,7 +195,7 @@ for _n, _names in enumerate(
     for _name in _names:
         _MONTHS[_name.lower()] = _n
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-_YEAR4 = re.compile(r"(?<!\d)(25\d\d|19\d\d|20\d\d)(?!\d)")
+_YEAR4 = re.compile(r"(?<!\d)(2[4-6]\d\d|19\d\d|2[01]\d\d)(?!\d)")
 _MONTH_YEAR = re.compile(
     rf"({_MONTH_RE})\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.|ปี)?\s*(\d{{4}}|\d{{2}})(?!\d)", re.I
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,6 +18,9 @@ from ita_model.links.check import LinkResult, Target, check
 from ita_model.links.evidence import Evidence, current
 from ita_model.links.safety import Policy, hosts
 from ita_model.settings import Settings
+
+if TYPE_CHECKING:
+    from ita_model.store import Store
 
 THAILAND = ZoneInfo("Asia/Bangkok")
 
@@ -115,3 +119,30 @@ def due(settings: Settings, last: datetime | None, now: datetime | None = None) 
     if settings.link_schedule == "weekly":
         slot -= timedelta(days=slot.weekday())
     return last is None or last.astimezone(THAILAND) < slot
+
+
+def after_accept(
+    store: Store, division: str | None, *, settings: Settings, year: int, user: str
+) -> Run | None:
+    """Check one division's current links once one of its workbooks is accepted (when the
+    setting is on); None when there is nothing to check."""
+    if not settings.link_check_on_accept or not division:
+        return None
+    from ita_model.readiness import current_sources, load_dataset
+
+    dataset = load_dataset(
+        current_sources(settings, year, store=store), year=year, settings=settings
+    )
+    everything = targets_of(dataset.oit_current())
+    mine = [t for t in everything if t.division == division]
+    if not mine:
+        return None
+    return check_and_keep(
+        Evidence(store),
+        mine,
+        year=year,
+        policy=policy_of(settings),
+        trigger="upload",
+        user=user,
+        all_targets=everything,
+    )
