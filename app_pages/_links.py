@@ -1,0 +1,169 @@
+"""The link check on the pages: the last results of the current links, a run on demand, the
+kept copies to download. Fetched titles and text are plain table cells, never Markdown."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._auth import current_actor
+from app_pages._data import Loaded, store
+from app_pages._tables import table_height
+from app_pages._words import be, lang, tr
+from ita_model.auth import Role
+from ita_model.i18n import name_of
+from ita_model.links.check import LinkResult, Target
+from ita_model.links.evidence import Evidence
+from ita_model.links.runs import Run, check_and_keep, latest, policy_of, targets_of
+from ita_model.settings import Settings
+
+THAILAND = ZoneInfo("Asia/Bangkok")
+
+
+def evidence(settings: Settings) -> Evidence:
+    return Evidence(store(settings))
+
+
+def targets(loaded: Loaded) -> list[Target]:
+    return targets_of(loaded.dataset.oit_current())
+
+
+def results(loaded: Loaded) -> list[LinkResult]:
+    """The last check of every current link of the year shown."""
+    return latest(evidence(loaded.settings), loaded.settings.year, targets(loaded))
+
+
+def when(r: LinkResult) -> str:
+    at = r.checked_at.astimezone(THAILAND)
+    return f"{be(at.date())} {at:%H:%M}"
+
+
+def verdict(r: LinkResult) -> str:
+    if not r.problems:
+        return "✓ " + tr("links.ok")
+    marks = {"error": "✗", "warning": "⚠", "notice": "ℹ"}
+    en = lang() == "en"
+    return " · ".join(
+        f"{marks[p.severity.value]} {p.message_en if en else p.message}" for p in r.problems
+    )
+
+
+def run_now(loaded: Loaded, chosen: Sequence[Target], trigger: str = "page") -> Run:
+    """Check ``chosen`` now (an editor asked, or a workbook was accepted) and keep the run."""
+    actor = current_actor()
+    with st.spinner(tr("links.checking", n=len(chosen))):
+        return check_and_keep(
+            evidence(loaded.settings),
+            chosen,
+            year=loaded.settings.year,
+            policy=policy_of(loaded.settings),
+            trigger=trigger,
+            user=actor.name,
+            all_targets=targets(loaded),
+        )
+
+
+def check_button(loaded: Loaded, key: str) -> None:
+    """The last run's summary and, for editors, the button that checks every link now."""
+    shown = results(loaded)
+    every = targets(loaded)
+    if shown:
+        last = max(r.checked_at for r in shown)
+        at = last.astimezone(THAILAND)
+        bad = sum(not r.ok for r in shown)
+        st.caption(
+            tr("links.last_run", when=f"{be(at.date())} {at:%H:%M}", bad=bad, total=len(shown))
+        )
+    else:
+        st.caption(tr("links.never"))
+    if done := st.session_state.pop(f"{key}_done", None):
+        st.success(tr("links.done", **done), icon=":material/link:")
+    editor = current_actor().can(Role.EDITOR)
+    if st.button(
+        tr("links.check_now"),
+        key=key,
+        icon=":material/travel_explore:",
+        disabled=not editor or not every,
+        help=None if editor else tr("links.editors_only"),
+    ):
+        run = run_now(loaded, every)
+        st.session_state[f"{key}_done"] = {
+            "total": len(run.results),
+            "bad": len(run.with_problems),
+        }
+        st.rerun()
+
+
+def table(
+    rows: Sequence[LinkResult], key: str, divisions: dict | None = None, item: bool = False
+) -> None:
+    """One row per checked link: every value a plain text cell."""
+    frame = pd.DataFrame(
+        [
+            {
+                "item": r.item,
+                "division": name_of(divisions[r.division], lang())
+                if divisions and r.division in divisions
+                else (r.division or "—"),
+                "url": r.url,
+                "checked": when(r),
+                "status": "—" if r.status is None else str(r.status),
+                "result": verdict(r),
+                "title": r.title or r.excerpt or "",
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            *(["item"] if item else []),
+            "division",
+            "url",
+            "checked",
+            "status",
+            "result",
+            "title",
+        ],
+        column_config={
+            "item": st.column_config.TextColumn(tr("links.col_item"), width=45),
+            "division": st.column_config.TextColumn(tr("links.col_division"), width=130),
+            "url": st.column_config.TextColumn(tr("links.col_url"), width=220),
+            "checked": st.column_config.TextColumn(tr("links.col_checked"), width=120),
+            "status": st.column_config.TextColumn(tr("links.col_status"), width=50),
+            "result": st.column_config.TextColumn(tr("links.col_result"), width=300),
+            "title": st.column_config.TextColumn(tr("links.col_title"), width=220),
+        },
+        height=table_height(len(frame), 320),
+        key=key,
+    )
+
+
+def kept_copies(settings: Settings, rows: Sequence[LinkResult], key: str) -> None:
+    """A download button per kept copy (the bytes as fetched on the day of the check)."""
+    kept = Evidence(store(settings))
+    seen: set[str] = set()
+    for r in rows:
+        if r.sha256 is None or r.sha256 in seen:
+            continue
+        seen.add(r.sha256)
+        ctype = (r.content_type or "application/octet-stream").split(";", 1)[0].strip()
+        suffix = mimetypes.guess_extension(ctype) or ".bin"
+        at = r.checked_at.astimezone(THAILAND)
+        sha = r.sha256
+        st.download_button(
+            tr("links.kept_copy", item=r.item, when=when(r)),
+            data=lambda sha=sha: (kept.blob(sha) or (b"", ""))[0],
+            file_name=f"{r.item}-{at:%Y%m%d-%H%M}-{sha[:8]}{suffix}",
+            mime=ctype,
+            on_click="ignore",
+            icon=":material/download:",
+            help=tr("links.kept_help"),
+            key=f"{key}_{sha[:12]}",
+        )
