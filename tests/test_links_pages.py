@@ -142,7 +142,9 @@ def test_oit_page_in_chromium(site, monkeypatch, data_dir, tmp_path):
             page.get_by_text("มีปัญหา 1 จาก 2 ลิงก์").wait_for(timeout=60_000)
             page.get_by_text(t("links.problem_badge", "th")).first.click()
             page.get_by_text(t("links.heading", "th")).first.wait_for(timeout=60_000)
-            page.get_by_role("button", name="สำเนาที่เก็บไว้").first.wait_for(timeout=60_000)
+            kept = page.get_by_role("button", name="สำเนาที่เก็บไว้").first
+            kept.wait_for(timeout=60_000)
+            kept.scroll_into_view_if_needed()
             page.wait_for_timeout(800)
             assert page.locator('[data-testid="stException"]').count() == 0
             SHOTS.mkdir(parents=True, exist_ok=True)
