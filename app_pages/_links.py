@@ -133,12 +133,12 @@ def table(
         ],
         column_config={
             "item": st.column_config.TextColumn(tr("links.col_item"), width=45),
-            "division": st.column_config.TextColumn(tr("links.col_division"), width=130),
-            "url": st.column_config.TextColumn(tr("links.col_url"), width=220),
-            "checked": st.column_config.TextColumn(tr("links.col_checked"), width=120),
-            "status": st.column_config.TextColumn(tr("links.col_status"), width=50),
-            "result": st.column_config.TextColumn(tr("links.col_result"), width=300),
-            "title": st.column_config.TextColumn(tr("links.col_title"), width=220),
+            "division": st.column_config.TextColumn(tr("links.col_division"), width=110),
+            "url": st.column_config.TextColumn(tr("links.col_url"), width=170),
+            "checked": st.column_config.TextColumn(tr("links.col_checked"), width=115),
+            "status": st.column_config.TextColumn(tr("links.col_status"), width=45),
+            "result": st.column_config.TextColumn(tr("links.col_result"), width=430),
+            "title": st.column_config.TextColumn(tr("links.col_title"), width=260),
         },
         height=table_height(len(frame), 320),
         key=key,
@@ -166,4 +166,46 @@ def kept_copies(settings: Settings, rows: Sequence[LinkResult], key: str) -> Non
             icon=":material/download:",
             help=tr("links.kept_help"),
             key=f"{key}_{sha[:12]}",
+        )
+
+
+def file_check(report: object, settings: Settings, key: str, divisions: dict) -> None:
+    """One workbook's links checked before it is accepted (nothing kept: it does not count yet)."""
+    from ita_model.links.check import check
+
+    chosen = targets_of(report.frame("oit"))  # type: ignore[attr-defined]
+    if not chosen:
+        return
+    if st.button(tr("links.check_file"), key=key, icon=":material/travel_explore:"):
+        with st.spinner(tr("links.checking", n=len(chosen))):
+            found, _ = check(chosen, settings.year, policy_of(settings))
+        st.session_state[f"{key}_results"] = found
+    if found := st.session_state.get(f"{key}_results"):
+        bad = sum(not r.ok for r in found)
+        st.caption(tr("links.done", total=len(found), bad=bad))
+        table(found, key=f"{key}_table", divisions=divisions, item=True)
+
+
+def after_accept(loaded: Loaded, division: str | None) -> None:
+    """Check the division's links once its workbook was accepted (when the setting is on)."""
+    from ita_model.links.runs import after_accept as check_division
+
+    with st.spinner(tr("links.checking", n="…")):
+        run = check_division(
+            store(loaded.settings),
+            division,
+            settings=loaded.settings,
+            year=loaded.settings.year,
+            user=current_actor().name,
+        )
+    if run is not None:
+        name = name_of(loaded.organisation.division(division), lang()) if division else "—"
+        st.info(
+            tr(
+                "links.after_accept",
+                division=name,
+                bad=len(run.with_problems),
+                total=len(run.results),
+            ),
+            icon=":material/link:",
         )

@@ -160,3 +160,28 @@ def test_oit_page_in_chromium(site, monkeypatch, data_dir, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_data_in_checks_a_files_links_before_and_after_accepting(site, monkeypatch, data_dir):
+    monkeypatch.setenv("ITA_USE_SAMPLE", "false")
+    monkeypatch.setenv("ITA_LINK_CA_FILE", str(site.ca))
+    monkeypatch.setenv("ITA_LINK_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("ITA_LINK_CHECK_ON_ACCEPT", "true")
+    at = app_test(APP).run()
+    at.switch_page("app_pages/data_in.py").run()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="uploads").set_value(("oit_it.xlsx", it_workbook(site), xlsx)).run()
+    assert not at.exception
+    check_file = [b for b in at.button if b.label == t("links.check_file", "th")]
+    assert len(check_file) == 1
+    check_file[0].click().run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe if "result" in d.value.columns]
+    assert len(frames) == 1 and list(frames[0]["item"]) == ["o01", "o02"]
+    assert frames[0]["result"].iloc[0] == "✓ " + t("links.ok", "th")
+    assert Evidence(open_store()).last_run(YEAR) is None  # a file not accepted: nothing kept
+    next(b for b in at.button if b.label == t("data_in.accept", "th")).click().run()
+    assert not at.exception
+    said = [i.value for i in at.info]
+    assert any("มีปัญหา 1 จาก 2 ลิงก์" in x for x in said), said
+    assert Evidence(open_store()).last_run(YEAR, "upload") is not None
