@@ -185,3 +185,26 @@ def test_data_in_checks_a_files_links_before_and_after_accepting(site, monkeypat
     said = [i.value for i in at.info]
     assert any("มีปัญหา 1 จาก 2 ลิงก์" in x for x in said), said
     assert Evidence(open_store()).last_run(YEAR, "upload") is not None
+
+
+def test_an_admin_sets_the_link_check_on_the_settings_page(data_dir, monkeypatch):
+    for name in ("LINK_ALLOW_HOSTS", "LINK_SCHEDULE", "LINK_SCHEDULE_HOUR"):
+        monkeypatch.delenv(f"ITA_{name}", raising=False)
+    at = app_test(APP).run()
+    at.switch_page("app_pages/settings.py").run()
+    at.text_input(key="setting_link_allow_hosts").set_value(" intranet.pao.go.th ")
+    at.selectbox(key="setting_link_schedule").set_value("daily")
+    at.number_input(key="setting_link_schedule_hour").set_value(3)
+    at.button[0].click().run()  # the form's save button
+    assert not at.exception
+    assert t("links.allow_hosts", "th") in at.success[0].value
+    store = open_store()
+    assert store.overrides() == {
+        "link_allow_hosts": "intranet.pao.go.th",
+        "link_schedule": "daily",
+        "link_schedule_hour": 3,
+    }
+    from ita_model.settings import with_overrides
+
+    now = with_overrides(get_settings(), store.overrides())
+    assert policy_of(now).allows("intranet.pao.go.th")  # what `links check` will use
