@@ -413,3 +413,32 @@ def test_any_bytes_read_as_a_pdf_never_raise(data):
 
     facts = read("application/pdf", b"%PDF-1.4\n" + data)
     assert facts.kind == "pdf"
+
+
+def test_the_handouts_list_the_links_with_problems(site, policy):
+    import io
+
+    import openpyxl
+
+    from ita_model.handouts.content import build_handout
+    from ita_model.handouts.pdf import report_html
+    from ita_model.handouts.workbook import workbook_bytes
+    from ita_model.readiness import load_dataset
+
+    targets = [
+        Target("o01", "it", site.https + "/ok.html"),
+        Target("o02", "it", site.https + "/old.html"),
+    ]
+    results, _ = check(targets, YEAR, policy)
+    handout = build_handout(load_dataset(year=YEAR), links=results)
+    html = report_html(handout)
+    assert "ลิงก์ที่มีปัญหา" in html and "1 / 2" in html
+    assert "ไม่แสดงปีงบประมาณ 2565" in html and site.https + "/ok.html" not in html
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(handout)))
+    sheet = book["การตรวจลิงก์"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[0], r[2], r[4]) for r in rows] == [
+        ("o01", site.https + "/ok.html", 200),
+        ("o02", site.https + "/old.html", 200),
+    ]
+    assert rows[0][5] == "ผ่าน" and "2564, 2563" in rows[1][5] and "2569" in rows[0][3]
