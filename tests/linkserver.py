@@ -163,6 +163,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if path == "/big.html":
                 head = html(f"ไฟล์ใหญ่ {YEAR}", f"<p>{PAD}</p>")
                 return self._send(200, "text/html", head + b"<!-- x -->" * (BIG // 10))
+            if path == "/_stats":  # for a benchmark that runs the site in another process
+                return self._send(200, "text/plain", f"{site.full} {site.requests}".encode())
             if path == "/set-cookie":
                 return self._send(
                     200, "text/html", html("cookie 2565", PAD), {"Set-Cookie": "sid=1; Path=/"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 from collections import defaultdict
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field
 
-from ita_model.links.content import Facts, read, years_in
-from ita_model.links.fetch import Earlier, Fetched, Fetcher, client
+from ita_model.links.content import Facts, read
+from ita_model.links.fetch import Earlier, Fetched, Fetcher, clients
 from ita_model.links.problems import LinkProblem, counts, problem
 from ita_model.links.safety import Policy
 
@@ -142,8 +143,9 @@ async def check_async(
     neighbours: Sequence[LinkResult] = (),
 ) -> tuple[list[LinkResult], dict[str, tuple[bytes, str]]]:
     urls = list(dict.fromkeys(t.url.strip() for t in targets))
-    async with client(policy) as http:
-        fetcher = Fetcher(http, policy)
+    async with contextlib.AsyncExitStack() as stack:
+        pool = [await stack.enter_async_context(c) for c in clients(policy)]
+        fetcher = Fetcher(pool, policy)
         fetched = await asyncio.gather(
             *(fetcher.fetch(u, _conditional(earlier.get(u))) for u in urls)
         )
@@ -277,12 +279,12 @@ def judge(
             )
         )
     if facts.kind == "html" or (facts.kind == "pdf" and not facts.unreadable):
-        chars = len(facts.text)
+        chars = facts.chars
         scanned = facts.kind == "pdf" and facts.images and chars < EMPTY_CHARS
         if (facts.kind == "pdf" and facts.pages == 0) or (chars < EMPTY_CHARS and not scanned):
             out.append(problem("link_empty", chars=chars))
         elif not scanned:
-            seen = years_in(" ".join(filter(None, [facts.title, facts.text])))
+            seen = facts.seen
             if not seen.shows(year):
                 found = ", ".join(map(str, seen.found(year)[:5])) or "—"
                 out.append(problem("link_wrong_year", year=year, found=found))

@@ -19,6 +19,7 @@ from ita_model.thai import BE_OFFSET, MONTHS_EN, MONTHS_EN_ABBR, MONTHS_TH, MONT
 TITLE_MAX = 300
 TEXT_MAX = 200_000  # characters read for the year and the emptiness; a page's first screens
 EXCERPT_MAX = 1_000  # kept with the check: the PDF's first page as shown
+NO_ACCESS_CHARS = 5_000  # the first words, kept: where a drive says "you need access"
 PDF_PAGES_READ = 3
 _SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -27,11 +28,15 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
 
 @dataclass
 class Facts:
-    """What the checker read from the bytes; kept with the check so a 304 needs no re-reading."""
+    """What the checker read from the bytes. Kept with the check (without the whole text: its
+    length, its first words and the years it shows), so a 304 needs no re-reading."""
 
     kind: str = "other"  # html, pdf, other
     title: str | None = None
-    text: str = ""  # visible text (HTML) or the first pages' text (PDF), whitespace collapsed
+    text: str = ""  # the first words (visible text of HTML, first pages of a PDF); kept: fewer
+    chars: int = 0  # how much text there was
+    years: list[int] = field(default_factory=list)  # the years it shows (BE)
+    months: list[tuple[int, int]] = field(default_factory=list)  # (BE year, month) it shows
     pages: int | None = None
     images: bool = False  # a PDF page with pictures: a scan, text or not
     password_field: bool = False
@@ -42,11 +47,18 @@ class Facts:
     def excerpt(self) -> str:
         return self.text[:EXCERPT_MAX]
 
+    @property
+    def seen(self) -> Years:
+        return Years(set(self.years), {(y, m) for y, m in self.months})
+
     def to_json(self) -> dict[str, object]:
         return {
             "kind": self.kind,
             "title": self.title,
-            "text": self.text[:TEXT_MAX],
+            "text": self.text[:EXCERPT_MAX],
+            "chars": self.chars,
+            "years": self.years,
+            "months": [list(m) for m in self.months],
             "pages": self.pages,
             "images": self.images,
             "password_field": self.password_field,
@@ -57,7 +69,18 @@ class Facts:
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Facts:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["months"] = [tuple(m) for m in known.get("months", [])]  # type: ignore[union-attr]
         return cls(**known)  # type: ignore[arg-type]
+
+
+def _finish(facts: Facts, text: str) -> Facts:
+    """Length, first words and years of the whole text (read here once, never kept whole)."""
+    facts.chars = len(text)
+    facts.text = text[:NO_ACCESS_CHARS]
+    seen = years_in(" ".join(filter(None, [facts.title, text])))
+    facts.years = sorted(seen.years)
+    facts.months = sorted(seen.months)
+    return facts
 
 
 def kind_of(content_type: str, body: bytes) -> str:
@@ -144,13 +167,10 @@ def read_html(text: str) -> Facts:
     page.feed(text[: 8 * TEXT_MAX])
     page.close()
     title = collapse("".join(page.title_parts))[:TITLE_MAX] or None
-    return Facts(
-        kind="html",
-        title=title,
-        text=collapse(" ".join(page.text_parts))[:TEXT_MAX],
-        password_field=page.password_field,
-        site_name=page.site_name,
+    facts = Facts(
+        kind="html", title=title, password_field=page.password_field, site_name=page.site_name
     )
+    return _finish(facts, collapse(" ".join(page.text_parts))[:TEXT_MAX])
 
 
 def read_pdf(body: bytes) -> Facts:
@@ -172,13 +192,8 @@ def read_pdf(body: bytes) -> Facts:
             title = collapse(str(reader.metadata.title))[:TITLE_MAX] or None
     except Exception:  # pypdf has no one base error for a broken file
         return Facts(kind="pdf", unreadable=True)
-    return Facts(
-        kind="pdf",
-        title=title,
-        text=collapse(" ".join(texts))[:TEXT_MAX],
-        pages=pages,
-        images=images,
-    )
+    facts = Facts(kind="pdf", title=title, pages=pages, images=images)
+    return _finish(facts, collapse(" ".join(texts))[:TEXT_MAX])
 
 
 def collapse(text: str) -> str:
@@ -195,12 +210,13 @@ for _n, _names in enumerate(
     for _name in _names:
         _MONTHS[_name.lower()] = _n
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
-_YEAR4 = re.compile(r"(?<!\d)(2[4-6]\d\d|19\d\d|2[01]\d\d)(?!\d)")
-_MONTH_YEAR = re.compile(
-    rf"({_MONTH_RE})\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.|ปี)?\s*(\d{{4}}|\d{{2}})(?!\d)", re.I
-)
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
-_FISCAL_2 = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|พ\.\s?ศ\.)\s*(?:พ\.\s?ศ\.)?\s*(\d{2})(?!\d)")
+_DIGITS = re.compile(r"\d+")
+_YEAR4 = re.compile(r"2[4-6]\d\d|19\d\d|2[01]\d\d")  # BE 24xx–26xx, CE 19xx–21xx
+# what may stand before a year, read backwards from its digits (a short slice, not the page)
+_MONTH_BEFORE = re.compile(rf"({_MONTH_RE})\s*(?:พ\.\s?ศ\.|ค\.\s?ศ\.|ปี)?\s*$", re.I)
+_FISCAL_BEFORE = re.compile(r"(?:ปีงบประมาณ|ปีงบ\.?|พ\.\s?ศ\.)\s*(?:พ\.\s?ศ\.)?\s*$")
+_DATE_BEFORE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-]$")
+_LOOK_BACK = 24
 
 
 def _be(digits: str) -> int:
@@ -233,25 +249,32 @@ class Years:
 
 def years_in(text: str) -> Years:
     """Every year a text shows: four-digit BE or CE years, two-digit years after a month name
-    or 'ปีงบประมาณ'/'พ.ศ.', and numeric dates; Thai or Arabic digits."""
+    or 'ปีงบประมาณ'/'พ.ศ.', and numeric dates; Thai or Arabic digits.
+
+    Walks the runs of digits and looks a few characters back from each (a page has few numbers
+    and much text: one pass of a month-name alternation over every character was the cost).
+    """
     plain = text.translate(_THAI_DIGITS)
     out = Years()
-    for m in _YEAR4.finditer(plain):
-        out.years.add(_be(m.group(1)))
-    for m in _MONTH_YEAR.finditer(plain):
-        month = _MONTHS.get(m.group(1).lower())
-        if month is None:
+    for m in _DIGITS.finditer(plain):
+        digits = m.group()
+        if len(digits) not in (2, 4):
             continue
-        year = _be(m.group(2))
-        out.years.add(year)
-        out.months.add((year, month))
-    for m in _NUMERIC_DATE.finditer(plain):
-        day, month, year = int(m.group(1)), int(m.group(2)), _be(m.group(3))
-        try:
-            date(year - BE_OFFSET, month, day)
-        except ValueError:
-            continue
-        out.months.add((year, month))
-    for m in _FISCAL_2.finditer(plain):
-        out.years.add(_be(m.group(1)))
+        before = plain[max(0, m.start() - _LOOK_BACK) : m.start()]
+        if len(digits) == 4 and _YEAR4.fullmatch(digits):
+            out.years.add(_be(digits))
+        month = _MONTH_BEFORE.search(before)
+        if month is not None and (number := _MONTHS.get(month.group(1).lower())):
+            year = _be(digits)
+            out.years.add(year)
+            out.months.add((year, number))
+        elif len(digits) == 2 and _FISCAL_BEFORE.search(before):
+            out.years.add(_be(digits))
+        if len(digits) == 4 and (numeric := _DATE_BEFORE.search(before)):
+            day, month_no, year = int(numeric.group(1)), int(numeric.group(2)), _be(digits)
+            try:
+                date(year - BE_OFFSET, month_no, day)
+            except ValueError:
+                continue
+            out.months.add((year, month_no))
     return out

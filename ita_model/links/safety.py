@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -92,14 +93,18 @@ async def resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-async def vet(url: str, policy: Policy) -> None:
+async def vet(
+    url: str,
+    policy: Policy,
+    resolver: Callable[[str, int], Awaitable[list[str]]] = resolve,
+) -> None:
     """Refuse a URL that is not http(s), or whose host resolves to an internal address that
     the policy does not allow. A name that does not resolve raises ``OSError`` (unreachable)."""
     scheme, host = split_url(url)
     if policy.allows(host):
         return
     port = urlsplit(url).port or (443 if scheme == "https" else 80)
-    for address in await resolve(host, port):
+    for address in await resolver(host, port):
         if is_internal(address):
             raise Refused("ที่อยู่ภายใน", "internal address", address)
 
@@ -109,10 +114,8 @@ def robots_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/robots.txt"
 
 
-def robots_allows(robots_txt: str | None, url: str, agent: str) -> bool:
-    """What a robots.txt says of this URL for our agent; none (or unreadable) allows all."""
-    if not robots_txt:
-        return True
+def robots_rules(robots_txt: str) -> RobotFileParser:
+    """A site's robots.txt, read once; ``can_fetch(agent, url)`` then answers for each URL."""
     parser = RobotFileParser()
     parser.parse(robots_txt.splitlines())
-    return parser.can_fetch(agent, url)
+    return parser
