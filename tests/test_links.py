@@ -442,3 +442,15 @@ def test_the_handouts_list_the_links_with_problems(site, policy):
         ("o02", site.https + "/old.html", 200),
     ]
     assert rows[0][5] == "ผ่าน" and "2564, 2563" in rows[1][5] and "2569" in rows[0][3]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40),
+    st.sampled_from(["http://127.0.0.1:1/", "https://", "http://", "ftp://", ""]),
+)
+def test_any_url_text_is_a_result_never_an_exception(text, prefix):
+    policy = Policy(allow_hosts=frozenset({"127.0.0.1"}), timeout_s=2.0)
+    (result,), _ = check([Target("o01", None, prefix + text)], YEAR, policy)
+    assert result.status is None or isinstance(result.status, int)
+    assert result.problems and result.problems[0].code in LINK_CODES

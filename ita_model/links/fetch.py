@@ -176,6 +176,8 @@ class Fetcher:
             got.unreachable = _why(exc)
         except (OSError, ssl.SSLError) as exc:  # a name that does not resolve, a bad certificate
             got.unreachable = _why(exc)
+        except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError (a bad IDNA name) is one
+            got.unreachable = ("URL ไม่ถูกต้อง", f"not a valid URL: {exc}")
         got.elapsed_ms = round(1000 * (time.monotonic() - started))
         if got.unreachable or got.refused:
             got.status = None
