@@ -74,7 +74,9 @@ if loaded is not None:
         if bad_links := [x for x in its_links if not x.ok]:
             _links.table(bad_links, key=f"div_links_{div_id}", divisions=divisions, item=True)
         else:
-            st.caption(tr("links.none_problem") if its_links else tr("links.never"))
+            has_links = any(x.division == div_id for x in _links.targets(loaded))
+            none = "links.none_problem" if its_links else "links.never"
+            st.caption(tr(none if has_links else "links.no_links"))
 
         st.subheader(tr("divisions.latest"))
         settings = loaded.settings
