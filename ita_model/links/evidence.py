@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -83,6 +84,7 @@ link_checks_t = Table(
     Column("etag", Text),
     Column("last_modified", Text),
     Column("detail", Text, nullable=False),  # JSON: redirects, excerpt, problems, facts
+    Index("ix_link_checks_year_url", "year", "url"),  # the last check of each link
 )
 
 TRIGGERS = ("page", "cli", "upload", "schedule")
