@@ -373,7 +373,31 @@ def test_split_url_refuses_or_names_a_host(text):
 
 @given(st.ip_addresses())
 def test_internal_addresses(ip):
-    assert is_internal(str(ip)) == (not ip.is_global or ip.is_multicast)
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:  # ::ffff:127.0.0.1 is 127.0.0.1 on the wire
+        assert is_internal(str(ip)) == is_internal(str(mapped))
+    else:
+        assert is_internal(str(ip)) == (not ip.is_global or ip.is_multicast)
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("192.168.0.10", True),
+        ("169.254.169.254", True),  # a cloud's metadata service
+        ("::1", True),
+        ("fe80::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("224.0.0.1", True),
+        ("8.8.8.8", False),
+        ("164.115.1.1", False),
+        ("2001:4860:4860::8888", False),
+    ],
+)
+def test_internal_examples(address, internal):
+    assert is_internal(address) is internal
 
 
 @given(st.integers(2500, 2650), st.booleans(), st.booleans())

@@ -65,7 +65,7 @@ class Fetched:
     refused: str | None = None  # the internal address it resolved to
     robots_blocked: bool = False
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str | None:
         if self.status is None or self.not_modified:
             return None
