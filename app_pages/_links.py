@@ -99,12 +99,24 @@ def check_button(loaded: Loaded, key: str) -> None:
 
 
 def table(
-    rows: Sequence[LinkResult], key: str, divisions: dict | None = None, item: bool = False
+    rows: Sequence[LinkResult],
+    key: str,
+    divisions: dict | None = None,
+    item: bool = False,
+    kept: Evidence | None = None,
+    year: int = 0,
 ) -> None:
-    """One row per checked link: every value a plain text cell."""
+    """One row per checked link: every value a plain text cell. With ``kept`` (the evidence)
+    and the fiscal ``year``: since when the page has been as it is now."""
+
+    def since(r: LinkResult) -> str:
+        at = kept.unchanged_since(r.url, year) if kept else None
+        return "—" if at is None else f"{be(at.astimezone(THAILAND).date())}"
+
     frame = pd.DataFrame(
         [
             {
+                "since": since(r) if kept else "",
                 "item": r.item,
                 "division": name_of(divisions[r.division], lang())
                 if divisions and r.division in divisions
@@ -138,6 +150,7 @@ def table(
             "checked": st.column_config.TextColumn(tr("links.col_checked"), width=115),
             "status": st.column_config.TextColumn(tr("links.col_status"), width=45),
             "result": st.column_config.TextColumn(tr("links.col_result"), width=430),
+            "since": st.column_config.TextColumn(tr("links.col_since"), width=110),
             "title": st.column_config.TextColumn(tr("links.col_title"), width=260),
         },
         height=table_height(len(frame), 320),

@@ -78,7 +78,13 @@ if loaded is not None:
             st.markdown(f"**{tr('links.heading')}**")
             mine = checked.get(item.code, [])
             if mine:
-                _links.table(mine, key=f"oit_links_{item.code}", divisions=divisions)
+                _links.table(
+                    mine,
+                    key=f"oit_links_{item.code}",
+                    divisions=divisions,
+                    kept=_links.evidence(loaded.settings),
+                    year=loaded.settings.year,
+                )
                 _links.kept_copies(loaded.settings, mine, key=f"oit_kept_{item.code}")
             else:
                 st.caption(tr("links.not_checked") if len(row["urls"]) else tr("links.no_links"))

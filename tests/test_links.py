@@ -235,6 +235,7 @@ def test_evidence_kept_deduplicated_and_rechecked_conditionally(site, policy, st
     assert all(r.checked_at >= second.results[0].checked_at for r in latest if r.item != "o04")
     history = evidence.history(site.https + "/ok.html", YEAR)
     assert len(history) == 2 and history[0][1] == history[1][1]  # same bytes: unchanged
+    assert evidence.unchanged_since(site.https + "/ok.html", YEAR) == history[0][0]
     assert evidence.last_run(YEAR, "cli") is not None
 
 

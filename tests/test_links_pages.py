@@ -84,6 +84,7 @@ def test_oit_page_shows_each_items_check_and_its_kept_copy(site, monkeypatch, da
     assert row["url"] == site.https + "/old.html" and row["status"] == "200"
     assert "ไม่แสดงปีงบประมาณ 2565" in row["result"] and row["title"] == "รายงานประจำปี 2564"
     assert row["checked"].endswith(tuple("0123456789")) and "25" in row["checked"]  # BE date
+    assert row["since"] == row["checked"][: len(row["since"])]  # first seen at this check
     kept = [b for b in at.get("download_button") if "o02" in b.proto.label]
     assert len(kept) == 1
 

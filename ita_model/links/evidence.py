@@ -210,6 +210,21 @@ class Evidence:
             )
             return [(_utc(r.checked_at), r.sha256, r.status) for r in rows]
 
+    def unchanged_since(self, url: str, year: int) -> datetime | None:
+        """When the page was first seen as it is now (the check from which its bytes have not
+        changed); None when its last check kept no bytes."""
+        since = None
+        current = None
+        for at, sha, _status in reversed(self.history(url, year)):
+            if sha is None:  # a 304 keeps the bytes of the check before it
+                continue
+            if current is None:
+                current = sha
+            if sha != current:
+                break
+            since = at
+        return since
+
     def last_run(self, year: int | None = None, trigger: str | None = None) -> datetime | None:
         if not self._reading():
             return None
