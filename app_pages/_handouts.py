@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from app_pages import _links
 from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._words import lang, tr
@@ -33,6 +34,7 @@ def current_handout(loaded: Loaded) -> Handout:
         as_of=as_of(),
         lang=lang(),
         sample_only=loaded.sample_only,
+        links=_links.results(loaded),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app_pages import _links
 from app_pages._as_of import as_of, as_of_today
 from app_pages._auth import current_actor
 from app_pages._data import (
@@ -80,8 +81,9 @@ else:
 
 def accept(submission_id: str) -> None:
     try:
-        fs.accept(submission_id, user=current_actor())
+        accepted = fs.accept(submission_id, user=current_actor())
         st.session_state["just_accepted"] = submission_id
+        st.session_state["check_links_of"] = accepted.division
         as_of_today()
     except PAGE_ERRORS as exc:
         st.session_state["accept_error"] = str(exc)
@@ -91,6 +93,8 @@ if msg := st.session_state.pop("accept_error", None):
     st.error(md(msg), icon=":material/database:")
 if st.session_state.pop("just_accepted", None):
     st.success(tr("data_in.accepted_now"), icon=":material/task_alt:")
+    with guarded():
+        _links.after_accept(loaded, st.session_state.pop("check_links_of", None))
 
 for n, (name, data, origin) in enumerate(incoming):
     report = check_bytes(data, name, settings.year, sender, settings.model_dump_json())
@@ -197,6 +201,9 @@ for n, (name, data, origin) in enumerate(incoming):
                     )
                 )
 
+        if sub.state != "accepted":
+            with guarded():
+                _links.file_check(report, settings, f"links_file_{sub.id}", divisions)
         if sub.state == "accepted":
             st.success(tr("data_in.is_accepted"), icon=":material/task_alt:")
         else:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages import _links
 from app_pages._data import check_bytes, store
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import show_issues, status_text, table_height
@@ -68,6 +69,15 @@ if loaded is not None:
             },
             height=table_height(len(shown), 600),
         )
+
+        st.subheader(tr("links.division_heading"))
+        its_links = [x for x in _links.results(loaded) if x.division == div_id]
+        if bad_links := [x for x in its_links if not x.ok]:
+            _links.table(bad_links, key=f"div_links_{div_id}", divisions=divisions, item=True)
+        else:
+            has_links = any(x.division == div_id for x in _links.targets(loaded))
+            none = "links.none_problem" if its_links else "links.never"
+            st.caption(tr(none if has_links else "links.no_links"))
 
         st.subheader(tr("divisions.latest"))
         settings = loaded.settings

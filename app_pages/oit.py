@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages import _links
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import plot, status_badge, status_text
 from app_pages._text import link, md
@@ -57,6 +58,10 @@ if loaded is not None:
 
         shown = [c for c in items.index if keep(c)]
         st.caption(tr("oit.showing", n=len(shown), total=len(items)))
+        _links.check_button(loaded, key="oit_check_links")
+        checked: dict[str, list] = {}
+        for result in _links.results(loaded):
+            checked.setdefault(result.item, []).append(result)
 
         def draw_item(item: Item, row: pd.Series) -> None:
             a, b = st.columns([1, 1])
@@ -73,6 +78,19 @@ if loaded is not None:
             b.markdown(f"**{tr('oit.updated')}** {be(row['updated'])}")
             comps = "\n".join(f"- {md(c)}" for c in item.components)
             st.markdown(f"**{tr('oit.components')}**\n\n{comps}")
+            st.markdown(f"**{tr('links.heading')}**")
+            mine = checked.get(item.code, [])
+            if mine:
+                _links.table(
+                    mine,
+                    key=f"oit_links_{item.code}",
+                    divisions=divisions,
+                    kept=_links.evidence(loaded.settings),
+                    year=loaded.settings.year,
+                )
+                _links.kept_copies(loaded.settings, mine, key=f"oit_kept_{item.code}")
+            else:
+                st.caption(tr("links.not_checked") if len(row["urls"]) else tr("links.no_links"))
 
         def draw_list() -> None:
             if not shown:
@@ -98,9 +116,11 @@ if loaded is not None:
                         for item in g_items:
                             row = items.loc[item.code]
                             # lazy: the details are built only once the expander is opened
+                            bad = any(not c.ok for c in checked.get(item.code, []))
+                            flag = f" · ⚠ {tr('links.problem_badge')}" if bad else ""
                             box = st.expander(
                                 f"**{item.code}** {md(name_of(item, lang()))} · "
-                                f"{status_badge(row['status'])}",
+                                f"{status_badge(row['status'])}{flag}",
                                 key=f"oit_item_{item.code}",
                                 on_change="rerun",
                             )

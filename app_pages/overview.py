@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages import _links
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
@@ -79,6 +80,14 @@ if loaded is not None:
                 col.progress(min(float(s["pct"]) / 100, 1.0), text=f"{s['pct']:.0f}%")
             if s["date"]:
                 col.caption(tr("overview.counted_on", date=be(s["date"])))
+        if checked := _links.results(loaded):
+            st.metric(
+                tr("links.with_problems"),
+                f"{sum(not x.ok for x in checked)} / {len(checked)}",
+                help=tr("links.with_problems_help"),
+                border=True,
+                width=320,
+            )
 
         st.subheader(tr("overview.by_subindicator"))
         plot(charts.subindicator_bars(r.by_subindicator, lang()), key="ov_sub")

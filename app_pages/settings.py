@@ -36,6 +36,12 @@ if done := st.session_state.pop("settings_done", None):
     st.success(tr("settings.saved", names=done), icon=":material/task_alt:")
 
 
+LABELS = {  # settings whose words live with the link check's
+    "link_allow_hosts": "links.allow_hosts",
+    "link_robots_ignore_hosts": "links.robots_ignore",
+    "link_schedule": "links.schedule",
+    "link_schedule_hour": "links.schedule_hour",
+}
 NUMBERS = {"max_file_mb": (1.0, 200.0, 1.0), "max_cells": (10_000, 20_000_000, 100_000)}
 
 
@@ -77,6 +83,39 @@ with st.form("settings_form", border=True):
             help=_locked(name),
             key=f"setting_{name}",
         )
+    st.markdown(f"**{tr('links.settings_heading')}**")
+    for name, label in (
+        ("link_allow_hosts", "links.allow_hosts"),
+        ("link_robots_ignore_hosts", "links.robots_ignore"),
+    ):
+        chosen[name] = st.text_input(
+            tr(label),
+            value=getattr(now, name),
+            placeholder="www.example.go.th, 10.0.0.5",
+            disabled=from_environment(name),
+            help=_locked(name) or tr(f"{label}_help"),
+            key=f"setting_{name}",
+        ).strip()
+    when_col, hour_col = st.columns(2)
+    chosen["link_schedule"] = when_col.selectbox(
+        tr("links.schedule"),
+        ["off", "daily", "weekly"],
+        index=["off", "daily", "weekly"].index(now.link_schedule),
+        format_func=lambda v: tr(f"links.schedule_{v}"),
+        disabled=from_environment("link_schedule"),
+        help=_locked("link_schedule") or tr("links.schedule_help"),
+        key="setting_link_schedule",
+    )
+    chosen["link_schedule_hour"] = hour_col.number_input(
+        tr("links.schedule_hour"),
+        min_value=0,
+        max_value=23,
+        value=now.link_schedule_hour,
+        step=1,
+        disabled=from_environment("link_schedule_hour"),
+        help=_locked("link_schedule_hour"),
+        key="setting_link_schedule_hour",
+    )
     save = st.form_submit_button(tr("settings.save"), type="primary", icon=":material/save:")
 
 if save:
@@ -92,7 +131,9 @@ if save:
         show_error(exc)
     else:
         if changed:
-            st.session_state["settings_done"] = ", ".join(tr(f"settings.{n}") for n in changed)
+            st.session_state["settings_done"] = ", ".join(
+                tr(LABELS.get(n, f"settings.{n}")) for n in changed
+            )
             st.rerun()
         st.info(tr("settings.nothing_changed"), icon=":material/info:")
 

@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_store_commands(sub, year)
     _add_year_commands(sub, year)
     _add_report_command(sub, year)
+    from ita_model.links.cli import add_commands as add_links_commands
+
+    add_links_commands(sub)
     return p
 
 
@@ -350,6 +353,17 @@ def _submit(args: argparse.Namespace) -> int:
                 print(f"  ผิดพลาด {sub.errors:,} / errors — python -m ita_model annotate {sub.id}")
     if args.json:
         print(json.dumps({"submissions": out}, ensure_ascii=False, indent=1))
+    from ita_model.links.runs import after_accept
+
+    for division in dict.fromkeys(s["division"] for s in out if s["state"] == "accepted"):
+        run = after_accept(store, division, settings=settings, year=year, user=user)
+        if run is not None:  # on stderr: stdout stays the submissions' JSON
+            bad = len(run.with_problems)
+            print(
+                f"ลิงก์ของ {division}: มีปัญหา {bad}/{len(run.results)} / links with problems "
+                "— python -m ita_model links check --division " + division,
+                file=sys.stderr,
+            )
     return worst
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -64,6 +64,42 @@ class Settings(BaseModel):
         description="The organisation's divisions and who owns which OIT item.",
     )
 
+    link_allow_hosts: str = Field(
+        "",
+        description="Hosts the link check may open although they resolve to a private, loopback "
+        "or link-local address (comma-separated; e.g. an intranet mirror, 127.0.0.1 in tests).",
+    )
+    link_robots_ignore_hosts: str = Field(
+        "",
+        description="Hosts whose robots.txt the link check does not obey: the agency's own "
+        "site, when its robots.txt shuts out every program (comma-separated).",
+    )
+    link_schedule: Literal["off", "daily", "weekly"] = Field(
+        "off",
+        description="How often `python -m ita_model links check --if-due` (run hourly by cron or "
+        "a systemd timer) checks every link: off, daily or weekly (Mondays).",
+    )
+    link_schedule_hour: int = Field(
+        2, ge=0, le=23, description="The hour (Thailand time) the scheduled link check runs."
+    )
+    link_timeout_s: float = Field(
+        15.0, gt=0, le=120, description="Seconds the link check waits for one page (each hop)."
+    )
+    link_max_mb: float = Field(
+        25.0, gt=0, description="The most of one page or file the link check reads and keeps."
+    )
+    link_concurrency: int = Field(
+        32, ge=1, le=256, description="Links checked at once (at most half of them on one site)."
+    )
+    link_ca_file: Path | None = Field(
+        None,
+        description="Extra certificate authorities (a PEM file) the link check trusts beside the "
+        "public ones: an intranet's own CA, or the tests' local server.",
+    )
+    link_check_on_accept: bool = Field(
+        True, description="Check a division's links each time one of its workbooks is accepted."
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _from_environment(cls, data: Any) -> Any:
@@ -82,7 +118,16 @@ def get_settings() -> Settings:
 
 # What an administrator may change on the Settings page (kept in the store, so every dashboard
 # on one store agrees); the rest says where things are and is the operator's to set.
-EDITABLE = ("year", "use_sample", "max_file_mb", "max_cells")
+EDITABLE = (
+    "year",
+    "use_sample",
+    "max_file_mb",
+    "max_cells",
+    "link_allow_hosts",
+    "link_robots_ignore_hosts",
+    "link_schedule",
+    "link_schedule_hour",
+)
 
 
 def env_var(name: str) -> str:

@@ -13,13 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ita_model.errors import CODES  # noqa: E402
+from ita_model.links.problems import LINK_CODES  # noqa: E402
 
 README = ROOT / "README.md"
 
 
-def codes_table() -> str:
+def codes_table(codes: dict | None = None) -> str:
     lines = ["| code | severity | Thai | English |", "|---|---|---|---|"]
-    for c in CODES.values():
+    for c in (CODES if codes is None else codes).values():
         th = c.th.replace("|", "\\|")
         en = c.en.replace("|", "\\|")
         lines.append(f"| `{c.code}` | {c.severity.value} | {th} | {en} |")
@@ -27,9 +28,15 @@ def codes_table() -> str:
 
 
 def render(text: str) -> str:
-    return re.sub(
+    text = re.sub(
         r"(<!-- codes:start -->\n).*?(<!-- codes:end -->)",
         lambda m: m.group(1) + codes_table() + "\n" + m.group(2),
+        text,
+        flags=re.S,
+    )
+    return re.sub(
+        r"(<!-- link-codes:start -->\n).*?(<!-- link-codes:end -->)",
+        lambda m: m.group(1) + codes_table(LINK_CODES) + "\n" + m.group(2),
         text,
         flags=re.S,
     )

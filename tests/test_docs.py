@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ita_model.errors import CODES
+from ita_model.links.problems import LINK_CODES
 from ita_model.settings import Settings
 from scripts.update_readme import render
 
@@ -22,9 +23,10 @@ TESTS = "\n".join(
 
 def test_readme_code_table_is_current():
     assert render(README) == README, "run scripts/update_readme.py"
+    assert "<!-- link-codes:start -->" in README
 
 
-@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("code", sorted(CODES) + sorted(LINK_CODES))
 def test_every_code_is_in_the_readme_and_exercised_by_a_test(code):
     assert f"`{code}`" in README
     assert re.search(rf"[\"']{code}[\"']", TESTS), f"no test produces {code}"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,6 +53,7 @@ class Handout:
     lang: str = "th"
     sample_only: bool = False
     made: datetime = field(default_factory=datetime.now)
+    links: list[Any] = field(default_factory=list)  # the last check of each current link
 
     estimate: scoring.Estimate = field(init=False)
     scores: pd.DataFrame = field(init=False)
@@ -97,6 +99,17 @@ class Handout:
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    @property
+    def bad_links(self) -> list[Any]:
+        """The checked links with an error or a warning."""
+        return [r for r in self.links if not r.ok]
+
+    def link_result(self, r: Any) -> str:
+        """A link's problems in the hand-out's language, or "OK"."""
+        if not r.problems:
+            return self.t("links.ok")
+        return " · ".join(p.message_en if self.en else p.message for p in r.problems)
 
     def name(self, row: object) -> str:
         """A row's or model's name in the hand-out's language."""
@@ -283,8 +296,10 @@ def build_handout(
     as_of: date | None = None,
     lang: str = "th",
     sample_only: bool = False,
+    links: Sequence[Any] = (),
 ) -> Handout:
-    """The hand-out of data already loaded (the dashboard passes what its pages show)."""
+    """The hand-out of data already loaded (the dashboard passes what its pages show, and the
+    last check of its links)."""
     fw = framework or load_framework(dataset.year)
     org = organisation or load_organisation()
     ready = readiness or compute_readiness(dataset, fw, org)
@@ -296,6 +311,7 @@ def build_handout(
         as_of or date.today(),
         "en" if lang == "en" else "th",
         sample_only,
+        links=list(links),
     )
 
 
@@ -328,6 +344,15 @@ def load_handout(
     )
     if as_of is None:
         as_of = org.report_date if sample_only else date.today()
+    links: list[Any] = []
+    if not paths:  # what the dashboard shows: with the last check of the current links
+        from ita_model.links.evidence import Evidence
+        from ita_model.links.runs import latest, targets_of
+        from ita_model.store import open_store
+
+        links = latest(
+            Evidence(open_store(settings=settings)), year, targets_of(dataset.oit_current())
+        )
     return build_handout(
         dataset,
         framework=load_framework(year),
@@ -335,4 +360,5 @@ def load_handout(
         as_of=as_of,
         lang=lang,
         sample_only=sample_only,
+        links=links,
     )

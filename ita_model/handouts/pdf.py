@@ -247,6 +247,24 @@ def report_html(handout: Handout, svgs: list[bytes] | None = None) -> str:
             )
         add("</tbody></table>")
 
+    # --- the links an assessor would stumble on (the last link check)
+    if h.links:
+        bad = h.bad_links
+        add(f"<h2>{_e(h.t('links.with_problems'))}</h2>")
+        add(f'<p class="note lead">{_e(f"{len(bad)} / {len(h.links)}")}</p>')
+        if bad:
+            add(
+                "<table><thead><tr>"
+                f"<th>{_e(h.t('links.col_item'))}</th><th>{_e(h.t('links.col_url'))}</th>"
+                f"<th>{_e(h.t('links.col_result'))}</th></tr></thead><tbody>"
+            )
+            for r in bad:
+                add(
+                    f"<tr><td>{_e(r.item)}</td><td>{_e(r.url)}</td>"
+                    f"<td>{_e(h.link_result(r))}</td></tr>"
+                )
+            add("</tbody></table>")
+
     # --- the measures
     measures = h.measures
     if len(measures):

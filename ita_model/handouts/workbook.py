@@ -93,6 +93,8 @@ def workbook_bytes(handout: Handout) -> bytes:
     _owners(wb.create_sheet(), h)
     _divisions(wb.create_sheet(), h)
     _missing(wb.create_sheet(), h)
+    if h.links:
+        _links(wb.create_sheet(), h)
     if len(h.measures):
         _measures(wb.create_sheet(), h)
     if len(h.steps):
@@ -321,6 +323,32 @@ def _missing(ws: Worksheet, h: Handout) -> None:
     ]
     headers = _columns(h, "item", "name", "sub", "status", "waiting_on", "days_left")
     last = _table(ws, headers, rows, wrap=(2, 5)) - 1
+    _finish(ws, last_row=last)
+
+
+def _links(ws: Worksheet, h: Handout) -> None:
+    """Every checked link: the last check, its status and what an assessor would meet."""
+    from zoneinfo import ZoneInfo
+
+    ws.title = h.t("links.heading")
+    names = _division_names(h)
+    rows = []
+    for r in h.links:
+        at = r.checked_at.astimezone(ZoneInfo("Asia/Bangkok"))
+        rows.append(
+            [
+                r.item,
+                names.get(r.division, r.division or ""),
+                r.url,
+                f"{h.date_text(at.date(), 'short')} {at:%H:%M}",
+                r.status,
+                h.link_result(r),
+                r.title or "",
+            ]
+        )
+    keys = ("col_item", "col_division", "col_url", "col_checked", "col_status", "col_result")
+    headers = [h.t(f"links.{k}") for k in (*keys, "col_title")]
+    last = _table(ws, headers, rows, wrap=(3, 6, 7)) - 1
     _finish(ws, last_row=last)
 
 

@@ -1,0 +1,1 @@
+"""Link checks: every OIT URL opened as an assessor would, its problems, and the evidence kept."""
