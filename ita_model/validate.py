@@ -47,6 +47,15 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _PER_VALUE = ("suggestion", "hint_th", "hint_en")  # parameters that differ cell by cell
 
 
+def _own_sheets() -> set[str]:
+    """Sheets our own files carry beside the data: the template's guide, the problems sheet of
+    an annotated workbook sent back. Known, so never "not recognised"."""
+    from ita_model.annotate import PROBLEMS_SHEET
+    from ita_model.template import GUIDE_SHEET
+
+    return {GUIDE_SHEET, PROBLEMS_SHEET}
+
+
 class _Bad(Exception):
     """A cell value that does not read: its code and template parameters."""
 
@@ -257,7 +266,8 @@ class _Checker:
         self.report.division = self._file_division(headers)
         for sheet, header in headers:
             if header is None:
-                self.issues.add("sheet_not_recognised", sheet=sheet.name)
+                if sheet.name not in _own_sheets():  # our template's guide: no note
+                    self.issues.add("sheet_not_recognised", sheet=sheet.name)
                 self.report.sheets.append(SheetReport(sheet.name, None))
                 continue
             self._sheet(sheet, header)
