@@ -112,7 +112,7 @@ def show_issues(
     )
     more = st.toggle(tr("report.show_codes"), key=f"{key}_codes", value=False)
     extra = ["code", "other"] if more else []
-    message_w = 330 if more else 620
+    message_w = 330 if more else 440  # with the four narrow columns: a 1280 px page, sidebar open
     row_h = _message_rows(frame["message"], message_w)
     if more:
         row_h = max(row_h, _message_rows(frame["other"], 330))

@@ -121,6 +121,7 @@ for n, (name, data, origin) in enumerate(incoming):
         sheets = ", ".join(
             f"{s.name} ({tr('kind.' + (s.kind or 'none'))}: {s.valid_rows}/{s.rows})"
             for s in report.sheets
+            if s.kind  # a sheet that is not data (the template's guide) is not listed
         )
         st.caption(
             tr("report.summary", errors=report.issues.errors, warnings=report.issues.warnings)

@@ -63,6 +63,10 @@ def test_valid_rows_only_counts_and_warns_about_the_done_items_it_would_undo() -
     codes[0].set_value(True).run()
     assert list(issues_table(at).proto.column_order)[-2:] == ["code", "other"]
 
+    # our template's guide sheet is neither a problem nor listed beside the data sheets
+    assert "sheet_not_recognised" not in set(table.value["code"])
+    assert "คำแนะนำ" not in texts(at)
+
     # the annotated workbook, right here
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("history.download_annotated") in labels
