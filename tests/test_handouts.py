@@ -239,6 +239,25 @@ def test_one_warm_browser_draws_every_hand_out_and_a_picture_is_drawn_once(hando
     assert chromium.BROWSER._kaleido is browser  # no second start
 
 
+@needs_chromium
+def test_a_tab_that_drew_other_charts_draws_the_same_picture_as_a_fresh_one(handout: Handout):
+    """Tabs are reused without reloading plotly.js between figures: no state may leak."""
+    from PIL import ImageChops
+
+    from ita_model.handouts import chromium
+
+    charts = handout.charts()
+    opts = {"format": "png", "width": 800, "height": 450}
+    browser = chromium.BROWSER
+    for chart in (charts[2], charts[4]):  # stacked patterned bars; the heat map
+        browser.shutdown()  # a fresh browser: its first figure in a fresh tab
+        fresh = browser._run(browser._figures([(chart.figure, opts)]))[0]
+        browser._run(browser._figures([(c.figure, opts) for c in charts]))
+        reused = browser._run(browser._figures([(chart.figure, opts)]))[0]
+        with Image.open(io.BytesIO(fresh)) as a, Image.open(io.BytesIO(reused)) as b:
+            assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
+
+
 # --------------------------------------------------------------------------- Excel
 
 

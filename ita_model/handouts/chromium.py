@@ -20,6 +20,7 @@ import asyncio
 import atexit
 import base64
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -38,7 +39,8 @@ from ita_model.errors import HandoutError
 from ita_model.i18n import both
 
 TIMEOUT_S = 90
-TABS = 2  # two cores: one figure laid out while the other tab reloads plotly.js
+TABS = 2  # two cores: two figures laid out side by side
+RELOAD_EVERY = 25  # figures a tab draws before it reloads plotly.js (kaleido: after each one)
 IDLE_S = 600.0
 CACHE_ENTRIES = 64
 PDF_PARAMS = {
@@ -66,6 +68,7 @@ class _Browser:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido: Any = None
         self._opening: asyncio.Future | None = None
@@ -87,7 +90,8 @@ class _Browser:
                     loop.call_soon(ready.set)
                     loop.run_forever()
 
-                threading.Thread(target=run, name="ita-chromium", daemon=True).start()
+                self._thread = threading.Thread(target=run, name="ita-chromium", daemon=True)
+                self._thread.start()
                 ready.wait()
                 self._loop = loop
                 self._kaleido = None
@@ -133,14 +137,13 @@ class _Browser:
         return poll is None or poll() is None
 
     async def _start(self) -> Any:
-        import kaleido
         from kaleido.errors import ChromeNotFoundError
 
         path = chromium_path()
         if path is None:
             raise HandoutError(both("handout.no_chromium", detail="chromium"))
         await self._close()
-        k = kaleido.Kaleido(n=TABS, timeout=TIMEOUT_S, mathjax=False, path=path)
+        k = _kaleido_class()(n=TABS, timeout=TIMEOUT_S, mathjax=False, path=path)
         try:
             await k.open()
         except ChromeNotFoundError as exc:
@@ -250,11 +253,37 @@ class _Browser:
         asyncio.run_coroutine_threadsafe(start(), loop)
 
     def shutdown(self) -> None:
-        loop = self._loop
-        if loop is not None and loop.is_running():
-            with contextlib.suppress(Exception):  # exiting: a stuck browser dies with us
-                asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
+        """Close the browser and stop its thread (at exit; a later call starts both again)."""
+        with self._lock:
+            loop, self._loop = self._loop, None
+            if loop is not None and loop.is_running():
+                with contextlib.suppress(Exception):  # exiting: a stuck browser dies with us
+                    asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=30)
+                loop.call_soon_threadsafe(loop.stop)
+                if self._thread is not None:
+                    self._thread.join(timeout=10)
+            self._kaleido = None
+
+
+@functools.cache
+def _kaleido_class() -> type:
+    """Made when kaleido is first needed (importing it starts nothing, but takes a while)."""
+    import kaleido
+
+    class Reusing(kaleido.Kaleido):
+        """Kaleido reloads a tab (plotly.js and all, 0.3–1 s on two busy cores) after every
+        figure, to start each from a clean page; the figures of a hand-out come out the same
+        without it (tests compare them), so a tab reloads every ``RELOAD_EVERY`` figures."""
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            used = getattr(tab, "_ita_used", 0) + 1
+            if used >= RELOAD_EVERY:
+                used = 0
+                await tab.reload()
+            tab._ita_used = used
+            await self.tabs_ready.put(tab)
+
+    return Reusing
 
 
 def _key(fig: go.Figure, opts: dict) -> str:
