@@ -69,6 +69,7 @@ class _Browser:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._exit_hook = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kaleido: Any = None
         self._opening: asyncio.Future | None = None
@@ -149,6 +150,11 @@ class _Browser:
         except ChromeNotFoundError as exc:
             raise HandoutError(both("handout.no_chromium", detail=str(exc)[:300])) from exc
         self._kaleido = k
+        if not self._exit_hook:
+            # registered after the browser made its profile folder, so it runs first at exit:
+            # the browser is closed before Python's clean-up deletes the folder under it
+            atexit.register(self.shutdown)
+            self._exit_hook = True
         return k
 
     async def _close(self) -> None:
@@ -293,7 +299,6 @@ def _key(fig: go.Figure, opts: dict) -> str:
 
 
 BROWSER = _Browser()
-atexit.register(BROWSER.shutdown)
 
 
 def render(
