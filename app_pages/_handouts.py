@@ -15,6 +15,7 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._words import lang, tr
 from ita_model.handouts import FORMATS, MEDIA_TYPES, Handout, build_handout, export, file_name
+from ita_model.handouts.chromium import warm
 
 ICONS = {
     "pdf": ":material/picture_as_pdf:",
@@ -39,7 +40,11 @@ def current_handout(loaded: Loaded) -> Handout:
 
 
 def handout_buttons(handout: Handout, *, key: str = "handout") -> None:
-    """One download button per format, stacked; put them in a popover or a column."""
+    """One download button per format, stacked; put them in a popover or a column.
+
+    Starts the hand-outs' browser in the background (if it is not running yet), so the first
+    click does not wait the seconds Chromium takes to start."""
+    warm()
     st.caption(tr("handout.buttons_help"))
     for fmt in FORMATS:
         st.download_button(

@@ -83,11 +83,20 @@ SEVERITY_STYLE = {
 }
 
 
+def _message_rows(messages: pd.Series, width_px: int) -> int:
+    """A row height (px) that holds the longest message wrapped in a column ``width_px`` wide:
+    Streamlit's table wraps a cell's text only in rows taller than 4 rem (64 px)."""
+    longest = int(messages.fillna("").map(len).max() or 0)
+    lines = -(-longest // max(width_px // 8, 20))  # about 8 px a character at the table's type
+    return 35 if lines <= 1 else min(max(22 * lines + 12, 68), 200)
+
+
 def show_issues(
     issues: FileReport | Iterable[Mapping[str, Any]], key: str, *, none_text: str | None = None
 ) -> None:
-    """The validation report as a table: errors red, warnings amber; each message in Thai with
-    the English beside it (English first on the English page)."""
+    """The validation report as a table: errors red, warnings amber; each message whole (long
+    ones wrap) in the page's language. The problem codes and the message in the other language
+    come with a toggle, for whoever needs them (support, the English page's Thai readers)."""
     frame = issues_frame(issues.issues if isinstance(issues, FileReport) else issues)
     if not len(frame):
         st.success(none_text or tr("report.no_problems"), icon=":material/check_circle:")
@@ -101,20 +110,27 @@ def show_issues(
     styled = shown.style.apply(
         lambda row: [SEVERITY_STYLE.get(row["severity"], "")] * len(row), axis=1
     )
+    more = st.toggle(tr("report.show_codes"), key=f"{key}_codes", value=False)
+    extra = ["code", "other"] if more else []
+    message_w = 330 if more else 440  # with the four narrow columns: a 1280 px page, sidebar open
+    row_h = _message_rows(frame["message"], message_w)
+    if more:
+        row_h = max(row_h, _message_rows(frame["other"], 330))
     st.dataframe(
         styled,
         hide_index=True,
         width="stretch",
         key=key,
-        column_order=["severity_label", "sheet", "row", "column", "code", "message", "other"],
+        column_order=["severity_label", "sheet", "row", "column", "message", *extra],
         column_config={
             "severity_label": st.column_config.TextColumn(tr("report.severity"), width=85),
             "sheet": st.column_config.TextColumn(tr("report.sheet"), width=85),
             "row": st.column_config.TextColumn(tr("report.row"), width=50, alignment="right"),
             "column": st.column_config.TextColumn(tr("report.column"), width=95),
             "code": st.column_config.TextColumn(tr("report.code"), width=135),
-            "message": st.column_config.TextColumn(tr("report.message"), width=330),
+            "message": st.column_config.TextColumn(tr("report.message"), width=message_w),
             "other": st.column_config.TextColumn(tr("report.message_other"), width=330),
         },
-        height=table_height(len(frame), 420),
+        row_height=row_h,
+        height=min(38 + row_h * len(frame), 520),
     )

@@ -23,6 +23,7 @@ from app_pages._frame import guarded, header, show_error
 from app_pages._tables import show_issues, status_text, table_height
 from app_pages._text import md
 from app_pages._words import be, lang, tr
+from ita_model.annotate import annotate, annotated_name
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import name_of
@@ -113,7 +114,9 @@ for n, (name, data, origin) in enumerate(incoming):
                 user=current_actor(),
                 year=settings.year,
                 division=div,
-                errors=report.issues.errors + (1 if report.unreadable else 0),
+                # an unreadable file's refusal is already one of its errors: one count, here
+                # and on History
+                errors=max(report.issues.errors, int(report.unreadable)),
                 warnings=report.issues.warnings,
                 report=report,
             )
@@ -123,6 +126,7 @@ for n, (name, data, origin) in enumerate(incoming):
         sheets = ", ".join(
             f"{s.name} ({tr('kind.' + (s.kind or 'none'))}: {s.valid_rows}/{s.rows})"
             for s in report.sheets
+            if s.kind  # a sheet that is not data (the template's guide) is not listed
         )
         st.caption(
             tr("report.summary", errors=report.issues.errors, warnings=report.issues.warnings)
@@ -131,6 +135,17 @@ for n, (name, data, origin) in enumerate(incoming):
             + ("" if is_new else f" · {tr('data_in.already_stored')}")
         )
         show_issues(report, key=f"issues_{n}_{sha256(data)[:8]}")
+        if len(report.issues) and not report.unreadable:  # the file back, every problem marked
+            st.download_button(
+                tr("history.download_annotated"),
+                data=lambda d=data, f=name, r=report: annotate(d, f, r.issues),
+                file_name=annotated_name(name),
+                mime=XLSX_MIME,
+                icon=":material/edit_note:",
+                key=f"annotated_{n}_{sub.id}",
+                on_click="ignore",
+                help=tr("data_in.annotated_help"),
+            )
 
         if report.unreadable:
             st.error(tr("data_in.unreadable"), icon=":material/block:")
@@ -189,7 +204,13 @@ for n, (name, data, origin) in enumerate(incoming):
                     key=f"changes_{n}_{sub.sha256[:8]}",
                 )
                 st.caption(
-                    tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
+                    tr(
+                        "data_in.division_done_moves",
+                        before=changes.division_done_before,
+                        after=changes.division_done_after,
+                    )
+                    + " · "
+                    + tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
                 )
             for rec in changes.replaced.to_dict("records"):
                 st.caption(
@@ -212,6 +233,18 @@ for n, (name, data, origin) in enumerate(incoming):
             if risky:
                 st.warning(tr("data_in.has_errors"), icon=":material/warning:")
                 allow = st.checkbox(tr("data_in.accept_valid_rows"), key=f"force_{sub.id}")
+            undone = changes.undone
+            if len(undone):  # said before the button: these done items would stop counting
+                lost = ", ".join(
+                    f"{item} ({name_of(divisions[d], lang())})" if d in divisions else item
+                    for item, d in zip(undone["item"], undone["division"], strict=True)
+                )
+                st.warning(
+                    tr("data_in.undoes_done", n=len(undone), items=lost),
+                    icon=":material/undo:",
+                )
+                sure = st.checkbox(tr("data_in.accept_undone"), key=f"undo_ok_{sub.id}")
+                allow = allow and sure
             st.button(
                 tr("data_in.accept"),
                 key=f"accept_{sub.id}",

@@ -39,10 +39,21 @@ class Changes:
     replaced: pd.DataFrame  # kind, rows_before, rows_after
     done_before: int
     done_after: int
+    division_done_before: int = 0  # items the file's divisions have done, before and after
+    division_done_after: int = 0
 
     @property
     def empty(self) -> bool:
         return not len(self.items) and not len(self.replaced)
+
+    @property
+    def undone(self) -> pd.DataFrame:
+        """The (item, division) pairs done now that accepting would make not done: a row that
+        had errors (dropped), left out, or reported as not done any more."""
+        done = Status.DONE.value
+        if not len(self.items):
+            return self.items
+        return self.items[(self.items["before"] == done) & (self.items["after"] != done)]
 
 
 def divisions_in(report: FileReport) -> list[str]:
@@ -72,6 +83,8 @@ def what_would_change(
     divisions = divisions_in(report) if len(report.frame("oit")) else []
 
     rows = []
+    done = Status.DONE.value
+    division_done = [0, 0]
     merged = before.items[["item", "name_th", "name_en", "owners", "owner_status", "status"]].merge(
         after.items[["item", "owner_status", "status"]], on="item", suffixes=("_b", "_a")
     )
@@ -82,6 +95,8 @@ def what_would_change(
                 continue
             b = rec.owner_status_b.get(div, Status.NOT_STARTED.value)
             a = rec.owner_status_a.get(div, Status.NOT_STARTED.value)
+            division_done[0] += b == done
+            division_done[1] += a == done
             if a != b or overall_moves:
                 rows.append(
                     {
@@ -108,4 +123,6 @@ def what_would_change(
         replaced=pd.DataFrame(replaced, columns=["kind", "rows_before", "rows_after"]),
         done_before=before.done,
         done_after=after.done,
+        division_done_before=division_done[0],
+        division_done_after=division_done[1],
     )

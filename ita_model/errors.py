@@ -159,8 +159,8 @@ CODES: dict[str, Code] = {
         _c(
             "unknown_status",
             E,
-            "ไม่รู้จักสถานะ '{value}' ใช้คำว่า: {allowed}",
-            "unknown status '{value}'; use one of: {allowed}",
+            "ไม่รู้จักสถานะ '{value}'{hint_th} ใช้คำว่า: {allowed}",
+            "unknown status '{value}'{hint_en}; use one of: {allowed}",
         ),
         _c(
             "blank_status",
@@ -207,8 +207,8 @@ CODES: dict[str, Code] = {
         _c(
             "unknown_division",
             E,
-            "ไม่พบส่วนราชการ '{value}' ในรายชื่อของหน่วยงาน",
-            "division '{value}' is not in the organisation's list",
+            "ไม่พบส่วนราชการ '{value}' ในรายชื่อของหน่วยงาน{hint_th}",
+            "division '{value}' is not in the organisation's list{hint_en}",
         ),
         _c(
             "item_not_assigned",
@@ -344,6 +344,7 @@ class Issue(BaseModel):
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    suggestion: str | None = None  # the nearest accepted word, for a value that does not read
 
 
 def make_issue(
@@ -359,6 +360,7 @@ def make_issue(
     params.setdefault("column", column)
     params.setdefault("sheet", sheet)
     value = params.get("value")
+    suggestion = params.get("suggestion") or None
     return Issue(
         severity=c.severity,
         code=c.code,
@@ -368,6 +370,7 @@ def make_issue(
         row=row,
         column=column,
         value=None if value is None else str(value),
+        suggestion=suggestion,
     )
 
 

@@ -178,6 +178,12 @@ class Organisation(BaseModel):
         key = self._key(name)
         return self._keys.get(key) if key else None
 
+    def nearest_division(self, name: str) -> Division | None:
+        """The division whose name or alias is closest to ``name`` (a likely typo), if any."""
+        from ita_model.suggest import nearest
+
+        return nearest(self._key(name), self._keys)
+
     def match_division_in_text(self, text: str) -> Division | None:
         """The division named somewhere in free text such as a file name; the longest name wins."""
         s = self._strip(text)

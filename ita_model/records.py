@@ -55,6 +55,14 @@ def parse_status(text: str) -> Status | None:
     return _status_lookup().get(_norm_status(text))
 
 
+def suggest_status(text: str) -> str | None:
+    """The accepted status word nearest to ``text`` (a typo's likely meaning), in Thai."""
+    from ita_model.suggest import nearest
+
+    status = nearest(_norm_status(text), _status_lookup())
+    return None if status is None else status_label(status, "th")
+
+
 def allowed_status_words() -> str:
     return ", ".join(w for words in status_words().values() for w in words[:3])
 

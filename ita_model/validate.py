@@ -28,9 +28,11 @@ from ita_model.records import (
     Status,
     allowed_status_words,
     parse_status,
+    suggest_status,
 )
 from ita_model.schema import Header, detect_header, sheet_kinds
 from ita_model.settings import Settings, get_settings
+from ita_model.suggest import hint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +42,18 @@ _URL = re.compile(r"https?://[^\s,]+", re.IGNORECASE)
 _ONE_URL = r"^(?i:https?://[^\s,]+)$"
 _META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+_PER_VALUE = ("suggestion", "hint_th", "hint_en")  # parameters that differ cell by cell
+
+
+def _own_sheets() -> set[str]:
+    """Sheets our own files carry beside the data: the template's guide, the problems sheet of
+    an annotated workbook sent back. Known, so never "not recognised"."""
+    from ita_model.annotate import PROBLEMS_SHEET
+    from ita_model.template import GUIDE_SHEET
+
+    return {GUIDE_SHEET, PROBLEMS_SHEET}
 
 
 class _Bad(Exception):
@@ -252,7 +266,8 @@ class _Checker:
         self.report.division = self._file_division(headers)
         for sheet, header in headers:
             if header is None:
-                self.issues.add("sheet_not_recognised", sheet=sheet.name)
+                if sheet.name not in _own_sheets():  # our template's guide: no note
+                    self.issues.add("sheet_not_recognised", sheet=sheet.name)
                 self.report.sheets.append(SheetReport(sheet.name, None))
                 continue
             self._sheet(sheet, header)
@@ -345,19 +360,26 @@ class _Checker:
         values[-1] = blank_value
         codes: dict[str, list[int]] = {}
         params: dict[str, dict[str, Any]] = {}
+        hints: dict[str, dict[str, np.ndarray]] = {}  # per code: a "did you mean" per value
         for k, text in enumerate(col.uniques):
             try:
                 values[k] = fn(text)
             except _Bad as bad:
                 values[k] = blank_value
                 codes.setdefault(bad.code, []).append(k)
+                own = {p: bad.params.pop(p) for p in _PER_VALUE if p in bad.params}
                 params[bad.code] = bad.params
+                for p, v in own.items():
+                    arr = hints.setdefault(bad.code, {}).get(p)
+                    if arr is None:
+                        arr = hints[bad.code][p] = np.full(len(col.uniques) + 1, "", dtype=object)
+                    arr[k] = v
         bad = np.zeros(n, dtype=bool)
         label = ctx.header.labels[name]
         for code, ks in codes.items():
             mask = np.isin(col.codes, ks) & ctx.nonblank
             bad |= mask
-            self._report(ctx, code, label, mask, col, **params[code])
+            self._report(ctx, code, label, mask, col, per_value=hints.get(code), **params[code])
         if required:
             mask = col.blank & ctx.nonblank
             self._report(ctx, "missing_value", label, mask, None)
@@ -371,6 +393,7 @@ class _Checker:
         column: str | None,
         mask: np.ndarray,
         raw: _Column | np.ndarray | None,
+        per_value: dict[str, np.ndarray] | None = None,
         **params: Any,
     ) -> None:
         idx = np.flatnonzero(mask)
@@ -381,12 +404,16 @@ class _Checker:
         else:
             values = raw[idx] if raw is not None else None
         params.pop("value", None)
+        row_params = None
+        if per_value and isinstance(raw, _Column):  # one "did you mean" per cell's value
+            row_params = {n: arr[raw.codes[idx]] for n, arr in per_value.items()}
         self.issues.add(
             code,
             sheet=ctx.sheet.name,
             column=column,
             rows=ctx.rows[idx],
             values=values,
+            row_params=row_params,
             **params,
         )
 
@@ -394,7 +421,9 @@ class _Checker:
         def read(text: str) -> str:
             s = parse_status(text)
             if s is None:
-                raise _Bad("unknown_status", allowed=allowed_status_words())
+                raise _Bad(
+                    "unknown_status", allowed=allowed_status_words(), **hint(suggest_status(text))
+                )
             return s.value
 
         values, bad = self._parse(ctx, "status", read, blank_value=None)
@@ -429,7 +458,8 @@ class _Checker:
         def read_division(text: str) -> str:
             div = self.org.match_division(text)
             if div is None:
-                raise _Bad("unknown_division")
+                near = self.org.nearest_division(text)
+                raise _Bad("unknown_division", **hint(near.name_th if near else None))
             return self.org.reporting_division(div.id).id
 
         fallback = self.report.division  # for blank cells, or when there is no such column

@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PIL import Image
+from pptx.oxml.ns import qn
 
 from ita_model.framework import load_framework
 from ita_model.handouts import FORMATS, Handout, export, file_name, load_handout
@@ -134,24 +135,127 @@ def test_pdf_renders_to_png_pages(pdf: Path, tmp_path: Path):
 # --------------------------------------------------------------------------- PowerPoint
 
 
-def test_deck_has_a_slide_per_chart_each_with_a_title_and_a_picture(deck: bytes):
+def _runs(shape: object) -> list[object]:
+    """Every text run of a shape: a text box's, a table's cells', a chart's own fonts."""
+    if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+        return [r for p in shape.text_frame.paragraphs for r in p.runs]
+    if getattr(shape, "has_table", False) and shape.has_table:
+        cells = [c for row in shape.table.rows for c in row.cells]
+        return [r for c in cells for p in c.text_frame.paragraphs for r in p.runs]
+    return []
+
+
+def test_deck_opens_with_the_score_and_the_missing_items_then_the_charts(
+    deck: bytes, handout: Handout
+):
     from pptx import Presentation
+    from pptx.enum.chart import XL_CHART_TYPE
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     prs = Presentation(io.BytesIO(deck))
     slides = list(prs.slides)
-    assert len(slides) >= 6
     assert prs.slide_width * 9 == prs.slide_height * 16
-    titles = []
-    for slide in slides:
-        assert slide.shapes.title is not None
-        titles.append(slide.shapes.title.text_frame.text)
+    titles = [slide.shapes.title.text_frame.text for slide in slides]
+    # 1: the headline score, as large editable text
+    assert titles[0] == t("meeting.slide.score")
+    text = " ".join(r.text for s in slides[0].shapes for r in _runs(s))
+    assert f"{handout.estimate.total:.2f}" in text and handout.estimate.grade in text
+    assert max(r.font.size.pt for s in slides[0].shapes for r in _runs(s)) >= 60
+    # 2…: what is missing and whose, every row in native tables (no "… and n more")
+    missing = [
+        s
+        for s, title in zip(slides, titles, strict=True)
+        if title.startswith(t("meeting.slide.missing"))
+    ]
+    rows = []
+    for slide in missing:
+        tables = [sh for sh in slide.shapes if sh.has_table]
+        assert len(tables) == 1
+        rows += [row.cells[0].text for row in list(tables[0].table.rows)[1:]]
+    assert rows == list(handout.missing["item"])
+    assert not any("และอีก" in r.text for s in missing for sh in s.shapes for r in _runs(sh))
+    # then one slide per chart: bars as native charts, the rest as 1920×1080 pictures
+    charts = slides[1 + len(missing) :]
+    assert titles[1 + len(missing) :] == [c.title for c in handout.charts()]
+    kinds = {}
+    for chart, slide in zip(handout.charts(), charts, strict=True):
+        native = [sh for sh in slide.shapes if sh.has_chart]
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == 1
-        with Image.open(io.BytesIO(pictures[0].image.blob)) as im:
-            assert im.size == (1920, 1080)
-    assert titles[0] == t("handout.chart.score")
-    assert all(titles) and len(set(titles)) == len(titles)
+        kinds[chart.key] = "chart" if native else "picture"
+        assert len(native) + len(pictures) == 1, chart.key
+        for picture in pictures:
+            with Image.open(io.BytesIO(picture.image.blob)) as im:
+                assert im.size == (1920, 1080)
+        for frame in native:
+            assert frame.chart.chart_type == XL_CHART_TYPE.BAR_STACKED
+            assert len(list(frame.chart.plots[0].categories)) == len(chart.figure.data[0].y)
+    assert kinds["subindicators"] == kinds["divisions"] == kinds["measures"] == "chart"
+    assert kinds["heatmap"] == kinds["timeline"] == "picture"
+    assert len(set(titles)) == len(titles)
+    # a Thai font, not Tahoma, for every script of every run
+    for slide in slides:
+        for shape in slide.shapes:
+            for run in _runs(shape):
+                assert run.font.name == "Noto Sans Thai", run.text
+                cs = run.font._rPr.find(qn("a:cs"))
+                assert cs is not None and cs.get("typeface") == "Noto Sans Thai"
+    with zipfile.ZipFile(io.BytesIO(deck)) as zf:
+        xml = [
+            zf.read(n).decode("utf-8")
+            for n in zf.namelist()
+            if n.startswith("ppt/") and n.endswith(".xml") and ("slides/" in n or "charts/" in n)
+        ]
+    assert not any("Tahoma" in x for x in xml)
+    assert all('typeface="Noto Sans Thai"' in x for x in xml if "<c:chartSpace" in x)
+
+
+@needs_chromium
+def test_one_warm_browser_draws_every_hand_out_and_a_picture_is_drawn_once(handout: Handout):
+    """The browser started for the first hand-out serves the next ones (Chromium's start was
+    most of the 7–8 s a hand-out took); the same chart at the same size is drawn once."""
+    from ita_model.handouts import chromium
+
+    export(handout, "png")
+    browser = chromium.BROWSER._kaleido
+    assert browser is not None
+    figure = handout.charts()[0].figure
+    first = chromium.render([figure], fmt="svg", width=640, height=360)
+    calls = []
+    real = chromium.BROWSER._figures
+
+    async def counted(specs):
+        calls.append(len(specs))
+        return await real(specs)
+
+    chromium.BROWSER._figures = counted
+    try:
+        again = chromium.render([figure, figure], fmt="svg", width=640, height=360)
+        other = chromium.render([figure], fmt="svg", width=320, height=180)
+    finally:
+        del chromium.BROWSER._figures
+    assert again == first * 2 and other[0] != first[0]
+    assert calls == [1]  # only the new size was drawn
+    export(handout, "pptx")
+    assert chromium.BROWSER._kaleido is browser  # no second start
+
+
+@needs_chromium
+def test_a_tab_that_drew_other_charts_draws_the_same_picture_as_a_fresh_one(handout: Handout):
+    """Tabs are reused without reloading plotly.js between figures: no state may leak."""
+    from PIL import ImageChops
+
+    from ita_model.handouts import chromium
+
+    charts = handout.charts()
+    opts = {"format": "png", "width": 800, "height": 450}
+    browser = chromium.BROWSER
+    for chart in (charts[2], charts[4]):  # stacked patterned bars; the heat map
+        browser.shutdown()  # a fresh browser: its first figure in a fresh tab
+        fresh = browser._run(browser._figures([(chart.figure, opts)]))[0]
+        browser._run(browser._figures([(c.figure, opts) for c in charts]))
+        reused = browser._run(browser._figures([(chart.figure, opts)]))[0]
+        with Image.open(io.BytesIO(fresh)) as a, Image.open(io.BytesIO(reused)) as b:
+            assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
 
 
 # --------------------------------------------------------------------------- Excel

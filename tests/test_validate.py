@@ -328,3 +328,33 @@ def test_unreadable_file_is_one_issue_never_an_exception(tmp_path):
     report = validate_file(path)
     assert report.unreadable and not report.ok
     assert flat(report, "code") == [("not_a_spreadsheet",)]
+
+
+def test_an_unknown_status_or_division_names_the_nearest_accepted_word(book):
+    """A typo gets "did you mean …?" in both messages and as data; a word like nothing gets none.
+    Each cell gets its own suggestion, however many distinct typos a column has."""
+    path = book(
+        "typos.xlsx",
+        {
+            "OIT": [
+                ["ข้อ", "สถานะ", "ส่วนราชการ", "ลิงก์"],
+                ["o01", "ดำเนนการแล้ว", "กองคลงั", URL],
+                ["o02", "อยู่ระหว่างดำเนินกา", "กองคลัง", URL],
+                ["o03", "xyz", "ฝ่ายไอที", URL],
+            ]
+        },
+    )
+    report = validate_file(path)
+    got = [(i.row, i.code, i.suggestion) for i in report.issues]
+    assert got == [
+        (2, "unknown_status", "ดำเนินการแล้ว"),
+        (2, "unknown_division", "กองคลัง"),
+        (3, "unknown_status", "อยู่ระหว่างดำเนินการ"),
+        (4, "unknown_status", None),
+        (4, "unknown_division", None),
+    ]
+    first = report.issues[0] if isinstance(report.issues, list) else next(iter(report.issues))
+    assert "หมายถึง 'ดำเนินการแล้ว' หรือไม่?" in first.message
+    assert "did you mean 'ดำเนินการแล้ว'?" in first.message_en
+    last = list(report.issues)[-1]
+    assert "หมายถึง" not in last.message and "did you mean" not in last.message_en

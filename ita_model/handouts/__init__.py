@@ -5,11 +5,13 @@ into one of ``FORMATS``:
 
 - ``pdf``: an A4 report in Thai, laid out as HTML and printed by headless Chromium (perfect Thai
   shaping with the bundled Noto Sans Thai, charts as vector SVG);
-- ``pptx``: a PowerPoint deck, one slide per chart, an editable title on each;
+- ``pptx``: a PowerPoint deck: the headline score, what is missing and whose, then one slide
+  per chart (native, editable bar charts where the chart is bars), Thai in Noto Sans Thai;
 - ``xlsx``: the consolidated status per item and per division, user text never a formula;
 - ``png``: every chart at presentation size (plotly's static export, Debian's Chromium), zipped.
 
-Each is also ``python -m ita_model report --format …``.
+The PDF, PNG and PowerPoint pictures are drawn by one headless Chromium kept warm for the
+process (``chromium``). Each is also ``python -m ita_model report --format …``.
 """
 
 from __future__ import annotations

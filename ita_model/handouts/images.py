@@ -1,28 +1,17 @@
-"""Charts as pictures: plotly's static export (kaleido 1.x), which drives a headless Chromium.
-
-Kaleido finds the browser through choreographer: ``BROWSER_PATH`` if set, else ``chromium`` on
-the PATH (Debian's ``/usr/bin/chromium``, whose launcher adds ``--disable-background-networking``).
-MathJax is off: kaleido would otherwise load it from a CDN, and nothing here is fetched at run
-time (plotly.js comes from the plotly package). One browser renders all the figures of a call.
+"""Charts as pictures at slide size: plotly's static export, drawn by the warm browser of
+``chromium`` (one headless Chromium per process, kept between hand-outs).
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
-import os
-import shutil
 import zipfile
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
-from ita_model.handouts import HandoutError
+from ita_model.handouts.chromium import chromium_path, render
 from ita_model.handouts.figures import scaled, titled
-from ita_model.i18n import both
 
 if TYPE_CHECKING:
     from ita_model.handouts.content import Chart, Handout
@@ -31,58 +20,8 @@ if TYPE_CHECKING:
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 SLIDE_SCALE = 1.5
 SLIDE_FONT_SCALE = 1.35
-TIMEOUT_S = 90
 
-
-def chromium_path() -> str | None:
-    """The browser kaleido and the PDF printer use: ``BROWSER_PATH``, else ``chromium``."""
-    found = os.environ.get("BROWSER_PATH") or shutil.which("chromium")
-    if not found and Path("/usr/bin/chromium").exists():
-        found = "/usr/bin/chromium"
-    return found
-
-
-def render(
-    figures: Sequence[go.Figure],
-    *,
-    fmt: str = "png",
-    width: int | None = None,
-    height: int | None = None,
-    scale: float = 1.0,
-) -> list[bytes]:
-    """Each figure as PNG or SVG bytes, in one browser session (startup ~2 s, then ~0.4 s each)."""
-    path = chromium_path()
-    if path is None:
-        raise HandoutError(both("handout.no_chromium", detail="chromium"))
-    opts = [
-        {
-            "format": fmt,
-            "width": width or fig.layout.width or 1000,
-            "height": height or fig.layout.height or 600,
-            "scale": scale,
-        }
-        for fig in figures
-    ]
-    # Run on a thread of its own: the caller (a Streamlit script, a test) may have a loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(asyncio.run, _render(list(figures), opts, path))
-        try:
-            return future.result(timeout=TIMEOUT_S + 30)
-        except HandoutError:
-            raise
-        except Exception as exc:  # kaleido/choreographer raise many kinds; one named error out
-            raise HandoutError(both("handout.render_failed", detail=repr(exc)[:300])) from exc
-
-
-async def _render(figures: list[go.Figure], opts: list[dict], path: str) -> list[bytes]:
-    import kaleido
-    from kaleido.errors import ChromeNotFoundError
-
-    try:
-        async with kaleido.Kaleido(n=1, timeout=TIMEOUT_S, mathjax=False, path=path) as k:
-            return [await k.calc_fig(fig, opts=o) for fig, o in zip(figures, opts, strict=True)]
-    except ChromeNotFoundError as exc:
-        raise HandoutError(both("handout.no_chromium", detail=str(exc)[:300])) from exc
+__all__ = ["chart_pngs", "chromium_path", "png_zip", "render", "slide_figures"]
 
 
 def slide_figures(

@@ -11,41 +11,24 @@ from __future__ import annotations
 
 import base64
 import re
-import subprocess
-import tempfile
 from functools import cache
 from html import escape
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ita_model.charts import STATUS_COLORS, STATUS_SYMBOLS, STATUS_TEXT_COLORS
-from ita_model.handouts import HandoutError
+from ita_model.handouts.chromium import print_pdf, render
 from ita_model.handouts.figures import scaled
-from ita_model.handouts.images import chromium_path, render
-from ita_model.i18n import both
 from ita_model.records import status_label
 from ita_model.settings import ROOT
 
 if TYPE_CHECKING:
-    from ita_model.handouts.content import Handout
+    from ita_model.handouts.content import Chart, Handout
 
 FONTS = ROOT / "static" / "fonts"
 CHART_WIDTH = 900  # CSS px of an SVG chart, printed 182 mm wide: the dashboard's type at ~8 pt
 CHART_MAX_HEIGHT = 900
-PRINT_TIMEOUT_S = 90
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--no-pdf-header-footer",
-)
 
 
 @cache
@@ -132,11 +115,14 @@ def _inline_svg(svg: bytes, n: int) -> str:
     return text
 
 
-def report_html(handout: Handout, svgs: list[bytes] | None = None) -> str:
-    """The whole report as one HTML document (``svgs``: the charts, in ``charts()`` order)."""
+def report_html(
+    handout: Handout, svgs: list[bytes] | None = None, charts: list[Chart] | None = None
+) -> str:
+    """The whole report as one HTML document (``svgs``: the charts, in ``charts()`` order;
+    ``charts``: those already made, else made here)."""
     h = handout
     est = h.estimate
-    charts = h.charts()
+    charts = charts if charts is not None else h.charts()
     svgs = svgs if svgs is not None else [b""] * len(charts)
     parts: list[str] = []
     add = parts.append
@@ -313,41 +299,14 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def chart_svgs(handout: Handout) -> list[bytes]:
+def chart_svgs(handout: Handout, charts: list[Chart] | None = None) -> list[bytes]:
     figures = []
-    for chart in handout.charts():
+    for chart in charts if charts is not None else handout.charts():
         height = min(int(chart.figure.layout.height or 500), CHART_MAX_HEIGHT)
         figures.append(scaled(chart.figure, width=CHART_WIDTH, height=height))
     return render(figures, fmt="svg") if figures else []
 
 
-def print_pdf(html: str) -> bytes:
-    """Print an HTML document to PDF with headless Chromium (A4 from the CSS ``@page``)."""
-    browser = chromium_path()
-    if browser is None:
-        raise HandoutError(both("handout.no_chromium", detail="chromium"))
-    with tempfile.TemporaryDirectory(prefix="ita-pdf-") as tmp:
-        folder = Path(tmp)
-        page, out = folder / "report.html", folder / "report.pdf"
-        page.write_text(html, encoding="utf-8")
-        cmd = [
-            browser,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={folder / 'profile'}",
-            f"--print-to-pdf={out}",
-            page.as_uri(),
-        ]
-        try:
-            proc = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise HandoutError(both("handout.render_failed", detail=repr(exc)[:300])) from exc
-        if not out.exists() or out.stat().st_size == 0:
-            detail = f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
-            raise HandoutError(both("handout.render_failed", detail=detail))
-        return out.read_bytes()
-
-
 def pdf_bytes(handout: Handout) -> bytes:
-    return print_pdf(report_html(handout, chart_svgs(handout)))
+    charts = handout.charts()  # made once: building the figures takes a few tenths of a second
+    return print_pdf(report_html(handout, chart_svgs(handout, charts), charts))
