@@ -239,8 +239,8 @@ def test_the_as_of_date_drives_the_days_left() -> None:
     label = t("overview.next_deadline", "th")
     # the sample opens on its report date, 27 มี.ค. 2565; the OIT answers are due 30 เม.ย. 2565
     assert metric(at, label) == t("overview.days_left", "th", n=34)
-    at.selectbox(key="as_of_day").set_value(20)
-    at.selectbox(key="as_of_month").set_value(4).run()
+    at.selectbox(key="as_of_day_th").set_value(20).run()
+    at.selectbox(key="as_of_month_th").set_value(4).run()
     assert not at.exception
     assert metric(at, label) == t("overview.days_left", "th", n=10)
     assert "20 เม.ย. 2565" in at.caption[0].value  # the page header's Buddhist-Era date
