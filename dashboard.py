@@ -42,10 +42,32 @@ if actor.can(Role.ADMIN):
     PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
     PAGES.append(("app_pages/settings.py", "nav.settings", ":material/settings:", "settings"))
 
+
+def _overview_by_name() -> None:
+    """``/overview`` opens the default page (which lives at ``/``), not "Page not found"."""
+    st.switch_page(PAGES[0][0])
+
+
 st.navigation(
     [
-        st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=url == "overview")
-        for path, key, icon, url in PAGES
+        *(
+            st.Page(
+                path,
+                title=t(key, lang),
+                icon=icon,
+                # the default page is served at "/" but reserves its own name: "home", so that
+                # "/overview" is free for the alias below
+                url_path="home" if url == "overview" else url,
+                default=url == "overview",
+            )
+            for path, key, icon, url in PAGES
+        ),
+        st.Page(
+            _overview_by_name,
+            title=t("nav.overview", lang),
+            url_path="overview",
+            visibility="hidden",
+        ),
     ],
     position="sidebar",
 ).run()
