@@ -15,9 +15,14 @@ from ita_model.records import status_label
 from ita_model.validate import FileReport
 
 
-def table_height(rows: int, most: int) -> int:
-    """Pixels for a table to show all its rows (a 38 px header, 35 px a row), at most ``most``."""
-    return min(38 + 35 * rows, most)
+def table_height(rows: int, most: int | None = None) -> int:
+    """Pixels for a table to show all its rows (a 38 px header, 35 px a row). With ``most``,
+    a longer table is cut to that height and a caption above it says how many rows show."""
+    full = 38 + 35 * rows
+    if most is None or full <= most:
+        return full
+    st.caption(tr("common.showing_rows", n=max((most - 38) // 35, 1), total=rows))
+    return most
 
 
 def plot(fig: object, key: str | None = None) -> None:

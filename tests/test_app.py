@@ -250,14 +250,18 @@ def test_the_as_of_date_drives_the_days_left() -> None:
 def test_the_oit_filters_narrow_the_list() -> None:
     at = open_app("app_pages/oit.py")
     assert t("oit.showing", "th", n=43, total=43) in [c.value for c in at.caption]
-    division = at.selectbox(key="oit_division")
-    assert division.value is None and t("oit.all", "th") in division.options[0]
-    legal = load_organisation().items_of("legal", 2565)
-    division.set_value("legal").run()
+    division = at.multiselect(key="oit_division")
+    assert division.value == [] and division.placeholder == t("oit.all", "th")
+    org = load_organisation()
+    legal, finance = org.items_of("legal", 2565), org.items_of("finance", 2565)
+    division.set_value(["legal"]).run()
     assert t("oit.showing", "th", n=len(legal), total=43) in [c.value for c in at.caption]
-    at.selectbox(key="oit_division").set_value(None)
-    at.selectbox(key="oit_sub").set_value("9.1").run()
+    at.multiselect(key="oit_division").set_value(["legal", "finance"]).run()
+    both = len(set(legal) | set(finance))
+    assert t("oit.showing", "th", n=both, total=43) in [c.value for c in at.caption]
+    at.multiselect(key="oit_division").set_value([])
+    at.multiselect(key="oit_sub").set_value(["9.1", "9.2"]).run()
     subs = {s.code: s for ind in load_framework(2565).indicators for s in ind.subindicators}
-    nine_one = subs["9.1"].items()
-    assert t("oit.showing", "th", n=len(nine_one), total=43) in [c.value for c in at.caption]
+    n = len(subs["9.1"].items()) + len(subs["9.2"].items())
+    assert t("oit.showing", "th", n=n, total=43) in [c.value for c in at.caption]
     assert not at.exception
