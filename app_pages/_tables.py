@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._words import lang, tr
+from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
+from ita_model.i18n import name_of
 from ita_model.records import status_label
 from ita_model.validate import FileReport
 
@@ -123,3 +125,40 @@ def show_issues(
         },
         height=table_height(len(frame), 420),
     )
+
+
+def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> None:
+    """What a decision would change: each (item, division) status that moves, the OIT done
+    count before and after, and the other tables it replaces."""
+    if len(changes.items):
+        items = changes.items
+        shown = pd.DataFrame(
+            {
+                tr("col.item"): items["item"],
+                tr("col.name"): items["name_en" if lang() == "en" else "name_th"],
+                tr("col.division"): [
+                    name_of(divisions[d], lang()) if d in divisions else d
+                    for d in items["division"]
+                ],
+                tr("data_in.division_status"): [
+                    f"{status_text(b)} → {status_text(a)}"
+                    for b, a in zip(items["before"], items["after"], strict=True)
+                ],
+                tr("data_in.overall_status"): [
+                    f"{status_text(b)} → {status_text(a)}"
+                    for b, a in zip(items["overall_before"], items["overall_after"], strict=True)
+                ],
+            }
+        )
+        height = table_height(len(shown))
+        st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key)
+    st.caption(tr("data_in.done_moves", before=changes.done_before, after=changes.done_after))
+    for rec in changes.replaced.to_dict("records"):
+        st.caption(
+            tr(
+                "data_in.replaces",
+                kind=tr("kind." + rec["kind"]),
+                before=rec["rows_before"],
+                after=rec["rows_after"],
+            )
+        )
