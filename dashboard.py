@@ -9,7 +9,8 @@ import streamlit as st
 
 from app_pages._as_of import as_of_picker
 from app_pages._auth import sign_in
-from app_pages._words import language_switch
+from app_pages._data import upload_limit_mb
+from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
 
@@ -23,6 +24,7 @@ st.set_page_config(
 with st.sidebar:
     lang = language_switch()
     as_of_picker()
+chrome_words(upload_limit_mb())
 actor = sign_in()  # stops at the sign-in screen until someone is signed in
 
 PAGES = [

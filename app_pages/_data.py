@@ -159,3 +159,12 @@ def app_settings() -> Settings:
     changed on the Settings page (kept in the store, so every dashboard on it agrees)."""
     base = get_settings()
     return with_overrides(base, store(base).overrides())
+
+
+def upload_limit_mb() -> float:
+    """The most a file may weigh: the browser's upload limit, or the reader's if smaller."""
+    server = float(st.get_option("server.maxUploadSize"))
+    try:
+        return min(server, app_settings().max_file_mb)
+    except PAGE_ERRORS:
+        return server

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages._auth import shown_user
 from app_pages._data import check_bytes, store
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import show_issues, status_text, table_height
@@ -80,7 +81,7 @@ if loaded is not None:
                     file=sub.filename,
                     when=be(sub.submitted_at.date()),
                     time=sub.submitted_at.astimezone().strftime("%H:%M"),
-                    user=sub.user,
+                    user=shown_user(sub.user),
                     state=tr(f"state.{sub.state}"),
                 )
             )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor
+from app_pages._auth import current_actor, shown_user
 from app_pages._data import PAGE_ERRORS, app_settings, check_bytes, load, organisation, store
 from app_pages._frame import guarded, header
 from app_pages._tables import changes_table, plot, show_issues, status_text, table_height
@@ -146,7 +146,7 @@ with tab_subs:
                     "when": _when(s.submitted_at),
                     "file": s.filename,
                     "division": _division_name(s.division, divisions),
-                    "user": s.user,
+                    "user": shown_user(s.user),
                     "state": tr(f"state.{s.state}"),
                     "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
                 }
@@ -193,7 +193,11 @@ with tab_subs:
                 )
                 if sub.decided_by and sub.decided_at:
                     st.caption(
-                        tr("history.decided", user=sub.decided_by, when=_when(sub.decided_at))
+                        tr(
+                            "history.decided",
+                            user=shown_user(sub.decided_by),
+                            when=_when(sub.decided_at),
+                        )
                     )
                 with guarded():
                     report = fs.report(sub, settings=settings)
@@ -310,6 +314,7 @@ with tab_changes:
                 for b, a in zip(moves["overall_before"], moves["overall_after"], strict=True)
             ],
             when=[_when(a) for a in moves["at"]],
+            user=[shown_user(u) for u in moves["user"]],
         )  # fmt: skip
         st.dataframe(
             shown,
@@ -386,7 +391,7 @@ with tab_audit:
                 {
                     "seq": e.seq,
                     "when": _when(e.at),
-                    "user": e.user,
+                    "user": shown_user(e.user),
                     "role": tr(f"auth.role_{e.role}"),
                     "action": tr(f"history.action_{e.action}"),
                     "division": _division_name(e.division, divisions) if e.division else "",

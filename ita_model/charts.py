@@ -127,6 +127,40 @@ def _short(text: str, width: int) -> str:
     return text[:cut].rstrip() + "…"
 
 
+_NO_LINE_START = _THAI_MARKS | {"\u0e30", "\u0e32", "\u0e33", "\u0e45"}  # ะ า ำ ๅ
+_LEADING_VOWELS = {chr(c) for c in range(0x0E40, 0x0E45)}  # เ แ โ ใ ไ: never end a line
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a label into lines of about ``width`` characters (``<br>`` between them), at a
+    space when there is one; Thai has none between words, so there it breaks between letters,
+    never before a mark or a following vowel, never after a leading vowel. Nothing is cut."""
+    text = " ".join(str(text).split())
+    lines: list[str] = []
+    while len(text) > width:
+        space = text.rfind(" ", width // 2, width + 1)
+        if space > 0:
+            lines.append(text[:space])
+            text = text[space + 1 :]
+            continue
+        cut = width
+        while cut > 1 and (text[cut] in _NO_LINE_START or text[cut - 1] in _LEADING_VOWELS):
+            cut -= 1
+        lines.append(text[:cut])
+        text = text[cut:]
+    lines.append(text)
+    return "<br>".join(lines)
+
+
+def _lines(labels: Sequence[str]) -> int:
+    return max((label.count("<br>") + 1 for label in labels), default=1)
+
+
+def _row_px(labels: Sequence[str], least: int) -> int:
+    """Pixels a row needs for its label's lines (13 px text)."""
+    return max(least, 17 * _lines(labels) + 8)
+
+
 def _status_bar(status: str, lang: str, **kwargs: Any) -> go.Bar:
     return go.Bar(
         name=status_name(status, lang),
@@ -152,7 +186,7 @@ def subindicator_bars(
         "subindicator", key=lambda s: s.map(lambda c: tuple(int(p) for p in str(c).split(".")))
     )
     labels = [
-        f"{row.subindicator} {_short(getattr(row, name_col), label_width)}"
+        _wrap(f"{row.subindicator} {getattr(row, name_col)}", label_width)
         for row in by_sub.itertuples(index=False)
     ]
     full = [f"{c} {n}" for c, n in zip(by_sub["subindicator"], by_sub[name_col], strict=True)]
@@ -175,7 +209,7 @@ def subindicator_bars(
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title={"text": t("chart.items", lang), "font": _font(13)}, dtick=2)
-    return style(fig, height=90 + 44 * max(len(by_sub), 1))
+    return style(fig, height=90 + _row_px(labels, 44) * max(len(by_sub), 1))
 
 
 def division_bars(
@@ -189,7 +223,7 @@ def division_bars(
     overdue = overdue or {}
     name_col = "name_en" if lang == "en" else "name_th"
     table = by_div.sort_values(["pct_done", "total"], ascending=[True, False], kind="stable")
-    labels = [_short(n, label_width) for n in table[name_col]]
+    labels = [_wrap(n, label_width) for n in table[name_col]]
     totals = table["total"].clip(lower=1)
     fig = go.Figure()
     for status in STATUS_ORDER:
@@ -235,7 +269,7 @@ def division_bars(
         ticksuffix="%",
         title={"text": t("chart.share_of_items", lang), "font": _font(13)},
     )
-    fig = style(fig, height=90 + 36 * max(len(table), 1))
+    fig = style(fig, height=90 + _row_px(labels, 36) * max(len(table), 1))
     fig.update_layout(margin={"r": 110})
     return fig
 
@@ -469,9 +503,7 @@ def timeline_figure(
 
     step_rows: dict[Any, tuple[str, str]] = {}
     for idx, row in windows.iterrows() if len(windows) else []:
-        step_rows[idx] = row_of(
-            _lane_label(row["lane"], lang), _short(row["activity"], label_width)
-        )
+        step_rows[idx] = row_of(_lane_label(row["lane"], lang), _wrap(row["activity"], label_width))
     meeting_row: tuple[str, str] | None = None
     if len(events):
         meeting_row = row_of(_lane_label("general", lang), t("timeline.meeting", lang))
@@ -619,7 +651,7 @@ def timeline_figure(
         bgcolor="rgba(255,255,255,0.9)",
     )
     n_rows = len(outer)
-    fig = style(fig, height=150 + 30 * max(n_rows, 3))
+    fig = style(fig, height=150 + _row_px(inner, 30) * max(n_rows, 3))
     fig.update_layout(
         barmode="overlay",
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
@@ -687,7 +719,7 @@ def _measure_windows(measures: pd.DataFrame, lang: str, label_width: int) -> lis
             entry["status"] = statuses[0]
         else:
             entry["status"] = "not_started"
-        entry["label"] = _short(entry["measure"], label_width)
+        entry["label"] = _wrap(entry["measure"], label_width)
         out.append(entry)
     return out
 

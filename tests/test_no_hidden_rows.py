@@ -48,3 +48,50 @@ def test_the_score_page_shows_every_lift_and_the_gain_first(lang: str) -> None:
     boxes = [c for c in at.checkbox if c.key and c.key.startswith("whatif_")]
     assert len(boxes) == rows
     assert all(c.label.startswith("+") for c in boxes)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_long_names_wrap_in_charts_never_cut(lang: str) -> None:
+    from datetime import date
+
+    from ita_model import charts
+    from ita_model.readiness import compute_readiness
+
+    sample = load_dataset([SAMPLE])
+    ready = compute_readiness(sample)
+    name = "name_en" if lang == "en" else "name_th"
+    steps = charts.step_states(sample.latest("timeline"), date(2022, 3, 27))
+    figures = {
+        "division": (charts.division_bars(ready.by_division, {}, lang), ready.by_division[name]),
+        "timeline": (
+            charts.timeline_figure(
+                sample.latest("timeline"), sample.latest("measures"), date(2022, 3, 27), lang
+            ),
+            # the steps with a window have a row each (one-day events share the meetings row)
+            [a for a, ev in zip(steps["activity"], steps["is_event"], strict=True) if not ev],
+        ),
+    }
+    for kind, (fig, names) in figures.items():
+        labels = set()
+        for trace in fig.data:
+            ys = trace.y if trace.y is not None else []
+            if len(ys) == 2 and isinstance(ys[0], tuple | list):  # (lane, activity) axis
+                ys = ys[1]
+            labels.update(str(y).replace("<br>", "") for y in ys)
+        shown = {x.replace("<b>", "").replace("</b>", "") for x in labels}
+        joined = " ".join(shown)
+        assert "…" not in joined, kind
+        for full in names:
+            flat = " ".join(str(full).split())
+            assert any(flat.replace(" ", "") == s.replace(" ", "") for s in shown), (kind, full)
+
+
+def test_wrap_keeps_every_letter_and_thai_marks_with_their_letter() -> None:
+    from ita_model.charts import _wrap
+
+    text = "กองกิจการสภาองค์การบริหารส่วนจังหวัด"
+    lines = _wrap(text, 12).split("<br>")
+    assert "".join(lines) == text and len(lines) == 3
+    marks = {"\u0e31", *map(chr, range(0x0E34, 0x0E3B)), *map(chr, range(0x0E47, 0x0E4F))}
+    assert not [line for line in lines if line[0] in marks]
+    assert _wrap("Office of the Permanent Secretary", 20) == "Office of the<br>Permanent Secretary"
