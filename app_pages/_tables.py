@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,18 @@ def table_height(rows: int, most: int | None = None) -> int:
         return full
     st.caption(tr("common.showing_rows", n=max((most - 38) // 35, 1), total=rows))
     return most
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(module: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A chart module's figure, built once per distinct input (the inputs are its key): a
+    figure takes a quarter of a second to build, every run of a page drew it afresh. Shared
+    between sessions, so the figure must not be changed after (``plot`` does not)."""
+    return _figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items())))
 
 
 def plot(fig: object, key: str | None = None) -> None:

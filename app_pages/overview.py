@@ -9,7 +9,7 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import plot, status_text
+from app_pages._tables import figure, plot, status_text
 from app_pages._words import be, lang, name_col, tr
 from ita_model import charts, overview, scoring
 from ita_model.i18n import name_of
@@ -146,9 +146,9 @@ if loaded is not None:
 
         missing_now(loaded, oit_due, today)
         st.subheader(tr("overview.by_subindicator"))
-        plot(charts.subindicator_bars(r.by_subindicator, lang()), key="ov_sub")
+        plot(figure(charts.subindicator_bars, r.by_subindicator, lang()), key="ov_sub")
         st.subheader(tr("overview.by_division"))
         late = overview.overdue_by_division(r, oit_due, today)
-        plot(charts.division_bars(r.by_division, late, lang()), key="ov_div")
+        plot(figure(charts.division_bars, r.by_division, late, lang()), key="ov_div")
         if oit_due:
             st.caption(tr("overview.overdue_rule", date=be(oit_due)))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import plot
+from app_pages._tables import figure, plot
 from app_pages._words import be, lang, tr
 from ita_model import charts, overview
 
@@ -21,7 +21,7 @@ if loaded is not None:
             st.info(tr("timeline.no_steps"), icon=":material/event_busy:")
             st.stop()
         states = overview.timeline_states(steps, today)
-        plot(charts.timeline_figure(steps, measures, today, lang()), key="timeline")
+        plot(figure(charts.timeline_figure, steps, measures, today, lang()), key="timeline")
         st.caption(tr("timeline.legend_note"))
 
         if len(states):
