@@ -84,3 +84,32 @@ def test_a_thai_date_then_english_then_another_page(server: str, page: object) -
     settle(page, title=t("timeline.title", "en"), min_charts=1)
     no_exception(page)
     assert "20 Mar 2565" in page.inner_text('[data-testid="stMain"]')
+
+
+def test_pdf_badges_and_short_headers_stay_on_one_line(browser: object) -> None:
+    """The PDF's tables as printed (A4, 14 mm margins: 182 mm of text): every status badge and
+    every short header (item, sub-indicator, status) on one line."""
+    from datetime import date
+
+    from ita_model.handouts.content import load_handout
+    from ita_model.handouts.pdf import report_html
+    from tests.conftest import SAMPLE
+
+    handout = load_handout([SAMPLE], as_of=date(2022, 3, 27))
+    html = report_html(handout)  # the charts left empty: only the tables matter here
+    context = browser.new_context(viewport={"width": 688, "height": 1000})  # 182 mm at 96 dpi
+    try:
+        pg = context.new_page()
+        pg.set_content(html)
+        pg.emulate_media(media="print")
+        pg.evaluate("document.fonts.ready.then(() => true)")
+        lines = pg.evaluate(
+            """() => [...document.querySelectorAll('.badge, th.short')].map(e => {
+                 const range = document.createRange();
+                 range.selectNodeContents(e);
+                 const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                 return [e.innerText, tops.size]; })"""
+        )
+        assert lines and [x for x in lines if x[1] > 1] == [], lines
+    finally:
+        context.close()
