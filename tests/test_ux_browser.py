@@ -113,3 +113,20 @@ def test_pdf_badges_and_short_headers_stay_on_one_line(browser: object) -> None:
         assert lines and [x for x in lines if x[1] > 1] == [], lines
     finally:
         context.close()
+
+
+def test_the_uploader_speaks_thai(server: str, page: object) -> None:
+    page.goto(f"{server}/data-in", wait_until="domcontentloaded")
+    settle(page, title=t("data_in.title", "th"))
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    shown = zone.evaluate(
+        """z => [...z.querySelectorAll(
+                 'button p, [data-testid="stFileUploaderDropzoneInstructions"] span')]
+              .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+    )
+    assert len(shown) == 2
+    # Streamlit's English ("Upload", "20MB per file • …") takes no room; ours is drawn instead
+    assert [size for size, _ in shown] == ["0px", "0px"]
+    assert t("upload.button", "th") in shown[0][1]
+    assert "MB" in shown[1][1] and "ต่อไฟล์" in shown[1][1]
+    assert zone.bounding_box()["width"] > 300
