@@ -49,7 +49,7 @@ def _when(sub_at) -> str:
     return f"{be(local.date())} {local:%H:%M}"
 
 
-def _thai_date(at) -> date:
+def _thai_date(at: object) -> date:
     return pd.Timestamp(at).tz_convert("Asia/Bangkok").date()
 
 

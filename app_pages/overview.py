@@ -18,8 +18,8 @@ from ita_model.i18n import name_of
 def _who(ids: list[str], not_started: list[str], names: dict[str, str]) -> str:
     """The owners still due; the ones that have not started say so."""
     mark = status_text("not_started")
-    return ", ".join(f"{names.get(d, d)} ({mark})" if d in not_started else names.get(d, d)
-                     for d in ids)  # fmt: skip
+    shown = [names.get(d, d) + (f" ({mark})" if d in not_started else "") for d in ids]
+    return ", ".join(shown)
 
 
 def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
