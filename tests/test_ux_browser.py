@@ -130,3 +130,5 @@ def test_the_uploader_speaks_thai(server: str, page: object) -> None:
     assert t("upload.button", "th") in shown[0][1]
     assert "MB" in shown[1][1] and "ต่อไฟล์" in shown[1][1]
     assert zone.bounding_box()["width"] > 300
+    # the inbox is named, not where it sits on the server
+    assert "/tmp/" not in page.inner_text('[data-testid="stMain"]')
