@@ -161,6 +161,29 @@ def _row_px(labels: Sequence[str], least: int) -> int:
     return max(least, 17 * _lines(labels) + 8)
 
 
+def _label_px(labels: Sequence[str], size: int = 13) -> int:
+    """About how wide the longest line of these labels draws: Thai marks take no room, tags
+    none; a little over half the font size a letter (bold a little more)."""
+    widest = 0
+    for label in labels:
+        bold = "<b>" in label
+        for line in re.sub(r"</?b>", "", label).split("<br>"):
+            letters = sum(1 for ch in line if ch not in _THAI_MARKS)
+            widest = max(widest, int(letters * size * (0.62 if bold else 0.56)))
+    return widest
+
+
+def fixed_margins(fig: go.Figure, labels: Sequence[str], *, right: int = 8) -> go.Figure:
+    """Margins set from the labels instead of Plotly's automargin, which draws a chart twice or
+    three times to find them (half the time a page with two bar charts spends in the browser)."""
+    fig.update_yaxes(automargin=False)
+    fig.update_xaxes(automargin=False)
+    margin = fig.layout.margin
+    fig.update_layout(margin={"l": _label_px(labels) + 24, "r": max(right, margin.r or 0),
+                              "t": margin.t, "b": (margin.b or 0) + 48})  # fmt: skip
+    return fig
+
+
 def _status_bar(status: str, lang: str, **kwargs: Any) -> go.Bar:
     return go.Bar(
         name=status_name(status, lang),
@@ -209,7 +232,8 @@ def subindicator_bars(
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title={"text": t("chart.items", lang), "font": _font(13)}, dtick=2)
-    return style(fig, height=90 + _row_px(labels, 44) * max(len(by_sub), 1))
+    style(fig, height=90 + _row_px(labels, 44) * max(len(by_sub), 1))
+    return fixed_margins(fig, labels)
 
 
 def division_bars(
@@ -270,8 +294,7 @@ def division_bars(
         title={"text": t("chart.share_of_items", lang), "font": _font(13)},
     )
     fig = style(fig, height=90 + _row_px(labels, 36) * max(len(table), 1))
-    fig.update_layout(margin={"r": 110})
-    return fig
+    return fixed_margins(fig, labels, right=110)
 
 
 def status_heatmap(
