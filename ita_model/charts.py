@@ -493,7 +493,7 @@ def timeline_figure(
     as_of: date,
     lang: str = "th",
     *,
-    label_width: int = 36,
+    label_width: int = 48,
 ) -> go.Figure:
     """A Gantt chart: one row per ITA step, grouped in lanes IIT / EIT / OIT / general, one row
     of meetings (markers), then the measures' periods on the same time axis; a line at
@@ -680,6 +680,11 @@ def timeline_figure(
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         margin={"t": 30, "b": 60},
     )
+    # margins from the labels (lane beside activity), not automargin's extra drawing passes;
+    # below: two lines of month ticks, then the legend
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False, ticklabelstandoff=6)
+    fig.update_layout(margin={"l": _label_px(inner) + _label_px(outer) + 54, "b": 110})
     return fig
 
 
@@ -742,7 +747,12 @@ def _measure_windows(measures: pd.DataFrame, lang: str, label_width: int) -> lis
             entry["status"] = statuses[0]
         else:
             entry["status"] = "not_started"
-        entry["label"] = _wrap(entry["measure"], label_width)
+        # two lines at most: a measure's name runs to 120 letters, and every row of the chart
+        # is as tall as its tallest label (the whole name is in the hover and on its page)
+        lines = _wrap(entry["measure"], label_width).split("<br>")
+        if len(lines) > 2:
+            lines = [lines[0], lines[1].rstrip() + "…"]
+        entry["label"] = "<br>".join(lines)
         out.append(entry)
     return out
 
