@@ -16,6 +16,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ita_model.chart_labels import label_px as _label_px
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import short as _short
+from ita_model.chart_labels import wrap as _wrap
 from ita_model.i18n import t
 from ita_model.records import status_label
 from ita_model.thai import MONTHS_TH_ABBR, format_date
@@ -112,75 +116,20 @@ def style(fig: go.Figure, *, height: int, legend: bool = True) -> go.Figure:
     return fig
 
 
-_THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
-
-
-def _short(text: str, width: int) -> str:
-    """Cut to ``width`` characters with an ellipsis, never between a Thai letter and its marks
-    (Thai has no spaces between words, so a word-based shortening would drop everything)."""
-    text = " ".join(str(text).split())
-    if len(text) <= width:
-        return text
-    cut = width - 1
-    while cut > 1 and text[cut] in _THAI_MARKS:
-        cut -= 1
-    return text[:cut].rstrip() + "…"
-
-
-_NO_LINE_START = _THAI_MARKS | {"\u0e30", "\u0e32", "\u0e33", "\u0e45"}  # ะ า ำ ๅ
-_LEADING_VOWELS = {chr(c) for c in range(0x0E40, 0x0E45)}  # เ แ โ ใ ไ: never end a line
-
-
-def _wrap(text: str, width: int) -> str:
-    """Break a label into lines of about ``width`` characters (``<br>`` between them), at a
-    space when there is one; Thai has none between words, so there it breaks between letters,
-    never before a mark or a following vowel, never after a leading vowel. Nothing is cut."""
-    text = " ".join(str(text).split())
-    lines: list[str] = []
-    while len(text) > width:
-        space = text.rfind(" ", width // 2, width + 1)
-        if space > 0:
-            lines.append(text[:space])
-            text = text[space + 1 :]
-            continue
-        cut = width
-        while cut > 1 and (text[cut] in _NO_LINE_START or text[cut - 1] in _LEADING_VOWELS):
-            cut -= 1
-        lines.append(text[:cut])
-        text = text[cut:]
-    lines.append(text)
-    return "<br>".join(lines)
-
-
-def _lines(labels: Sequence[str]) -> int:
-    return max((label.count("<br>") + 1 for label in labels), default=1)
-
-
-def _row_px(labels: Sequence[str], least: int) -> int:
-    """Pixels a row needs for its label's lines (13 px text)."""
-    return max(least, 17 * _lines(labels) + 8)
-
-
-def _label_px(labels: Sequence[str], size: int = 13) -> int:
-    """About how wide the longest line of these labels draws: Thai marks take no room, tags
-    none; a little over half the font size a letter (bold a little more)."""
-    widest = 0
-    for label in labels:
-        bold = "<b>" in label
-        for line in re.sub(r"</?b>", "", label).split("<br>"):
-            letters = sum(1 for ch in line if ch not in _THAI_MARKS)
-            widest = max(widest, int(letters * size * (0.62 if bold else 0.56)))
-    return widest
-
-
 def fixed_margins(fig: go.Figure, labels: Sequence[str], *, right: int = 8) -> go.Figure:
     """Margins set from the labels instead of Plotly's automargin, which draws a chart twice or
     three times to find them (half the time a page with two bar charts spends in the browser)."""
     fig.update_yaxes(automargin=False)
     fig.update_xaxes(automargin=False)
     margin = fig.layout.margin
-    fig.update_layout(margin={"l": _label_px(labels) + 24, "r": max(right, margin.r or 0),
-                              "t": margin.t, "b": (margin.b or 0) + 48})  # fmt: skip
+    fig.update_layout(
+        margin={
+            "l": _label_px(labels) + 24,
+            "r": max(right, margin.r or 0),
+            "t": margin.t,
+            "b": (margin.b or 0) + 48,
+        }
+    )
     return fig
 
 

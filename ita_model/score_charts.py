@@ -12,7 +12,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ita_model.charts import _font, _row_px, _wrap, style
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import wrap as _wrap
+from ita_model.charts import _font, style
 from ita_model.scoring import Estimate
 
 PREVIOUS_COLOR = "#9e9e9e"

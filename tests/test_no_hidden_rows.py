@@ -87,7 +87,7 @@ def test_long_names_wrap_in_charts_never_cut(lang: str) -> None:
 
 
 def test_wrap_keeps_every_letter_and_thai_marks_with_their_letter() -> None:
-    from ita_model.charts import _wrap
+    from ita_model.chart_labels import wrap as _wrap
 
     text = "กองกิจการสภาองค์การบริหารส่วนจังหวัด"
     lines = _wrap(text, 12).split("<br>")

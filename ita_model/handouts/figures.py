@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ita_model.charts import STATUS_ORDER, _font, _row_px, _status_bar, _wrap, style
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import wrap as _wrap
+from ita_model.charts import STATUS_ORDER, _font, _status_bar, style
 from ita_model.i18n import t
 
 _FONT_KEYS = {"font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "grouptitlefont"}
