@@ -9,7 +9,8 @@ import streamlit as st
 
 from app_pages._as_of import as_of_picker
 from app_pages._auth import sign_in
-from app_pages._words import language_switch
+from app_pages._data import upload_limit_mb
+from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
 
@@ -23,6 +24,7 @@ st.set_page_config(
 with st.sidebar:
     lang = language_switch()
     as_of_picker()
+chrome_words(upload_limit_mb())
 actor = sign_in()  # stops at the sign-in screen until someone is signed in
 
 PAGES = [
@@ -43,10 +45,32 @@ if actor.can(Role.ADMIN):
     PAGES.append(("app_pages/settings.py", "nav.settings", ":material/settings:", "settings"))
     PAGES.append(("app_pages/setup.py", "setup.nav", ":material/domain_add:", "setup"))
 
+
+def _overview_by_name() -> None:
+    """``/overview`` opens the default page (which lives at ``/``), not "Page not found"."""
+    st.switch_page(PAGES[0][0])
+
+
 st.navigation(
     [
-        st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=url == "overview")
-        for path, key, icon, url in PAGES
+        *(
+            st.Page(
+                path,
+                title=t(key, lang),
+                icon=icon,
+                # the default page is served at "/" but reserves its own name: "home", so that
+                # "/overview" is free for the alias below
+                url_path="home" if url == "overview" else url,
+                default=url == "overview",
+            )
+            for path, key, icon, url in PAGES
+        ),
+        st.Page(
+            _overview_by_name,
+            title=t("nav.overview", lang),
+            url_path="overview",
+            visibility="hidden",
+        ),
     ],
     position="sidebar",
 ).run()

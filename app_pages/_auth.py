@@ -82,7 +82,17 @@ def can(role: Role | str) -> bool:
 
 
 def _local_name() -> str:
-    return "local"
+    return LOCAL_USER
+
+
+LOCAL_USER = "local"  # what the store records for the single local user
+
+
+def shown_user(name: str | None) -> str:
+    """A user as people read it: the single local user in words, not the store's "local"."""
+    if not name:
+        return "—"
+    return _tr("auth.local_user") if name == LOCAL_USER else name
 
 
 def _oidc(acc: Accounts) -> Actor:

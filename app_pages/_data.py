@@ -164,6 +164,15 @@ def app_settings() -> Settings:
     return in_force(base).settings(with_overrides(base, store(base).overrides()))
 
 
+def upload_limit_mb() -> float:
+    """The most a file may weigh: the browser's upload limit, or the reader's if smaller."""
+    server = float(st.get_option("server.maxUploadSize"))
+    try:
+        return min(server, app_settings().max_file_mb)
+    except PAGE_ERRORS:
+        return server
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _in_force(target: str, revision: int, settings_json: str) -> InForce:
     settings = Settings.model_validate_json(settings_json)

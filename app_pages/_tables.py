@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from app_pages._words import lang, tr
+from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
+from ita_model.i18n import name_of
 from ita_model.records import status_label
 from ita_model.validate import FileReport
 
 
-def table_height(rows: int, most: int) -> int:
-    """Pixels for a table to show all its rows (a 38 px header, 35 px a row), at most ``most``."""
-    return min(38 + 35 * rows, most)
+def table_height(rows: int, most: int | None = None) -> int:
+    """Pixels for a table to show all its rows (a 38 px header, 35 px a row). With ``most``,
+    a longer table is cut to that height and a caption above it says how many rows show."""
+    full = 38 + 35 * rows
+    if most is None or full <= most:
+        return full
+    st.caption(tr("common.showing_rows", n=max((most - 38) // 35, 1), total=rows))
+    return most
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(module: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A chart module's figure, built once per distinct input (the inputs are its key): a
+    figure takes a quarter of a second to build, every run of a page drew it afresh. Shared
+    between sessions, so the figure must not be changed after (``plot`` does not)."""
+    return _figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items())))
 
 
 def plot(fig: object, key: str | None = None) -> None:
@@ -134,3 +154,40 @@ def show_issues(
         row_height=row_h,
         height=min(38 + row_h * len(frame), 520),
     )
+
+
+def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> None:
+    """What a decision would change: each (item, division) status that moves, the OIT done
+    count before and after, and the other tables it replaces."""
+    if len(changes.items):
+        items = changes.items
+        shown = pd.DataFrame(
+            {
+                tr("col.item"): items["item"],
+                tr("col.name"): items["name_en" if lang() == "en" else "name_th"],
+                tr("col.division"): [
+                    name_of(divisions[d], lang()) if d in divisions else d
+                    for d in items["division"]
+                ],
+                tr("data_in.division_status"): [
+                    f"{status_text(b)} → {status_text(a)}"
+                    for b, a in zip(items["before"], items["after"], strict=True)
+                ],
+                tr("data_in.overall_status"): [
+                    f"{status_text(b)} → {status_text(a)}"
+                    for b, a in zip(items["overall_before"], items["overall_after"], strict=True)
+                ],
+            }
+        )
+        height = table_height(len(shown))
+        st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key)
+    st.caption(tr("data_in.done_moves", before=changes.done_before, after=changes.done_after))
+    for rec in changes.replaced.to_dict("records"):
+        st.caption(
+            tr(
+                "data_in.replaces",
+                kind=tr("kind." + rec["kind"]),
+                before=rec["rows_before"],
+                after=rec["rows_after"],
+            )
+        )

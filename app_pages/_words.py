@@ -53,3 +53,25 @@ def language_switch() -> str:
     if lang() == "th":
         st.toggle(tr("sidebar.thai_digits"), key=THAI_DIGITS_KEY)
     return lang()
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def chrome_words(max_mb: float) -> None:
+    """Streamlit's own English on the file uploader ("Upload", "20MB per file • CSV…") cannot
+    be translated through its API: hidden, and our words drawn in their place."""
+    button = tr("upload.button")
+    limits = tr("upload.limits", mb=f"{max_mb:g}", types="xlsx, xlsm, xls, ods, csv")
+    st.html(
+        f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {_css_text(button)}; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {_css_text(limits)}; font-size: 0.875rem; }}
+</style>"""
+    )

@@ -65,8 +65,8 @@ sender = div_col.selectbox(
 inbox_dir = settings.data_dir / "inbox"
 try:
     inbox_shown = str(inbox_dir.resolve().relative_to(Path.cwd()))
-except ValueError:
-    inbox_shown = str(inbox_dir)
+except ValueError:  # outside the project folder: its last two names, never a server path
+    inbox_shown = f"{inbox_dir.parent.name}/{inbox_dir.name}"
 inbox = files_in(inbox_dir) if inbox_dir.is_dir() else []
 incoming: list[tuple[str, bytes, str]] = [(u.name, u.getvalue(), "upload") for u in uploads or []]
 if inbox:

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _links
+from app_pages._auth import shown_user
 from app_pages._data import check_bytes, store
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import show_issues, status_text, table_height
@@ -91,7 +92,7 @@ if loaded is not None:
                     file=md(sub.filename),
                     when=be(sub.submitted_at.date()),
                     time=sub.submitted_at.astimezone().strftime("%H:%M"),
-                    user=md(sub.user),
+                    user=md(shown_user(sub.user)),
                     state=tr(f"state.{sub.state}"),
                 )
             )

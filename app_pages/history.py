@@ -7,25 +7,28 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from app_pages._auth import current_actor
-from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
+from app_pages._auth import current_actor, shown_user
+from app_pages._data import PAGE_ERRORS, app_settings, check_bytes, load, organisation, store
 from app_pages._frame import guarded, header
-from app_pages._tables import plot, show_issues, status_text, table_height
+from app_pages._tables import changes_table, plot, show_issues, status_text, table_height
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
 from ita_model.cells import frame_csv
+from ita_model.changes import what_would_change
 from ita_model.history import History, thai_day
+from ita_model.history_charts import progress_figure
 from ita_model.i18n import name_of
 from ita_model.settings import Settings, store_target
 from ita_model.store import Store, Submission
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATES = ["accepted", "pending", "rejected", "superseded"]
+PICKED = "history_picked"  # the submission picked, across revisions
+STORE_KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}  # the kind, never a server path
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -48,6 +51,10 @@ def _when(sub_at) -> str:
     return f"{be(local.date())} {local:%H:%M}"
 
 
+def _thai_date(at: object) -> date:
+    return pd.Timestamp(at).tz_convert("Asia/Bangkok").date()
+
+
 def _division_name(div: str | None, divisions: dict) -> str:
     return name_of(divisions[div], lang()) if div in divisions else (div or "—")
 
@@ -61,7 +68,7 @@ with guarded():
     subs = fs.submissions(year=settings.year)
     revision = fs.revision()
 divisions = {d.id: d for d in org.divisions}
-st.caption(tr("history.store_at", where=fs.describe()))
+st.caption(tr("history.store_at", where=STORE_KINDS.get(fs.dialect, fs.dialect)))
 
 tab_subs, tab_changes, tab_progress, tab_audit = st.tabs(
     [
@@ -82,6 +89,27 @@ def _decide(kind: str, submission_id: str) -> None:
         st.session_state["history_done"] = kind
     except PAGE_ERRORS as exc:
         st.session_state["history_error"] = str(exc)
+
+
+def _rollback_preview(sub: Submission) -> None:
+    """What making this file current again would change, before anyone confirms it."""
+    with guarded():
+        now = load(date.today())
+        report = check_bytes(
+            fs.data(sub), sub.filename, settings.year, sub.division, settings.model_dump_json()
+        )
+        changes = what_would_change(
+            now.dataset,
+            report,
+            before=now.readiness,
+            framework=now.framework,
+            organisation=now.organisation,
+        )
+    st.markdown(f"**{tr('history.rollback_preview')}**")
+    if changes.empty:
+        st.caption(tr("history.rollback_no_change"))
+        return
+    changes_table(changes, divisions, key=f"rollback_changes_{sub.id}")
 
 
 with tab_subs:
@@ -120,14 +148,13 @@ with tab_subs:
                     "when": _when(s.submitted_at),
                     "file": s.filename,
                     "division": _division_name(s.division, divisions),
-                    "user": s.user,
+                    "user": shown_user(s.user),
                     "state": tr(f"state.{s.state}"),
                     "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
-                    "id": s.id,
                 }
                 for s in shown
             ],
-            columns=["when", "file", "division", "user", "state", "problems", "id"],
+            columns=["when", "file", "division", "user", "state", "problems"],
         )
         st.dataframe(
             table,
@@ -141,10 +168,14 @@ with tab_subs:
                 "user": tr("history.user"),
                 "state": tr("history.state"),
                 "problems": tr("history.problems"),
-                "id": st.column_config.TextColumn("id", width="small"),
             },
         )
         by_id = {s.id: s for s in shown}
+        # keyed by the store's revision: after a decision the labels (the states) are redrawn,
+        # and the submission picked before stays picked
+        pick_key = f"history_pick_{revision}"
+        if st.session_state.get(PICKED) in by_id and pick_key not in st.session_state:
+            st.session_state[pick_key] = st.session_state[PICKED]
         chosen = st.selectbox(
             tr("history.pick"),
             list(by_id),
@@ -152,8 +183,9 @@ with tab_subs:
                 f"{by_id[i].filename} · {_when(by_id[i].submitted_at)} · "
                 f"{tr('state.' + by_id[i].state)}"
             ),
-            key="history_pick",
+            key=pick_key,
         )
+        st.session_state[PICKED] = chosen
         sub: Submission | None = by_id.get(chosen) if chosen else None
         if sub is not None:
             with st.container(border=True):
@@ -163,7 +195,11 @@ with tab_subs:
                 )
                 if sub.decided_by and sub.decided_at:
                     st.caption(
-                        tr("history.decided", user=md(sub.decided_by), when=_when(sub.decided_at))
+                        tr(
+                            "history.decided",
+                            user=md(shown_user(sub.decided_by)),
+                            when=_when(sub.decided_at),
+                        )
                     )
                 with guarded():
                     report = fs.report(sub, settings=settings)
@@ -213,11 +249,14 @@ with tab_subs:
                         key=f"withdraw_{sub.id}",
                     )
                 elif sub.state == "superseded":
+                    _rollback_preview(sub)
+                    sure = st.checkbox(tr("history.rollback_sure"), key=f"rollback_sure_{sub.id}")
                     buttons[2].button(
                         tr("history.rollback"),
                         help=tr("history.rollback_help"),
                         on_click=_decide,
                         args=("rollback", sub.id),
+                        disabled=not sure,
                         icon=":material/undo:",
                         key=f"rollback_{sub.id}",
                     )
@@ -243,11 +282,15 @@ def _history_now() -> History:
 
 
 with tab_changes:
-    since = st.date_input(
+    # a list of days in the Buddhist Era (st.date_input can only show the Christian year)
+    today = date.today()
+    first = min([_thai_date(x.submitted_at) for x in subs] + [today - timedelta(days=30)])
+    days = [today - timedelta(days=n) for n in range((today - first).days + 1)]
+    since = st.selectbox(
         tr("history.since"),
-        value=date.today() - timedelta(days=7),
-        max_value=date.today(),
-        format="DD/MM/YYYY",
+        days,
+        index=min(7, len(days) - 1),
+        format_func=lambda d: be(d, style="long"),
         key="history_since",
     )
     with guarded():
@@ -273,6 +316,7 @@ with tab_changes:
                 for b, a in zip(moves["overall_before"], moves["overall_after"], strict=True)
             ],
             when=[_when(a) for a in moves["at"]],
+            user=[shown_user(u) for u in moves["user"]],
         )  # fmt: skip
         st.dataframe(
             shown,
@@ -323,22 +367,11 @@ with tab_progress:
             day=[d if d is not None else start_day for d in frame["day"]],
             name=frame["name_en" if lang() == "en" else "name_th"],
         )
-        fig = px.line(
-            frame,
-            x="day",
-            y="done",
-            color="name",
-            markers=True,
-            line_shape="hv",
-            labels={"day": tr("history.axis_day"), "done": tr("history.axis_done"), "name": ""},
-            title=tr("history.chart_title"),
-            hover_data={"total": True, "pct_done": True},
-        )
-        fig.update_layout(legend={"orientation": "h", "y": -0.25}, margin={"t": 50})
-        plot(fig, key="history_chart")
+        plot(progress_figure(frame, lang()), key="history_chart")
         wide = frame.pivot_table(index="name", columns="day", values="done", aggfunc="last")
         wide.columns = [be(c) for c in wide.columns]
-        st.dataframe(wide, width="stretch")
+        wide.index.name = tr(f"history.by_{by or 'indicator'}")
+        st.dataframe(wide, width="stretch", height=table_height(len(wide)))
 
 # ---------------------------------------------------------------- audit log
 
@@ -362,12 +395,11 @@ with tab_audit:
                 {
                     "seq": e.seq,
                     "when": _when(e.at),
-                    "user": e.user,
+                    "user": shown_user(e.user),
                     "role": tr(f"auth.role_{e.role}"),
                     "action": tr(f"history.action_{e.action}"),
                     "division": _division_name(e.division, divisions) if e.division else "",
                     "what": _what(e.detail),
-                    "id": e.submission_id or "",
                 }
                 for e in reversed(events)
             ]

@@ -33,28 +33,30 @@ if loaded is not None:
             key="oit_status",
         )
         f2, f3 = st.columns(2)
-        everything = tr("oit.all")
-        chosen_div = f2.selectbox(
+        # several at once; nothing chosen = all (the prompt says so in the page's language)
+        chosen_divs = f2.multiselect(
             tr("oit.filter_division"),
-            [None, *owning],
-            format_func=lambda d: everything if d is None else name_of(divisions[d], lang()),
+            owning,
+            format_func=lambda d: name_of(divisions[d], lang()),
             key="oit_division",
+            placeholder=tr("oit.all"),
         )
         subs = {s.code: s for ind in fw.oit_indicators() for s in ind.subindicators}
-        chosen_sub = f3.selectbox(
+        chosen_subs = f3.multiselect(
             tr("oit.filter_sub"),
-            [None, *subs],
-            format_func=lambda c: everything if c is None else f"{c} {name_of(subs[c], lang())}",
+            list(subs),
+            format_func=lambda c: f"{c} {name_of(subs[c], lang())}",
             key="oit_sub",
+            placeholder=tr("oit.all"),
         )
 
         def keep(code: str) -> bool:
             row = items.loc[code]
             if statuses and row["status"] not in statuses:
                 return False
-            if chosen_div is not None and chosen_div not in row["owners"]:
+            if chosen_divs and not set(chosen_divs) & set(row["owners"]):
                 return False
-            return chosen_sub is None or row["subindicator"] == chosen_sub
+            return not chosen_subs or row["subindicator"] in chosen_subs
 
         shown = [c for c in items.index if keep(c)]
         st.caption(tr("oit.showing", n=len(shown), total=len(items)))
@@ -131,8 +133,8 @@ if loaded is not None:
         def draw_map() -> None:
             st.caption(tr("oit.map_caption"))
             div_rows = r.by_division
-            if chosen_div is not None:
-                div_rows = div_rows[div_rows["division"] == chosen_div]
+            if chosen_divs:
+                div_rows = div_rows[div_rows["division"].isin(chosen_divs)]
             map_items = r.items[r.items["item"].isin(shown)]
             if len(map_items) and len(div_rows):
                 plot(charts.status_heatmap(map_items, div_rows, lang()), key="oit_map")

@@ -1,15 +1,79 @@
 """ภาพรวม — where do we stand, what is missing, whose is it, what is due next."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from app_pages import _links
 from app_pages._as_of import as_of
+from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import plot, status_text, table_height
+from app_pages._tables import figure, plot, status_text
 from app_pages._text import md
 from app_pages._words import be, lang, name_col, tr
 from ita_model import charts, overview, scoring
+from ita_model.i18n import name_of
+
+
+def _who(ids: list[str], not_started: list[str], names: dict[str, str]) -> str:
+    """The owners still due; the ones that have not started say so."""
+    mark = status_text("not_started")
+    shown = [names.get(d, d) + (f" ({mark})" if d in not_started else "") for d in ids]
+    return ", ".join(shown)
+
+
+def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
+    """What is still missing and whose, every row, names wrapped; then who has not started."""
+    r = loaded.readiness
+    st.subheader(tr("overview.missing"))
+    missing = overview.missing_items(r, loaded.organisation, deadline=oit_due, as_of=today)
+    if not len(missing):
+        st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
+    else:
+        names = {d.id: name_of(d, lang()) for d in loaded.organisation.divisions}
+        st.caption(
+            tr("overview.missing_caption", n=len(missing))
+            + (f" · {tr('overview.oit_due', date=be(oit_due))}" if oit_due else "")
+        )
+        table = pd.DataFrame(
+            {
+                tr("col.item"): missing["item"],
+                tr("col.name"): missing[name_col()],
+                tr("col.sub"): missing["subindicator"],
+                tr("col.status"): [status_text(s) for s in missing["status"]],
+                tr("col.waiting_on"): [
+                    _who(w, n, names)
+                    for w, n in zip(missing["waiting_on"], missing["not_started_on"], strict=True)
+                ],
+            }
+        )
+        # a static table: every row, long names wrapped, nothing to scroll inside
+        st.table(table.map(md), hide_index=True, border="horizontal")  # st.table reads Markdown
+    late = overview.not_started_by_division(r)
+    if not len(late):
+        st.caption(tr("overview.all_started"))
+        return
+    nothing = late[late["nothing_started"]]
+    some = late[~late["nothing_started"]]
+    if len(nothing):
+        st.error(
+            tr("overview.nothing_started", names=", ".join(nothing[name_col()])),
+            icon=":material/report:",
+        )
+    if len(some):
+        st.warning(
+            tr(
+                "overview.some_not_started",
+                names=", ".join(
+                    f"{n} ({tr('overview.n_items', n=k)})"
+                    for n, k in zip(some[name_col()], some["not_started"], strict=True)
+                ),
+            ),
+            icon=":material/hourglass_empty:",
+        )
+
 
 loaded = page_data()
 header("overview.title", loaded)
@@ -89,40 +153,11 @@ if loaded is not None:
                 width=320,
             )
 
+        missing_now(loaded, oit_due, today)
         st.subheader(tr("overview.by_subindicator"))
-        plot(charts.subindicator_bars(r.by_subindicator, lang()), key="ov_sub")
+        plot(figure(charts.subindicator_bars, r.by_subindicator, lang()), key="ov_sub")
         st.subheader(tr("overview.by_division"))
         late = overview.overdue_by_division(r, oit_due, today)
-        plot(charts.division_bars(r.by_division, late, lang()), key="ov_div")
+        plot(figure(charts.division_bars, r.by_division, late, lang()), key="ov_div")
         if oit_due:
             st.caption(tr("overview.overdue_rule", date=be(oit_due)))
-
-        st.subheader(tr("overview.missing"))
-        missing = overview.missing_items(r, loaded.organisation, deadline=oit_due, as_of=today)
-        if not len(missing):
-            st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
-        else:
-            en = lang() == "en"
-            shown = missing.assign(
-                status_label=[status_text(s) for s in missing["status"]],
-                name=missing[name_col()],
-                waiting=missing["waiting_en" if en else "waiting_th"],
-            )
-            st.caption(
-                tr("overview.missing_caption", n=len(missing))
-                + (f" · {tr('overview.oit_due', date=be(oit_due))}" if oit_due else "")
-            )
-            st.dataframe(
-                shown,
-                hide_index=True,
-                width="stretch",
-                column_order=["item", "name", "subindicator", "status_label", "waiting"],
-                column_config={
-                    "item": st.column_config.TextColumn(tr("col.item"), width=50),
-                    "name": st.column_config.TextColumn(tr("col.name"), width=330),
-                    "subindicator": st.column_config.TextColumn(tr("col.sub"), width=80),
-                    "status_label": st.column_config.TextColumn(tr("col.status"), width=160),
-                    "waiting": st.column_config.TextColumn(tr("col.waiting_on"), width=250),
-                },
-                height=table_height(len(shown), 460),
-            )

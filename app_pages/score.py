@@ -68,11 +68,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "Data-in page.",
     ),
     "yoy_caption": (
-        "แท่งสีเทา: ผลทางการปี {prev}; แท่งสีน้ำเงิน: ประมาณการปี {year} (OIT จากสถานะปัจจุบัน; "
-        "ลายเส้นทแยง = คะแนน IIT/EIT ที่ใช้ แสดงซ้ำทุกตัวชี้วัดของแบบวัดนั้น); ตัวหนาและสีแดง = ต่ำกว่าเกณฑ์",
+        "แท่งสีเทา: ผลทางการปี {prev}; แท่งสีน้ำเงิน: ประมาณการปี {year} (OIT จากสถานะปัจจุบัน); "
+        "ตัวหนาและสีแดง = ต่ำกว่าเกณฑ์",
         "Grey: the {prev} official results; blue: the {year} estimate (OIT from the current "
-        "statuses; hatched = the IIT/EIT score used, repeated for each of its indicators); "
-        "bold and red = below the pass mark.",
+        "statuses); bold and red = below the pass mark.",
+    ),
+    "yoy_hatched": (
+        "ลายเส้นทแยง = คะแนน IIT/EIT ที่ใช้ แสดงซ้ำทุกตัวชี้วัดของแบบวัดนั้น",
+        "Hatched = the IIT/EIT score used, repeated for each of its indicators.",
     ),
     "last_total": ("ผลรวมปี {prev}: {total} ({grade})", "{prev} total: {total} ({grade})"),
     "weakest": ("ตัวชี้วัดที่ต้องเร่งพัฒนา", "The weakest indicators"),
@@ -204,7 +207,7 @@ if loaded is not None:
             for i, row in enumerate(lifts.itertuples(index=False)):
                 name = row.name_en if en else row.name_th
                 boxes[i % 2].checkbox(
-                    f"{row.item} {md(name)} (+{row.lift:.2f})",
+                    f"+{row.lift:.2f} · {row.item} {md(name)}",  # the gain first: never cut
                     key=f"whatif_{row.item}",
                     help=f"{row.subindicator} · {status_text(row.status)}",
                 )
@@ -243,7 +246,7 @@ if loaded is not None:
                         w("col_lift_ind"), format="+%.2f"
                     ),
                 },
-                height=table_height(len(table), 420),
+                height=table_height(len(table)),  # every item, however many
                 key="score_lifts",
             )
 
@@ -270,7 +273,10 @@ if loaded is not None:
                 ),
                 key="score_yoy",
             )
-            st.caption(w("yoy_caption", prev=prev, year=fw.year))
+            caption = w("yoy_caption", prev=prev, year=fw.year)
+            if (yoy["basis"] == "tool").any():  # only what is drawn
+                caption += " " + w("yoy_hatched")
+            st.caption(caption)
             st.markdown(f"**{w('weakest')}**")
             weak = scoring.weakest(yoy)
             if not len(weak):

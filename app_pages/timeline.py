@@ -1,10 +1,12 @@
 """ไทม์ไลน์ — the ITA steps in lanes, today's line, meetings, and the measures' periods."""
 
+import pandas as pd
 import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import plot, table_height
+from app_pages._tables import figure, plot
+from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model import charts, overview
 
@@ -20,36 +22,36 @@ if loaded is not None:
             st.info(tr("timeline.no_steps"), icon=":material/event_busy:")
             st.stop()
         states = overview.timeline_states(steps, today)
-        plot(charts.timeline_figure(steps, measures, today, lang()), key="timeline")
+        plot(figure(charts.timeline_figure, steps, measures, today, lang()), key="timeline")
         st.caption(tr("timeline.legend_note"))
 
         if len(states):
             st.subheader(tr("timeline.steps_table"))
-            table = states.sort_values(["start_date", "end_date"], kind="stable")
-            shown = table.assign(
-                lane=[
-                    tr("lane.general") if p == "general" else p
-                    for p in table["phase"].fillna("general")
-                ],
-                when=[
-                    be(s) if e is None or e == s else f"{be(s)} – {be(e)}"
-                    for s, e in zip(table["start_date"], table["end_date"], strict=True)
-                ],
-                state_label=[
-                    f"{'◆ ' if ev else ''}{tr(f'step.{s}')}"
-                    for s, ev in zip(table["state"], table["is_event"], strict=True)
-                ],
+            # what is next first: late, current, upcoming (by start), then what is done
+            order = {"late": 0, "current": 1, "upcoming": 2, "done": 3}
+            table = states.assign(_rank=states["state"].map(order).fillna(2)).sort_values(
+                ["_rank", "start_date", "end_date"], kind="stable"
             )
-            st.dataframe(
-                shown,
+            lanes = [
+                tr("lane.general") if p == "general" else p
+                for p in table["phase"].fillna("general")
+            ]
+            # a static table: every step, long activity names wrapped, nothing hidden
+            st.table(
+                pd.DataFrame(
+                    {
+                        tr("timeline.lane"): lanes,
+                        tr("timeline.activity"): table["activity"],
+                        tr("timeline.when"): [
+                            be(s) if e is None or e == s else f"{be(s)} – {be(e)}"
+                            for s, e in zip(table["start_date"], table["end_date"], strict=True)
+                        ],
+                        tr("col.status"): [
+                            f"{'◆ ' if ev else ''}{tr(f'step.{s}')}"
+                            for s, ev in zip(table["state"], table["is_event"], strict=True)
+                        ],
+                    }
+                ).map(md),  # st.table reads Markdown: activity names are a workbook's text
                 hide_index=True,
-                width="stretch",
-                column_order=["lane", "activity", "when", "state_label"],
-                column_config={
-                    "lane": st.column_config.TextColumn(tr("timeline.lane"), width=90),
-                    "activity": st.column_config.TextColumn(tr("timeline.activity"), width="large"),
-                    "when": st.column_config.TextColumn(tr("timeline.when"), width=220),
-                    "state_label": st.column_config.TextColumn(tr("col.status"), width=130),
-                },
-                height=table_height(len(shown), 560),
+                border="horizontal",
             )

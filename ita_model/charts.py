@@ -8,7 +8,6 @@ set on every figure: plotly draws SVG text, which does not inherit the page's th
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -17,6 +16,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ita_model.chart_labels import label_px as _label_px
+from ita_model.chart_labels import plain
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import short as _short
+from ita_model.chart_labels import wrap as _wrap
 from ita_model.i18n import t
 from ita_model.records import status_label
 from ita_model.thai import MONTHS_TH_ABBR, format_date
@@ -113,26 +117,21 @@ def style(fig: go.Figure, *, height: int, legend: bool = True) -> go.Figure:
     return fig
 
 
-_THAI_MARKS = {chr(c) for c in (0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F))}
-
-
-def _short(text: str, width: int) -> str:
-    """Cut to ``width`` characters with an ellipsis, never between a Thai letter and its marks
-    (Thai has no spaces between words, so a word-based shortening would drop everything);
-    as ``plain`` text."""
-    text = " ".join(str(text).split())
-    if len(text) <= width:
-        return plain(text)
-    cut = width - 1
-    while cut > 1 and text[cut] in _THAI_MARKS:
-        cut -= 1
-    return plain(text[:cut].rstrip() + "…")
-
-
-def plain(text: object) -> str:
-    """Workbook text for a chart label or hover: plotly reads ``<a href>``, ``<b>``… in them, so
-    ``<``, ``>`` and ``&`` become entities (shown as typed, never a link)."""
-    return html.escape(str(text), quote=False)
+def fixed_margins(fig: go.Figure, labels: Sequence[str], *, right: int = 8) -> go.Figure:
+    """Margins set from the labels instead of Plotly's automargin, which draws a chart twice or
+    three times to find them (half the time a page with two bar charts spends in the browser)."""
+    fig.update_yaxes(automargin=False)
+    fig.update_xaxes(automargin=False)
+    margin = fig.layout.margin
+    fig.update_layout(
+        margin={
+            "l": _label_px(labels) + 24,
+            "r": max(right, margin.r or 0),
+            "t": margin.t,
+            "b": (margin.b or 0) + 48,
+        }
+    )
+    return fig
 
 
 def _status_bar(status: str, lang: str, **kwargs: Any) -> go.Bar:
@@ -160,7 +159,7 @@ def subindicator_bars(
         "subindicator", key=lambda s: s.map(lambda c: tuple(int(p) for p in str(c).split(".")))
     )
     labels = [
-        f"{row.subindicator} {_short(getattr(row, name_col), label_width)}"
+        _wrap(f"{row.subindicator} {getattr(row, name_col)}", label_width)
         for row in by_sub.itertuples(index=False)
     ]
     full = [
@@ -185,7 +184,8 @@ def subindicator_bars(
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title={"text": t("chart.items", lang), "font": _font(13)}, dtick=2)
-    return style(fig, height=90 + 44 * max(len(by_sub), 1))
+    style(fig, height=90 + _row_px(labels, 44) * max(len(by_sub), 1))
+    return fixed_margins(fig, labels)
 
 
 def division_bars(
@@ -199,7 +199,7 @@ def division_bars(
     overdue = overdue or {}
     name_col = "name_en" if lang == "en" else "name_th"
     table = by_div.sort_values(["pct_done", "total"], ascending=[True, False], kind="stable")
-    labels = [_short(n, label_width) for n in table[name_col]]
+    labels = [_wrap(n, label_width) for n in table[name_col]]
     totals = table["total"].clip(lower=1)
     fig = go.Figure()
     for status in STATUS_ORDER:
@@ -247,9 +247,8 @@ def division_bars(
         ticksuffix="%",
         title={"text": t("chart.share_of_items", lang), "font": _font(13)},
     )
-    fig = style(fig, height=90 + 36 * max(len(table), 1))
-    fig.update_layout(margin={"r": 110})
-    return fig
+    fig = style(fig, height=90 + _row_px(labels, 36) * max(len(table), 1))
+    return fixed_margins(fig, labels, right=110)
 
 
 def status_heatmap(
@@ -448,7 +447,7 @@ def timeline_figure(
     as_of: date,
     lang: str = "th",
     *,
-    label_width: int = 36,
+    label_width: int = 48,
 ) -> go.Figure:
     """A Gantt chart: one row per ITA step, grouped in lanes IIT / EIT / OIT / general, one row
     of meetings (markers), then the measures' periods on the same time axis; a line at
@@ -481,9 +480,7 @@ def timeline_figure(
 
     step_rows: dict[Any, tuple[str, str]] = {}
     for idx, row in windows.iterrows() if len(windows) else []:
-        step_rows[idx] = row_of(
-            _lane_label(row["lane"], lang), _short(row["activity"], label_width)
-        )
+        step_rows[idx] = row_of(_lane_label(row["lane"], lang), _wrap(row["activity"], label_width))
     meeting_row: tuple[str, str] | None = None
     if len(events):
         meeting_row = row_of(_lane_label("general", lang), t("timeline.meeting", lang))
@@ -631,12 +628,17 @@ def timeline_figure(
         bgcolor="rgba(255,255,255,0.9)",
     )
     n_rows = len(outer)
-    fig = style(fig, height=150 + 30 * max(n_rows, 3))
+    fig = style(fig, height=150 + _row_px(inner, 30) * max(n_rows, 3))
     fig.update_layout(
         barmode="overlay",
         legend={"yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         margin={"t": 30, "b": 60},
     )
+    # margins from the labels (lane beside activity), not automargin's extra drawing passes;
+    # below: two lines of month ticks, then the legend
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False, ticklabelstandoff=6)
+    fig.update_layout(margin={"l": _label_px(inner) + _label_px(outer) + 54, "b": 110})
     return fig
 
 
@@ -699,7 +701,12 @@ def _measure_windows(measures: pd.DataFrame, lang: str, label_width: int) -> lis
             entry["status"] = statuses[0]
         else:
             entry["status"] = "not_started"
-        entry["label"] = _short(entry["measure"], label_width)
+        # two lines at most: a measure's name runs to 120 letters, and every row of the chart
+        # is as tall as its tallest label (the whole name is in the hover and on its page)
+        lines = _wrap(entry["measure"], label_width).split("<br>")
+        if len(lines) > 2:
+            lines = [lines[0], lines[1].rstrip() + "…"]
+        entry["label"] = "<br>".join(lines)
         out.append(entry)
     return out
 

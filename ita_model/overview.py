@@ -113,7 +113,8 @@ def missing_items(
     waiting on the most divisions, then in framework order.
 
     Columns: item, name_th, name_en, subindicator, status, waiting_on (ids of owners not done),
-    waiting_th, waiting_en (their names), days_left (to ``deadline``; negative: overdue).
+    not_started_on (those of them that have not started it), waiting_th, waiting_en (their
+    names), days_left (to ``deadline``; negative: overdue).
     """
     items = readiness.items
     todo = items[items["status"].isin(NOT_DONE)].copy()
@@ -123,6 +124,10 @@ def missing_items(
         for owners, status_of in zip(todo["owners"], todo["owner_status"], strict=True)
     ]
     todo["waiting_on"] = waiting
+    todo["not_started_on"] = [
+        [div for div in w if status_of.get(div, "not_started") == "not_started"]
+        for w, status_of in zip(waiting, todo["owner_status"], strict=True)
+    ]
     todo["waiting_th"] = [", ".join(names[d].name_th for d in w if d in names) for w in waiting]
     todo["waiting_en"] = [", ".join(names[d].name_en for d in w if d in names) for w in waiting]
     days = (deadline - as_of).days if deadline and as_of else None
@@ -138,11 +143,26 @@ def missing_items(
         "subindicator",
         "status",
         "waiting_on",
+        "not_started_on",
         "waiting_th",
         "waiting_en",
         "days_left",
     ]
     return todo[cols].reset_index(drop=True)
+
+
+def not_started_by_division(readiness: Readiness) -> pd.DataFrame:
+    """The divisions with items they have not started (by their own status, which an item
+    "in progress" overall hides), most first. Columns: division, name_th, name_en, not_started
+    (how many), total, nothing_started (not one of its items done or in progress)."""
+    cols = ["division", "name_th", "name_en", "not_started", "total", "nothing_started"]
+    by = readiness.by_division
+    if not len(by):
+        return pd.DataFrame(columns=cols)
+    late = by[by["not_started"] > 0].copy()
+    late["nothing_started"] = (late["done"] == 0) & (late["in_progress"] == 0)
+    late = late.sort_values(["nothing_started", "not_started"], ascending=False, kind="stable")
+    return late[cols].reset_index(drop=True)
 
 
 def overdue_by_division(readiness: Readiness, deadline: date | None, as_of: date) -> dict[str, int]:

@@ -12,7 +12,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ita_model.charts import _font, _short, style
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import wrap as _wrap
+from ita_model.charts import _font, style
 from ita_model.scoring import Estimate
 
 PREVIOUS_COLOR = "#9e9e9e"
@@ -51,7 +53,7 @@ def year_on_year_figure(
     name_col = "name_en" if lang == "en" else "name_th"
     labels = []
     for row in yoy.itertuples(index=False):
-        label = f"{row.indicator} {_short(getattr(row, name_col), label_width)}"
+        label = _wrap(f"{row.indicator} {getattr(row, name_col)}", label_width)
         labels.append(f"<b>{label}</b>" if row.weak else label)
     prev_year = next((int(y) for y in yoy["previous_year"].dropna()), None)
     fig = go.Figure()
@@ -102,7 +104,7 @@ def year_on_year_figure(
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(range=[0, 112], title={"text": _w("score", lang), "font": _font(13)})
-    return style(fig, height=110 + 52 * max(len(yoy), 1))
+    return style(fig, height=110 + _row_px(labels, 52) * max(len(yoy), 1))
 
 
 def subindicator_figure(
@@ -114,11 +116,11 @@ def subindicator_figure(
     keys: list[tuple[str, str]] = []  # ("sub", code) or ("ind", number)
     for ind in fw.oit_indicators():
         name = ind.name_en if lang == "en" else ind.name_th
-        labels.append(f"<b>{ind.number} {_short(name, label_width)}</b>")
+        labels.append(f"<b>{_wrap(f'{ind.number} {name}', label_width)}</b>")
         keys.append(("ind", str(ind.number)))
         for sub in ind.subindicators:
             name = sub.name_en if lang == "en" else sub.name_th
-            labels.append(f"{sub.code} {_short(name, label_width)}")
+            labels.append(_wrap(f"{sub.code} {name}", label_width))
             keys.append(("sub", sub.code))
 
     def values(e: Estimate) -> list[float | None]:
@@ -152,7 +154,7 @@ def subindicator_figure(
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(range=[0, 112], title={"text": _w("score", lang), "font": _font(13)})
-    per_row = 30 if what_if is None else 44
+    per_row = _row_px(labels, 30 if what_if is None else 44)
     return style(fig, height=110 + per_row * len(labels))
 
 

@@ -441,7 +441,8 @@ def year_on_year(est: Estimate, scores: pd.DataFrame | None) -> pd.DataFrame:
     ``scores`` row of this year), ``tool`` (this year's IIT/EIT score, entered or from the sheet,
     shown for each of its indicators; no ``change`` then) or ``none``.
 
-    ``weak``: below the pass mark last year (or this year, where there is no last year);
+    ``weak``: below the pass mark this year (the estimate, an official figure or the IIT/EIT
+    score used), else last year where there is no figure for this year;
     ``urgent``: below the minimum of the rating under the pass mark (B's 75, ต้องปรับปรุง's 70) —
     the seed's
     "ข้อบกพร่องหรือจุดอ่อนที่จะต้องแก้ไขโดยเร่งด่วน"; the others are "ประเด็นที่จะต้องพัฒนาให้ดีขึ้น".
@@ -457,7 +458,8 @@ def year_on_year(est: Estimate, scores: pd.DataFrame | None) -> pd.DataFrame:
         key = str(ind.number)
         previous = float(prev[key]) if key in prev.index else None
         current, basis = _current(est, ind, this)
-        ref = previous if previous is not None else current
+        # this year's figure when there is one (the estimate the page shows), else last year's
+        ref = current if current is not None else previous
         rows.append(
             {
                 "indicator": ind.number,
@@ -506,9 +508,9 @@ def _urgent_line(fw: Framework) -> float:
 
 
 def weakest(yoy: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """The weak indicators, weakest first (by last year's score, else this year's)."""
+    """The weak indicators, weakest first (by this year's figure, else last year's)."""
     weak = yoy[yoy["weak"]].copy()
-    weak["ref"] = weak["previous"].where(weak["previous"].notna(), weak["current"])
+    weak["ref"] = weak["current"].where(weak["current"].notna(), weak["previous"])
     weak = weak.sort_values(["ref", "indicator"], ignore_index=True).drop(columns="ref")
     return weak if limit is None else weak.head(limit)
 

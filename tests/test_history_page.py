@@ -39,6 +39,12 @@ def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return root, {"a": a.id, "b": b.id, "c": c.id}
 
 
+def pick(at: AppTest):
+    """The submission picker (keyed by the store's revision, so its labels follow decisions)."""
+    [box] = [s for s in at.selectbox if s.key and s.key.startswith("history_pick_")]
+    return box
+
+
 def open_page(path: Path, actor: Actor | None = None) -> AppTest:
     return app_test(path, actor=actor).run()
 
@@ -53,8 +59,8 @@ def test_rollback_and_accept_from_the_history_page(filled):
     root, ids = filled
     at = open_page(HISTORY)
     assert not at.exception, [e.value for e in at.exception]
-    pick = at.selectbox(key="history_pick")
-    assert pick.value == ids["c"]  # newest first
+    picker = pick(at)
+    assert picker.value == ids["c"]  # newest first
     assert [b.label for b in at.get("download_button")][:2] == [
         t("history.download_original", "th"),
         t("history.download_annotated", "th"),
@@ -64,9 +70,16 @@ def test_rollback_and_accept_from_the_history_page(filled):
     assert not at.exception
     assert open_store(root).get(ids["c"]).state == "accepted"
 
-    at.selectbox(key="history_pick").set_value(ids["a"]).run()
+    pick(at).set_value(ids["a"]).run()
+    assert at.button(key=f"rollback_{ids['a']}").disabled  # not before it is confirmed
+    # the preview: a.xlsx (all done) in place of c.xlsx moves legal's items
+    assert t("history.rollback_preview", "th") in [m.value.strip("*") for m in at.markdown]
+    at.checkbox(key=f"rollback_sure_{ids['a']}").check().run()
     at.button(key=f"rollback_{ids['a']}").click().run()
     assert not at.exception
+    # the picker says what the card says: a.xlsx is accepted now
+    assert pick(at).value == ids["a"]
+    assert t("state.accepted", "th") in pick(at).format_func(ids["a"])
     store = open_store(root)
     assert {s.id: s.state for s in store.submissions()} == {
         ids["a"]: "accepted",
@@ -81,7 +94,7 @@ def test_withdraw_from_the_history_page_only_when_sure(filled):
     """A file sent for the wrong division: withdrawn, none in its place, back by a rollback."""
     root, ids = filled
     at = open_page(HISTORY)
-    at.selectbox(key="history_pick").set_value(ids["b"]).run()
+    pick(at).set_value(ids["b"]).run()
     button = at.button(key=f"withdraw_{ids['b']}")
     assert button.disabled  # not before the box is ticked
     at.checkbox(key=f"withdraw_sure_{ids['b']}").check().run()
@@ -92,7 +105,8 @@ def test_withdraw_from_the_history_page_only_when_sure(filled):
     assert store.accepted(2565) == []
     assert store.get(ids["b"]).state == "superseded"
     assert [e.action for e in store.events()][-1] == "withdrawn" and store.verify() == []
-    at.selectbox(key="history_pick").set_value(ids["b"]).run()
+    pick(at).set_value(ids["b"]).run()
+    at.checkbox(key=f"rollback_sure_{ids['b']}").check().run()
     at.button(key=f"rollback_{ids['b']}").click().run()  # changed our mind
     assert [s.id for s, _ in open_store(root).accepted(2565)] == [ids["b"]]
 

@@ -13,6 +13,7 @@ only the Latin one set would show its Thai in the theme's font).
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -69,9 +70,10 @@ def text_box(
 
 
 def plain(label: object) -> str:
-    """A plotly label as plain text: tags dropped, line breaks as spaces."""
+    """A plotly label as plain text: tags dropped, line breaks as spaces, entities (a workbook's
+    ``<`` kept as ``&lt;`` for plotly) back to their characters."""
     text = str(label).replace("<br>", " ").replace("<br />", " ")
-    return " ".join(_TAGS.sub("", text).split())
+    return " ".join(html.unescape(_TAGS.sub("", text)).split())
 
 
 def is_native(fig: go.Figure) -> bool:

@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ita_model.charts import STATUS_ORDER, _font, _short, _status_bar, style
+from ita_model.chart_labels import row_px as _row_px
+from ita_model.chart_labels import wrap as _wrap
+from ita_model.charts import STATUS_ORDER, _font, _status_bar, style
 from ita_model.i18n import t
 
 _FONT_KEYS = {"font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "grouptitlefont"}
@@ -98,7 +100,7 @@ def measures_bars(measures: pd.DataFrame, lang: str = "th", *, label_width: int 
         for status in STATUS_ORDER:
             counts[status].append(int((rows["status"] == status).sum()))
         totals.append(len(rows))
-    labels = [_short(n, label_width) for n in names]
+    labels = [_wrap(n, label_width) for n in names]  # whole names, on more lines
     fig = go.Figure()
     for status in STATUS_ORDER:
         if not any(counts[status]):
@@ -117,4 +119,4 @@ def measures_bars(measures: pd.DataFrame, lang: str = "th", *, label_width: int 
     fig.update_layout(barmode="stack", bargap=0.3)
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title={"text": t("measures.actions", lang), "font": _font(13)}, dtick=1)
-    return style(fig, height=110 + 56 * max(len(names), 1))
+    return style(fig, height=110 + _row_px(labels, 56) * max(len(names), 1))

@@ -80,7 +80,8 @@ th { background: #eef3ee; font-weight: 700; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .badge { display: inline-block; padding: 0 1.5mm; border-radius: 1mm;
-         border: 0.2mm solid #6b6b6b; }
+         border: 0.2mm solid #6b6b6b; white-space: nowrap; }
+th.short { white-space: nowrap; }
 figure { margin: 3mm 0 5mm; break-inside: avoid; }
 figure h2 { margin-top: 0; }
 figure .headline { font-weight: 700; margin: 0 0 1mm; }
@@ -219,9 +220,14 @@ def report_html(
         due = f" · {h.t('overview.oit_due', date=h.date_text(h.oit_due))}" if h.oit_due else ""
         add(f'<p class="note lead">{_e(h.t("handout.headline_missing", n=len(missing)) + due)}</p>')
         add(
-            "<table><thead><tr>"
-            f"<th>{_e(h.t('handout.col.item'))}</th><th>{_e(h.t('handout.col.name'))}</th>"
-            f"<th>{_e(h.t('handout.col.sub'))}</th><th>{_e(h.t('handout.col.status'))}</th>"
+            # widths that keep a status badge on one line and the short headers whole
+            '<table><colgroup><col style="width:6%"><col style="width:33%">'
+            '<col style="width:12%"><col style="width:21%"><col style="width:28%">'
+            "</colgroup><thead><tr>"
+            f'<th class="short">{_e(h.t("handout.col.item"))}</th>'
+            f"<th>{_e(h.t('handout.col.name'))}</th>"
+            f'<th class="short">{_e(h.t("handout.col.sub"))}</th>'
+            f'<th class="short">{_e(h.t("handout.col.status"))}</th>'
             f"<th>{_e(h.t('handout.col.waiting_on'))}</th></tr></thead><tbody>"
         )
         waiting = missing["waiting_en" if h.en else "waiting_th"]
@@ -266,7 +272,7 @@ def report_html(
             add(f'<p class="measure">{_e(name)}</p>')
             add(
                 '<table class="measures"><colgroup>'
-                + "".join(f'<col style="width:{w}%">' for w in (32, 15, 12, 18, 23))
+                + "".join(f'<col style="width:{w}%">' for w in (30, 14, 13, 21, 22))
                 + "</colgroup><thead><tr>"
                 + "".join(f"<th>{_e(h.t(key))}</th>" for _, key in cols)
                 + "</tr></thead><tbody>"
