@@ -73,6 +73,17 @@ def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("ITA_LINK_CHECK_ON_ACCEPT", "false")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _handout_browser_closed() -> Iterator[None]:
+    """The hand-outs' warm Chromium (started by a page's download buttons or an export) lives
+    only as long as the test module that started it: the next module starts with no browser
+    thread and no child process (the sandbox tests fork, and count their children)."""
+    yield
+    chromium = sys.modules.get("ita_model.handouts.chromium")
+    if chromium is not None:
+        chromium.BROWSER.shutdown()
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """A throwaway PostgreSQL server on 127.0.0.1 for the whole session (see tests/pgserver.py)."""
