@@ -243,3 +243,67 @@ def test_a_fault_of_ours_is_a_report_not_a_traceback(book, monkeypatch):
     assert report.unreadable and not report.ok and report.sheets == []
     (issue,) = report.issues
     assert issue.code == "check_failed" and "RuntimeError: boom" in issue.message_en
+
+
+# --------------------------------------------------------------------------- 2. the dashboard
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _data_in(monkeypatch, *uploads: tuple[str, bytes]):
+    from ita_model.store import open_store
+    from tests.conftest import ROOT, app_test
+
+    at = app_test(ROOT / "dashboard.py").run()
+    at.switch_page("app_pages/data_in.py").run()
+    at.file_uploader(key="uploads").set_value([(n, d, XLSX) for n, d in uploads])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, {s.filename: s for s in open_store().submissions()}
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_a_header_only_file_uploaded_with_a_good_one_loses_neither(monkeypatch):
+    good = _xlsx([["ข้อ", "สถานะ", "ลิงก์"], ["o39", "เสร็จสิ้น", URL]])
+    empty = _xlsx([["ข้อ", "สถานะ", "ส่วนราชการ"]])
+    at, stored = _data_in(monkeypatch, ("empty.xlsx", empty), ("ฝ่ายนิติการ.xlsx", good))
+    assert set(stored) == {"empty.xlsx", "ฝ่ายนิติการ.xlsx"}
+    assert stored["ฝ่ายนิติการ.xlsx"].errors == 0 and stored["empty.xlsx"].errors == 0
+    assert not at.error  # an empty sheet is a notice, not an error of the file
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_a_fault_with_one_file_is_a_message_naming_it(monkeypatch):
+    """Whatever fails for one file, the next one is still checked and stored."""
+    import ita_model.changes
+    from ita_model.i18n import t
+
+    real = ita_model.changes.what_would_change
+
+    def fails_for_one(dataset, report, **kw):
+        if report.path == "broken_1.xlsx":
+            raise RuntimeError("a fault of ours")
+        return real(dataset, report, **kw)
+
+    monkeypatch.setattr(ita_model.changes, "what_would_change", fails_for_one)
+    good = _xlsx([["ข้อ", "สถานะ", "ลิงก์"], ["o39", "เสร็จสิ้น", URL]])
+    also = _xlsx([["ข้อ", "สถานะ", "ลิงก์"], ["o40", "เสร็จสิ้น", URL]])
+    at, stored = _data_in(monkeypatch, ("broken_1.xlsx", good), ("ฝ่ายนิติการ.xlsx", also))
+    assert set(stored) == {"broken_1.xlsx", "ฝ่ายนิติการ.xlsx"}
+    (error,) = [e.value for e in at.error]
+    assert t("data_in.file_failed", "th", name=r"broken\_1\.xlsx", detail="RuntimeError") in error
+    assert "Processing broken\\_1\\.xlsx failed" in error  # the English beside the Thai
+    assert len([b for b in at.button if b.label == t("data_in.accept", "th")]) == 1
