@@ -331,7 +331,8 @@ class _Checker:
         }
         excel_rows = np.arange(n, dtype=np.int64) + sheet.first_row + start
         data = _data_rows(cols, spec)
-        cols = {name: c.take(data) for name, c in cols.items()}
+        if len(data) < n:  # most sheets have no blank row: nothing to copy
+            cols = {name: c.take(data) for name, c in cols.items()}
         ctx = _SheetContext(sheet, header, cols, excel_rows[data])
         frame, keep = getattr(self, f"_{kind}")(ctx)
         rep.rows = len(data)
@@ -806,21 +807,34 @@ def _read_column(arr: pa.Array | pa.ChunkedArray, start: int, n: int) -> _Column
 def _data_rows(cols: dict[str, _Column], spec: SheetKind) -> np.ndarray:
     """Positions of the rows that hold data: not blank in every recognised column (a spacer, a
     note beside the table, a row of #REF!), and not the header row again (a second table, a
-    header repeated on every printed page)."""
+    header repeated on every printed page): a row whose every filled cell is its column's
+    header word, two at least."""
     n = len(next(iter(cols.values())).codes) if cols else 0
     filled = np.zeros(n, dtype=np.int64)
-    header_words = np.zeros(n, dtype=np.int64)
-    for name, col in cols.items():
+    for col in cols.values():
         filled += ~col.blank
-        words = pa.array([normalise_header(a) for a in spec.columns[name]], pa.string())
-        # normalise_header, in Arrow: a column of 356,900 distinct links stays cheap
-        text = pc.utf8_lower(pc.replace_substring_regex(col.dictionary, r"\s+", ""))
-        is_header = pc.is_in(pc.utf8_rtrim(text, characters=":*："), value_set=words)
-        lookup = np.zeros(len(col.dictionary) + 1, dtype=bool)
-        lookup[:-1] = is_header.to_numpy(zero_copy_only=False)
-        header_words += lookup[col.codes]
-    again = (header_words >= 2) & (header_words == filled)
-    return np.flatnonzero((filled > 0) & ~again)
+    data = filled > 0
+    # candidates first, from one required column's distinct values (a few, on any real sheet)
+    first = cols[spec.required[0]]
+    words = {normalise_header(a) for a in spec.columns[spec.required[0]]}
+    text = pc.utf8_lower(pc.replace_substring_regex(first.dictionary, r"\s+", ""))
+    is_word = pc.is_in(pc.utf8_rtrim(text, characters=":*："), value_set=pa.array(list(words)))
+    lookup = np.zeros(len(first.dictionary) + 1, dtype=bool)
+    lookup[:-1] = is_word.to_numpy(zero_copy_only=False)
+    candidates = np.flatnonzero(lookup[first.codes] & data)
+    if not len(candidates):
+        return np.flatnonzero(data)
+    header_words = np.zeros(len(candidates), dtype=np.int64)
+    for name, col in cols.items():
+        aliases = {normalise_header(a) for a in spec.columns[name]}
+        codes = col.codes[candidates]
+        hits = [
+            k for k in set(codes.tolist()) if k >= 0 and normalise_header(col.uniques[k]) in aliases
+        ]
+        header_words += np.isin(codes, hits)
+    again = candidates[(header_words >= 2) & (header_words == filled[candidates])]
+    data[again] = False
+    return np.flatnonzero(data)
 
 
 def _read_date(text: str) -> Any:
