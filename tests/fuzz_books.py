@@ -92,7 +92,8 @@ class Book:
         return True
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self) | {"rows": [[_tag(c) for c in r] for r in self.rows]})
+        rows = {"rows": [[_tag(c) for c in r] for r in self.rows]}
+        return json.dumps(asdict(self) | rows, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Book:
