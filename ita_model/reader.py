@@ -1138,9 +1138,10 @@ _SAMPLE_CHARS = 65536
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter that splits the most of the first lines into more than one field (then
-    the one whose lines agree most on their width): a note full of commas in a tab-separated
-    file splits one line, the tabs split every line of the table.
+    """The delimiter that splits the most of the first lines into two filled fields or more,
+    then into two fields or more, then the one whose lines agree most on their width: a note
+    full of commas in a tab-separated file splits one line, the tabs every line of the table;
+    a row holding just "," splits into nothing filled, a header "ข้อ;สถานะ" into two.
 
     A sample of at most 50 lines and 64 KB, split by the csv module (linear, quotes understood)
     once per candidate: bounded time whatever the file. csv.Sniffer's regular expressions took
@@ -1149,18 +1150,19 @@ def _delimiter(text: str) -> str:
     sample = text[:_SAMPLE_CHARS]
     if len(sample) == _SAMPLE_CHARS and "\n" in sample:  # whole lines only
         sample = sample[: sample.rindex("\n")]
-    best, best_score = ",", (0, 0, 0)
+    best, best_score = ",", (0, 0, 0, 0)
     for delimiter in _DELIMITERS:
         rows = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
-            widths = [len(row) for row in itertools.islice(rows, _SAMPLE_LINES) if row]
+            sample_rows = [row for row in itertools.islice(rows, _SAMPLE_LINES) if row]
         except csv.Error:
             continue
-        split = [w for w in widths if w > 1]
+        split = [len(row) for row in sample_rows if len(row) > 1]
         if not split:
             continue
+        filled = sum(1 for row in sample_rows if sum(1 for cell in row if cell.strip()) > 1)
         common = max(set(split), key=split.count)
-        score = (len(split), split.count(common), -_DELIMITERS.index(delimiter))
+        score = (filled, len(split), split.count(common), -_DELIMITERS.index(delimiter))
         if score > best_score:
             best, best_score = delimiter, score
     return best
