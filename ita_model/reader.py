@@ -1138,10 +1138,11 @@ _SAMPLE_CHARS = 65536
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter that splits the most of the first lines into two filled fields or more,
-    then into two fields or more, then the one whose lines agree most on their width: a note
-    full of commas in a tab-separated file splits one line, the tabs every line of the table;
-    a row holding just "," splits into nothing filled, a header "ข้อ;สถานะ" into two.
+    """The delimiter that first splits a line into two filled fields or more (the header row,
+    below title lines of one cell), then the one that splits most lines so, then into two
+    fields or more, then the one whose lines agree most on their width: a note full of commas
+    in a tab-separated file comes after the tabbed header; a row holding just "," splits into
+    nothing filled, a header "ข้อ;สถานะ" into two; lines inside a quoted cell come late.
 
     A sample of at most 50 lines and 64 KB, split by the csv module (linear, quotes understood)
     once per candidate: bounded time whatever the file. csv.Sniffer's regular expressions took
@@ -1150,7 +1151,7 @@ def _delimiter(text: str) -> str:
     sample = text[:_SAMPLE_CHARS]
     if len(sample) == _SAMPLE_CHARS and "\n" in sample:  # whole lines only
         sample = sample[: sample.rindex("\n")]
-    best, best_score = ",", (0, 0, 0, 0)
+    best, best_score = ",", (-_SAMPLE_LINES - 1, 0, 0, 0, 0)
     for delimiter in _DELIMITERS:
         rows = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         try:
@@ -1160,9 +1161,10 @@ def _delimiter(text: str) -> str:
         split = [len(row) for row in sample_rows if len(row) > 1]
         if not split:
             continue
-        filled = sum(1 for row in sample_rows if sum(1 for cell in row if cell.strip()) > 1)
+        filled = [i for i, row in enumerate(sample_rows) if sum(1 for c in row if c.strip()) > 1]
+        first = -filled[0] if filled else -_SAMPLE_LINES
         common = max(set(split), key=split.count)
-        score = (filled, len(split), split.count(common), -_DELIMITERS.index(delimiter))
+        score = (first, len(filled), len(split), split.count(common), -_DELIMITERS.index(delimiter))
         if score > best_score:
             best, best_score = delimiter, score
     return best
