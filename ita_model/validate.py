@@ -43,12 +43,12 @@ _ONE_URL = r"^(?i:https?://[^\s,]+)$"
 _META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)
 _MAX_DIGITS = 12  # a count of respondents or a target: a longer number is a typo, not a count
 _COUNT = re.compile(rf"\+?0*(\d{{1,{_MAX_DIGITS}}})(?:\.0*)?")
-# A cell that shows nothing is blank: white space, zero-width and direction marks (pasted from
-# Word and the web), or an Excel error value written out as text (a CSV export of #REF!).
+# A cell that shows nothing is blank: white space (no-break too), zero-width and direction marks
+# (from Word and the web), or an Excel error value written out as text (a CSV export of #REF!).
 _BLANK = (
-    r"^[\s\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*"
+    r"^[\s\p{Z}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*"
     r"(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!))?"
-    r"[\s\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*$"
+    r"[\s\p{Z}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*$"
 )
 _log = logging.getLogger(__name__)
 
