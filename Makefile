@@ -1,7 +1,7 @@
 # The project's few commands; CI (.ci/run) runs exactly these.
 PY ?= .venv/bin/python
 
-.PHONY: install test lint serve bench sample
+.PHONY: install test lint serve bench sample fuzz
 
 install:
 	test -x $(PY) || python3 -m venv .venv
@@ -17,6 +17,10 @@ lint:
 
 serve: install
 	$(PY) -m streamlit run dashboard.py --server.headless true --server.port 8501
+
+# tens of thousands of messy workbooks; a failure is kept in tests/fuzz_regressions/ (replayed by make test)
+fuzz: install
+	ITA_FUZZ_PROFILE=fuzz ITA_FUZZ_KEEP=1 $(PY) -m pytest tests/test_fuzz.py
 
 bench: install
 	$(PY) bench/bench_validate.py

@@ -2,6 +2,8 @@
 would change, accept. Every file dropped in is kept in the store at once, good or bad; only
 "accept" makes it count. Blank templates and the consolidated workbook to download."""
 
+import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -26,11 +28,18 @@ from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
-from ita_model.i18n import name_of
+from ita_model.i18n import both, name_of
 from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
 from ita_model.template import template_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_log = logging.getLogger(__name__)
+
+
+def md_text(text: str) -> str:
+    """A file name shown inside Markdown as the text it is."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$])", r"\\\1", text)
+
 
 header("data_in.title")
 with guarded():
@@ -97,14 +106,16 @@ if st.session_state.pop("just_accepted", None):
     with guarded():
         _links.after_accept(loaded, st.session_state.pop("check_links_of", None))
 
-for n, (name, data, origin) in enumerate(incoming):
+
+def show_file(n: int, name: str, data: bytes, origin: str) -> None:
+    """One incoming file: checked, stored, its report and what accepting it would change."""
     report = check_bytes(data, name, settings.year, sender, settings.model_dump_json())
     div = report.division or sender
     with st.container(border=True):
-        title = f"**{name}**"
+        title = f"**{md(name)}**"  # a file name is the sender's text, never Markdown
         title += f" · {tr('data_in.from_' + origin)}"
         title += " · " + (
-            name_of(divisions[div], lang()) if div in divisions else tr("data_in.no_division")
+            md(name_of(divisions[div], lang())) if div in divisions else tr("data_in.no_division")
         )
         st.markdown(title)
         try:
@@ -122,9 +133,9 @@ for n, (name, data, origin) in enumerate(incoming):
             )
         except PAGE_ERRORS as exc:
             show_error(exc)
-            continue
+            return
         sheets = ", ".join(
-            f"{s.name} ({tr('kind.' + (s.kind or 'none'))}: {s.valid_rows}/{s.rows})"
+            f"{md(s.name)} ({tr('kind.' + (s.kind or 'none'))}: {s.valid_rows}/{s.rows})"
             for s in report.sheets
             if s.kind  # a sheet that is not data (the template's guide) is not listed
         )
@@ -149,8 +160,8 @@ for n, (name, data, origin) in enumerate(incoming):
 
         if report.unreadable:
             st.error(tr("data_in.unreadable"), icon=":material/block:")
-            continue
-        with guarded():
+            return
+        try:
             changes = what_would_change(
                 loaded.dataset,
                 report,
@@ -158,6 +169,9 @@ for n, (name, data, origin) in enumerate(incoming):
                 framework=loaded.framework,
                 organisation=org,
             )
+        except PAGE_ERRORS as exc:
+            show_error(exc)
+            return
         st.markdown(f"**{tr('data_in.would_change')}**")
         if sub.state == "accepted":
             st.caption(tr("data_in.counts_already"))
@@ -254,6 +268,17 @@ for n, (name, data, origin) in enumerate(incoming):
                 args=(sub.id,),
                 icon=":material/check:",
             )
+
+
+for n, (name, data, origin) in enumerate(incoming):
+    try:
+        show_file(n, name, data, origin)
+    except Exception as exc:  # a fault with one file never loses the others, nor the page
+        _log.exception("the Data-in page failed on %s", name)
+        detail = type(exc).__name__
+        st.error(
+            both("data_in.file_failed", name=md_text(name), detail=detail), icon=":material/error:"
+        )
 
 # ---------------------------------------------------------------- 2. history
 history = fs.submissions()

@@ -87,6 +87,12 @@ CODES: dict[str, Code] = {
             "sheet {sheet} has too many cells ({cells:,}, limit {limit:,})",
         ),
         _c(
+            "too_many_columns",
+            E,
+            "แผ่นงาน {sheet} มี {columns:,} คอลัมน์ เกินกว่าที่ Excel รองรับ ({limit:,} คอลัมน์)",
+            "sheet {sheet} has {columns:,} columns, more than Excel allows ({limit:,})",
+        ),
+        _c(
             "csv_encoding",
             E,
             "อ่านภาษาไทยในไฟล์ CSV ไม่ได้ ให้บันทึกเป็น UTF-8 หรือ TIS-620",
@@ -106,7 +112,20 @@ CODES: dict[str, Code] = {
             "cannot tell which division this is (no division column, 'ส่วนราชการ:' line "
             "or file name)",
         ),
+        _c(
+            "check_failed",
+            E,
+            "ตรวจไฟล์นี้ไม่สำเร็จเพราะข้อผิดพลาดในโปรแกรม ({detail}) ไฟล์ถูกเก็บไว้แล้ว กรุณาส่งไฟล์นี้ให้ผู้ดูแลระบบ",
+            "checking this file failed on a fault in the program ({detail}); the file is kept, "
+            "please send it to the administrator",
+        ),
         # --- sheet ---
+        _c(
+            "empty_sheet",
+            N,
+            "แผ่นงานนี้มีแต่หัวตาราง ยังไม่มีข้อมูล",
+            "this sheet has only its header row, no data yet",
+        ),
         _c(
             "sheet_not_recognised",
             N,
@@ -333,6 +352,9 @@ CODES: dict[str, Code] = {
 }
 
 
+SHOWN_CHARS = 80  # a cell's text quoted in a message is cut to this many characters
+
+
 class Issue(BaseModel):
     """One problem, at one place. ``row`` is the Excel row number as Excel shows it."""
 
@@ -361,6 +383,8 @@ def make_issue(
     params.setdefault("sheet", sheet)
     value = params.get("value")
     suggestion = params.get("suggestion") or None
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:  # a 100,000-character cell
+        params["value"] = f"{value[: SHOWN_CHARS - 1]}…"
     return Issue(
         severity=c.severity,
         code=c.code,

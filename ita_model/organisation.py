@@ -36,7 +36,7 @@ SPECIAL_OWNERS = (ALL, SERVES_PUBLIC)
 OFFICE_WORD = "สำนักปลัด"
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 _LEADING = re.compile(r"^(?:ส่วนราชการ(?:ที่รับผิดชอบ)?:?|[-–•○●▪*·/,:])+")
-_TRAILING = re.compile(r"[-–•○●▪*·/,:.]+$")
+_TRAILING = "-–•○●▪*·/,:."  # stripped, not searched for: "[…]+$" is quadratic on "....x"
 _ASCII = re.compile(r"^[a-z0-9_.\-]+$")
 
 
@@ -146,7 +146,7 @@ class Organisation(BaseModel):
         s = _squash(text)
         s = _LEADING.sub("", s)
         s = self._org_words.sub("", s)
-        return _TRAILING.sub("", s)
+        return s.rstrip(_TRAILING)
 
     def _key(self, name: str) -> str:
         s = self._strip(name)

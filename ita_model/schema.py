@@ -71,11 +71,12 @@ def detect_header(
         cells = [(pos, text) for pos, text in enumerate(row) if text and str(text).strip()]
         if len(cells) < 2:
             continue
+        words = [normalise_header(text) for _, text in cells]  # once per cell, not per kind
         best: tuple[tuple[bool, int], str, dict[str, int]] | None = None
         for kind, amap in maps.items():
             found: dict[str, int] = {}
-            for pos, text in cells:
-                col = amap.get(normalise_header(text))
+            for (pos, _), word in zip(cells, words, strict=True):
+                col = amap.get(word)
                 if col is not None and col not in found:
                     found[col] = pos
             if len(found) < 2:
@@ -91,8 +92,8 @@ def detect_header(
         seen: set[str] = set()
         unknown: list[tuple[int, str]] = []
         duplicates: list[str] = []
-        for pos, text in cells:
-            col = amap.get(normalise_header(text))
+        for (pos, text), word in zip(cells, words, strict=True):
+            col = amap.get(word)
             if col is None:
                 unknown.append((pos, str(text).strip()))
             elif col in seen and found[col] != pos:

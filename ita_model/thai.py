@@ -12,10 +12,11 @@ import calendar
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import Literal, NamedTuple
 
 __all__ = [
+    "MAX_CELL_CHARS",
     "MONTHS_EN",
     "MONTHS_EN_ABBR",
     "MONTHS_TH",
@@ -43,6 +44,9 @@ _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 
 BE_OFFSET = 543  # Buddhist Era year = Common Era year + 543
 BE_THRESHOLD = 2400  # a year at or above this is Buddhist Era (contract, section 3)
+# A date or a period is never longer than a few dozen characters: a longer cell is refused
+# unread (contract, section 3), so that every pattern below runs on bounded text.
+MAX_CELL_CHARS = 100
 
 # Index 0 is January: MONTHS_TH[month - 1].
 MONTHS_TH = (
@@ -235,7 +239,7 @@ def _year(digits: str, era: str | None = None) -> int:
 
 def _make(year: int, month: int, day: int) -> date:
     """A day 1-31 and a month 1-12 that make no date (31 Feb) are 'nonexistent'; others unread."""
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    if not (1 <= month <= 12 and 1 <= day <= 31 and MINYEAR <= year <= MAXYEAR):
         raise DateError("unreadable")
     try:
         return date(year, month, day)
@@ -296,6 +300,8 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return _from_date_object(value)
     text = str(value)
+    if len(text) > MAX_CELL_CHARS and len(text.strip()) > MAX_CELL_CHARS:
+        raise DateError("unreadable", text.strip())
     result = _parse_date_text(text)
     if isinstance(result, str):
         raise DateError(result, text.strip())
@@ -408,13 +414,21 @@ def _fiscal_span(fiscal_be: int, quarter: int | None = None) -> tuple[date, date
 def _read_fiscal(text: str) -> tuple[date, date] | None:
     if m := _FISCAL.fullmatch(text):
         first = m[1] or m[3]
-        start, end = _fiscal_span(_year(first) + BE_OFFSET)
+        start, end = _fiscal_span(_fiscal_year(first))
         if m[2]:
-            end = _fiscal_span(_year(m[2]) + BE_OFFSET)[1]
+            end = _fiscal_span(_fiscal_year(m[2]))[1]
         return start, end
     if m := _QUARTER.fullmatch(text):
-        return _fiscal_span(_year(m[2]) + BE_OFFSET, int(m[1]))
+        return _fiscal_span(_fiscal_year(m[2]), int(m[1]))
     return None
+
+
+def _fiscal_year(digits: str) -> int:
+    """The BE fiscal year a cell names; 'ปีงบประมาณ 1000' or 'FY 1800' names none."""
+    fiscal = _year(digits) + BE_OFFSET
+    if not BE_THRESHOLD <= fiscal <= MAXYEAR:
+        raise PeriodError("no such fiscal year")
+    return fiscal
 
 
 def _read_point(text: str) -> _Point | None:
@@ -444,7 +458,7 @@ def _read_point(text: str) -> _Point | None:
         era = None if not m[2] else "ce" if m[2].startswith("ค") else "be"
         if len(m[3]) == 4 or m[1] or era:  # a bare "65" is a day, not a year
             return _Point(_year(m[3], era), None, None)
-    if text.isdigit() and len(text) <= 2:
+    if text.isdecimal() and len(text) <= 2:  # not isdigit(): '²' is a digit int() refuses
         return _Point(None, None, int(text))
     month, _ = _month_and_era(text)
     return None if month is None else _Point(None, month, None)
@@ -455,6 +469,8 @@ def _span(point: _Point) -> tuple[date, date]:
     year, month, day = point
     if year is None or (month is None and day is not None):
         raise PeriodError("no year or no month")
+    if not MINYEAR <= year <= MAXYEAR:  # "ธ.ค. - ม.ค. 0001" starts in year 0
+        raise PeriodError("no such year")
     if month is None:
         return date(year, 1, 1), date(year, 12, 31)
     if day is None:
@@ -566,6 +582,8 @@ def parse_period(text: object) -> Period:
             raise PeriodError("the date does not exist", str(text)) from error
         return Period(day, day)
     raw = str(text)
+    if len(raw) > MAX_CELL_CHARS and len(raw.strip()) > MAX_CELL_CHARS:
+        raise PeriodError("too long", raw.strip())
     result = _parse_period_text(raw)
     if isinstance(result, str):
         raise PeriodError(result, raw.strip())

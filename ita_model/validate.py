@@ -6,6 +6,8 @@ over the rows with numpy. Errors drop their row; warnings keep it. Every problem
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from ita_model.records import (
     parse_status,
     suggest_status,
 )
-from ita_model.schema import Header, detect_header, sheet_kinds
+from ita_model.schema import Header, SheetKind, detect_header, normalise_header, sheet_kinds
 from ita_model.settings import Settings, get_settings
 from ita_model.suggest import hint
 
@@ -41,7 +43,16 @@ KINDS = ("oit", "measures", "timeline", "survey", "scores")
 _URL = re.compile(r"https?://[^\s,]+", re.IGNORECASE)
 _ONE_URL = r"^(?i:https?://[^\s,]+)$"
 _META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_MAX_DIGITS = 12  # a count of respondents or a target: a longer number is a typo, not a count
+_COUNT = re.compile(rf"\+?0*(\d{{1,{_MAX_DIGITS}}})(?:\.0*)?")
+# A cell that shows nothing is blank: white space (no-break too), zero-width and direction marks
+# (from Word and the web), or an Excel error value written out as text (a CSV export of #REF!).
+_BLANK = (
+    r"^[\s\p{Z}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*"
+    r"(?:#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!))?"
+    r"[\s\p{Z}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]*$"
+)
+_log = logging.getLogger(__name__)
 
 
 _PER_VALUE = ("suggestion", "hint_th", "hint_en")  # parameters that differ cell by cell
@@ -179,8 +190,21 @@ def validate_file(
     if book is None:
         return report
     framework, org = needs[0]
-    _Checker(book, report, framework, org, division).run()
+    try:
+        _Checker(book, report, framework, org, division).run()
+    except Exception as exc:  # a fault of ours: the file gets a report, the user no traceback
+        _log.exception("checking %s failed", report.path)
+        return _failed(report, exc)
     return report
+
+
+def _failed(report: FileReport, exc: Exception) -> FileReport:
+    """The report of a file the checker failed on: none of its rows count (exit 2, as a file
+    that could not be read), and the one issue says so. The property tests make this rare."""
+    failed = FileReport(path=report.path, year=report.year, unreadable=True)
+    detail = f"{type(exc).__name__}: {exc}"
+    failed.issues.add("check_failed", detail=detail if len(detail) <= 160 else detail[:159] + "…")
+    return failed
 
 
 def open_report(
@@ -231,6 +255,10 @@ class _Column:
     def raw(self) -> np.ndarray:
         """The text per row (None when blank): built only where every row's text is needed."""
         return self.lookup()[self.codes]
+
+    def take(self, rows: np.ndarray) -> _Column:
+        """The column at these rows only (the distinct values stay as they are)."""
+        return _Column(self.codes[rows], self.dictionary)
 
     def lookup(self) -> np.ndarray:
         """Distinct values, plus a last None slot that code -1 picks."""
@@ -317,15 +345,16 @@ class _Checker:
             name: _read_column(sheet.columns[pos], start, n) for name, pos in header.columns.items()
         }
         excel_rows = np.arange(n, dtype=np.int64) + sheet.first_row + start
-        nonblank = np.zeros(n, dtype=bool)
-        for c in cols.values():
-            nonblank |= ~c.blank
-        ctx = _SheetContext(sheet, header, cols, excel_rows, nonblank)
+        data = _data_rows(cols, spec)
+        if len(data) < n:  # most sheets have no blank row: nothing to copy
+            cols = {name: c.take(data) for name, c in cols.items()}
+        ctx = _SheetContext(sheet, header, cols, excel_rows[data])
         frame, keep = getattr(self, f"_{kind}")(ctx)
-        keep &= nonblank
-        rep.rows = int(nonblank.sum())
+        rep.rows = len(data)
         rep.valid_rows = int(keep.sum())
         rep.columns = {name: _array(values)[keep] for name, values in frame.items()}
+        if not len(data):
+            self.issues.add("empty_sheet", sheet=sheet.name)
 
     # ---- helpers for the kinds
 
@@ -377,11 +406,11 @@ class _Checker:
         bad = np.zeros(n, dtype=bool)
         label = ctx.header.labels[name]
         for code, ks in codes.items():
-            mask = np.isin(col.codes, ks) & ctx.nonblank
+            mask = np.isin(col.codes, ks)
             bad |= mask
             self._report(ctx, code, label, mask, col, per_value=hints.get(code), **params[code])
         if required:
-            mask = col.blank & ctx.nonblank
+            mask = col.blank
             self._report(ctx, "missing_value", label, mask, None)
             bad |= mask
         return values, col.codes, bad
@@ -429,7 +458,7 @@ class _Checker:
         values, bad = self._parse(ctx, "status", read, blank_value=None)
         col = ctx.cols.get("status")
         if col is not None and blank_warns:
-            blank = col.blank & ctx.nonblank
+            blank = col.blank
             self._report(ctx, "blank_status", ctx.header.labels["status"], blank, None)
             values = np.where(blank, Status.NOT_STARTED.value, values)
         return values, bad
@@ -468,7 +497,7 @@ class _Checker:
         )
         divisions = div_of[div_codes]
         if fallback is None:
-            no_div = np.array([d is None for d in div_of])[div_codes] & ctx.nonblank & ~bad_div
+            no_div = np.array([d is None for d in div_of], dtype=bool)[div_codes] & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
         urls, all_urls = self._urls(ctx)
@@ -488,7 +517,8 @@ class _Checker:
             }
         )
         label_item = ctx.header.labels["item"]
-        done_no_url = keep & (status == Status.DONE.value) & np.array([u is None for u in urls])
+        no_url = np.array([u is None for u in urls], dtype=bool)
+        done_no_url = keep & (status == Status.DONE.value) & no_url
         self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
         pair = _pair_codes(div_of, div_codes, item_of, item_codes)
         self._duplicates(ctx, keep, pair, items, label_item)
@@ -590,7 +620,7 @@ class _Checker:
                     first[i] = target
                     every[i] = [target]
                     no_url[i] = False
-        self._report(ctx, "bad_url", ctx.header.labels["url"], no_url & ctx.nonblank, col)
+        self._report(ctx, "bad_url", ctx.header.labels["url"], no_url, col)
         return first, every
 
     def _measures(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
@@ -601,7 +631,7 @@ class _Checker:
         for i in range(1, n):
             if measure[i] is None:
                 measure[i] = measure[i - 1]
-        orphan = np.array([m is None for m in measure], dtype=bool) & ctx.nonblank
+        orphan = np.array([m is None for m in measure], dtype=bool)
         self._report(ctx, "missing_value", ctx.header.labels["measure"], orphan, None)
         action, bad_action = self._parse(ctx, "action", str, required=True)
         periods: list[Any] = []
@@ -655,9 +685,10 @@ class _Checker:
         start = np.array([s[0] if s else None for s in span], dtype=object)
         implied_end = np.array([s[1] if s else None for s in span], dtype=object)
         end, bad_end = self._parse(ctx, "end", read_end)
-        end = np.where(np.array([e is None for e in end]), implied_end, end)
+        end = np.where(np.array([e is None for e in end], dtype=bool), implied_end, end)
         order = np.array(
-            [s is not None and e is not None and e < s for s, e in zip(start, end, strict=True)]
+            [s is not None and e is not None and e < s for s, e in zip(start, end, strict=True)],
+            dtype=bool,
         )
         for i in np.flatnonzero(order & ~bad_start & ~bad_end):
             self._report(
@@ -713,7 +744,7 @@ class _Checker:
             t = re.sub(r"^(ปีงบประมาณ|ปี)\s*", "", t)
             if t.endswith(".0"):
                 t = t[:-2]
-            if not t.isdigit():
+            if not (t.isdecimal() and len(t) <= 4):  # not isdigit(): int() refuses '²⁵⁶⁵'
                 raise _Bad("bad_year")
             y = int(t)
             if y < 100:
@@ -735,6 +766,8 @@ class _Checker:
                 v = float(t)
             except ValueError as exc:
                 raise _Bad("bad_number") from exc
+            if not math.isfinite(v):  # 'nan', 'inf', '1e999'
+                raise _Bad("bad_number")
             if not 0 <= v <= 100:
                 raise _Bad("score_out_of_range")
             return v
@@ -773,8 +806,7 @@ class _SheetContext:
     sheet: RawSheet
     header: Header
     cols: dict[str, _Column]
-    rows: np.ndarray  # Excel row number per data row
-    nonblank: np.ndarray
+    rows: np.ndarray  # Excel row number per data row (blank rows and repeated headers left out)
 
 
 # --------------------------------------------------------------------------- small readers
@@ -796,10 +828,44 @@ def _read_column(arr: pa.Array | pa.ChunkedArray, start: int, n: int) -> _Column
     if isinstance(part, pa.ChunkedArray):
         part = part.combine_chunks()
     stripped = pc.utf8_trim_whitespace(part.cast(pa.string()))
-    stripped = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, pa.string()), stripped)
+    blank = pc.match_substring_regex(stripped, _BLANK)
+    stripped = pc.if_else(blank, pa.scalar(None, pa.string()), stripped)
     encoded = pc.dictionary_encode(stripped)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     return _Column(codes, encoded.dictionary)
+
+
+def _data_rows(cols: dict[str, _Column], spec: SheetKind) -> np.ndarray:
+    """Positions of the rows that hold data: not blank in every recognised column (a spacer, a
+    note beside the table, a row of #REF!), and not the header row again (a second table, a
+    header repeated on every printed page): a row whose every filled cell is its column's
+    header word, two at least."""
+    n = len(next(iter(cols.values())).codes) if cols else 0
+    filled = np.zeros(n, dtype=np.int64)
+    for col in cols.values():
+        filled += ~col.blank
+    data = filled > 0
+    # candidates first, from one required column's distinct values (a few, on any real sheet)
+    first = cols[spec.required[0]]
+    words = {normalise_header(a) for a in spec.columns[spec.required[0]]}
+    text = pc.utf8_lower(pc.replace_substring_regex(first.dictionary, r"\s+", ""))
+    is_word = pc.is_in(pc.utf8_rtrim(text, characters=":*："), value_set=pa.array(list(words)))
+    lookup = np.zeros(len(first.dictionary) + 1, dtype=bool)
+    lookup[:-1] = is_word.to_numpy(zero_copy_only=False)
+    candidates = np.flatnonzero(lookup[first.codes] & data)
+    if not len(candidates):
+        return np.flatnonzero(data)
+    header_words = np.zeros(len(candidates), dtype=np.int64)
+    for name, col in cols.items():
+        aliases = {normalise_header(a) for a in spec.columns[name]}
+        codes = col.codes[candidates]
+        hits = [
+            k for k in set(codes.tolist()) if k >= 0 and normalise_header(col.uniques[k]) in aliases
+        ]
+        header_words += np.isin(codes, hits)
+    again = candidates[(header_words >= 2) & (header_words == filled[candidates])]
+    data[again] = False
+    return np.flatnonzero(data)
 
 
 def _read_date(text: str) -> Any:
@@ -810,10 +876,11 @@ def _read_date(text: str) -> Any:
 
 
 def _read_int(text: str) -> int:
-    t = thai.to_arabic_digits(text).replace(",", "").strip()
-    if _NUMBER.match(t) and float(t) >= 0 and float(t) == int(float(t)):
-        return int(float(t))
-    raise _Bad("bad_number")
+    """A count: digits only (a whole number cell read as '12.0' too), at most 12 of them."""
+    m = _COUNT.fullmatch(thai.to_arabic_digits(text).replace(",", "").strip())
+    if m is None:
+        raise _Bad("bad_number")
+    return int(m[1])
 
 
 def _text(ctx: _SheetContext, name: str) -> np.ndarray:
