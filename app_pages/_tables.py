@@ -158,30 +158,43 @@ def show_issues(
 
 def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> None:
     """What a decision would change: each (item, division) status that moves, the OIT done
-    count before and after, and the other tables it replaces."""
+    count before and after (the divisions' own and the agency's), and the other tables it
+    replaces. The upload card and History's rollback preview both show it."""
     if len(changes.items):
         items = changes.items
-        shown = pd.DataFrame(
-            {
-                tr("col.item"): items["item"],
-                tr("col.name"): items["name_en" if lang() == "en" else "name_th"],
-                tr("col.division"): [
-                    name_of(divisions[d], lang()) if d in divisions else d
-                    for d in items["division"]
-                ],
-                tr("data_in.division_status"): [
-                    f"{status_text(b)} → {status_text(a)}"
-                    for b, a in zip(items["before"], items["after"], strict=True)
-                ],
-                tr("data_in.overall_status"): [
-                    f"{status_text(b)} → {status_text(a)}"
-                    for b, a in zip(items["overall_before"], items["overall_after"], strict=True)
-                ],
-            }
+        move = zip(items["before"], items["after"], strict=True)
+        overall = zip(items["overall_before"], items["overall_after"], strict=True)
+        shown = items.assign(
+            name=items["name_en" if lang() == "en" else "name_th"],
+            div=[name_of(divisions[d], lang()) if d in divisions else d for d in items["division"]],
+            move=[f"{status_text(b)} → {status_text(a)}" for b, a in move],
+            overall=[f"{status_text(b)} → {status_text(a)}" for b, a in overall],
         )
-        height = table_height(len(shown))
-        st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key)
-    st.caption(tr("data_in.done_moves", before=changes.done_before, after=changes.done_after))
+        many = items["division"].nunique() > 1
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_order=["item", "name", *(["div"] if many else []), "move", "overall"],
+            column_config={
+                "item": st.column_config.TextColumn(tr("col.item"), width=45),
+                "name": st.column_config.TextColumn(tr("col.name"), width=240),
+                "div": st.column_config.TextColumn(tr("col.division"), width=150),
+                "move": st.column_config.TextColumn(tr("data_in.division_status"), width=250),
+                "overall": st.column_config.TextColumn(tr("data_in.overall_status"), width=250),
+            },
+            height=table_height(len(shown), 320),
+            key=key,
+        )
+        st.caption(
+            tr(
+                "data_in.division_done_moves",
+                before=changes.division_done_before,
+                after=changes.division_done_after,
+            )
+            + " · "
+            + tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
+        )
     for rec in changes.replaced.to_dict("records"):
         st.caption(
             tr(

@@ -22,7 +22,7 @@ from app_pages._data import (
     store,
 )
 from app_pages._frame import guarded, header, show_error
-from app_pages._tables import show_issues, status_text, table_height
+from app_pages._tables import changes_table, show_issues
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
@@ -178,63 +178,7 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
         elif changes.empty:
             st.caption(tr("data_in.no_change"))
         else:
-            if len(changes.items):
-                shown = changes.items.assign(
-                    name=changes.items["name_en" if lang() == "en" else "name_th"],
-                    div=[name_of(divisions[d], lang()) for d in changes.items["division"]],
-                    move=[
-                        f"{status_text(b)} → {status_text(a)}"
-                        for b, a in zip(
-                            changes.items["before"], changes.items["after"], strict=True
-                        )
-                    ],
-                    overall=[
-                        f"{status_text(b)} → {status_text(a)}"
-                        for b, a in zip(
-                            changes.items["overall_before"],
-                            changes.items["overall_after"],
-                            strict=True,
-                        )
-                    ],
-                )
-                many = changes.items["division"].nunique() > 1
-                st.dataframe(
-                    shown,
-                    hide_index=True,
-                    width="stretch",
-                    column_order=["item", "name", *(["div"] if many else []), "move", "overall"],
-                    column_config={
-                        "item": st.column_config.TextColumn(tr("col.item"), width=45),
-                        "name": st.column_config.TextColumn(tr("col.name"), width=240),
-                        "div": st.column_config.TextColumn(tr("col.division"), width=150),
-                        "move": st.column_config.TextColumn(
-                            tr("data_in.division_status"), width=250
-                        ),
-                        "overall": st.column_config.TextColumn(
-                            tr("data_in.overall_status"), width=250
-                        ),
-                    },
-                    height=table_height(len(shown), 320),
-                    key=f"changes_{n}_{sub.sha256[:8]}",
-                )
-                st.caption(
-                    tr(
-                        "data_in.division_done_moves",
-                        before=changes.division_done_before,
-                        after=changes.division_done_after,
-                    )
-                    + " · "
-                    + tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
-                )
-            for rec in changes.replaced.to_dict("records"):
-                st.caption(
-                    tr(
-                        "data_in.replaces",
-                        kind=tr("kind." + rec["kind"]),
-                        before=rec["rows_before"],
-                        after=rec["rows_after"],
-                    )
-                )
+            changes_table(changes, divisions, key=f"changes_{n}_{sub.sha256[:8]}")
 
         if sub.state != "accepted":
             with guarded():

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +18,7 @@ from ita_model.links.runs import check_and_keep, policy_of, targets_of
 from ita_model.readiness import current_sources, load_dataset
 from ita_model.settings import get_settings
 from ita_model.store import open_store
-from tests.conftest import APP, CHROMIUM, CHROMIUM_ARGS, ROOT, app_test, free_port, wait_healthy
+from tests.conftest import APP, CHROMIUM, CHROMIUM_ARGS, app_test, served
 from tests.linkserver import LinkSite
 
 YEAR = 2565
@@ -120,47 +118,27 @@ def test_oit_page_in_chromium(site, monkeypatch, data_dir, tmp_path):
     store_dir = prepare(site, monkeypatch, data_dir)
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
     env = {**os.environ, "ITA_STORE_DIR": str(store_dir)}
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless=true",
-            f"--server.port={port}", "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="th-TH")
-            page.goto(f"{url}/oit", wait_until="domcontentloaded")
-            page.get_by_text("มีปัญหา 1 จาก 2 ลิงก์").wait_for(timeout=60_000)
-            page.get_by_text(t("links.problem_badge", "th")).first.click()
-            page.get_by_text(t("links.heading", "th")).first.wait_for(timeout=60_000)
-            kept = page.get_by_role("button", name="สำเนาที่เก็บไว้").first
-            kept.wait_for(timeout=60_000)
-            kept.scroll_into_view_if_needed()
-            page.wait_for_timeout(800)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / "oit-links-1280.png"))
-            page.get_by_role("button", name=t("links.check_now", "th")).click()
-            page.get_by_text("ตรวจ 2 ลิงก์แล้ว มีปัญหา 1 ลิงก์").wait_for(timeout=60_000)
-            page.screenshot(path=str(SHOTS / "oit-links-checked-1280.png"))
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with served(env, tmp_path / "streamlit.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="th-TH")
+        page.goto(f"{url}/oit", wait_until="domcontentloaded")
+        page.get_by_text("มีปัญหา 1 จาก 2 ลิงก์").wait_for(timeout=60_000)
+        page.get_by_text(t("links.problem_badge", "th")).first.click()
+        page.get_by_text(t("links.heading", "th")).first.wait_for(timeout=60_000)
+        kept = page.get_by_role("button", name="สำเนาที่เก็บไว้").first
+        kept.wait_for(timeout=60_000)
+        kept.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "oit-links-1280.png"))
+        page.get_by_role("button", name=t("links.check_now", "th")).click()
+        page.get_by_text("ตรวจ 2 ลิงก์แล้ว มีปัญหา 1 ลิงก์").wait_for(timeout=60_000)
+        page.screenshot(path=str(SHOTS / "oit-links-checked-1280.png"))
+        browser.close()
 
 
 def test_data_in_checks_a_files_links_before_and_after_accepting(site, monkeypatch, data_dir):

@@ -11,14 +11,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import openpyxl
 import pytest
 
-from tests.conftest import CHROMIUM, ROOT, SAMPLE, free_port, wait_healthy
+from tests.conftest import CHROMIUM, SAMPLE, served
 from tests.test_browser import settle
 
 IMG = "![](http://evil.example/x.png)"
@@ -92,7 +90,6 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name, payload, division in sends:
         store.submit(payload, name, user=USER, year=2565, division=division, accept=True)
     store.close()
-    port = free_port()
     env = {
         **os.environ,
         "ITA_STORE_DIR": str(tmp / "store"),
@@ -101,36 +98,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     env.pop("ITA_STORE", None)
     env.pop("ITA_USERS_FILE", None)
-    log = (tmp / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with served(env, tmp / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 # every attribute through which an element loads something (any mention of the hosts), or links

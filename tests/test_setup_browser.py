@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ita_model.fiscal import current_fiscal_year
 from ita_model.template import header_row
-from tests.conftest import CHROMIUM, ROOT, free_port, wait_healthy
+from tests.conftest import CHROMIUM, served
 from tests.test_browser import settle
 from tests.test_browser import shoot as browser_shoot
 from tests.vocational import vocational_workbook
@@ -45,37 +43,8 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "ITA_USE_SAMPLE": "0",
     }
     env.pop("ITA_YEAR", None)
-    port = free_port()
-    log = (tmp / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with served(env, tmp / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def no_exception(page: object) -> None:
