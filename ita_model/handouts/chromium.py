@@ -157,6 +157,15 @@ class _Browser:
             self._exit_hook = True
         return k
 
+    async def _close_all(self) -> None:
+        """Close the browser, also one still starting (``warm()`` a moment ago): left to start
+        after the loop stops, its threads and process would outlive the shutdown."""
+        opening = self._opening
+        if opening is not None:
+            with contextlib.suppress(Exception):  # a start that failed leaves nothing to close
+                await asyncio.shield(opening)
+        await self._close()
+
     async def _close(self) -> None:
         k, self._kaleido = self._kaleido, None
         if k is not None:
@@ -264,7 +273,7 @@ class _Browser:
             loop, self._loop = self._loop, None
             if loop is not None and loop.is_running():
                 with contextlib.suppress(Exception):  # exiting: a stuck browser dies with us
-                    asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=30)
+                    asyncio.run_coroutine_threadsafe(self._close_all(), loop).result(timeout=30)
                 loop.call_soon_threadsafe(loop.stop)
                 if self._thread is not None:
                     self._thread.join(timeout=10)
