@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 KINDS = ("oit", "measures", "timeline", "survey", "scores")
+VALIDATOR_VERSION = "2026.12.1"  # bump when the rows a file gives change; then `recheck --apply`
 _URL = re.compile(r"https?://[^\s,]+", re.IGNORECASE)
 _ONE_URL = r"^(?i:https?://[^\s,]+)$"
 _META_DIVISION = re.compile(r"^\s*(ส่วนราชการ|หน่วยงาน|กอง/ฝ่าย|division)\s*[:：]\s*(.+)$", re.I)

@@ -35,30 +35,18 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
     Engine,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
     create_engine,
     delete,
     event,
     func,
     insert,
-    inspect,
     select,
     text,
     update,
@@ -71,22 +59,47 @@ from ita_model.auth import Accounts, Actor, Role, require
 from ita_model.cells import csv_bytes
 from ita_model.errors import InvalidDecision, StoreError, StoreLost, UnknownSubmission
 from ita_model.framework import available_years
-from ita_model.settings import EDITABLE, Settings, get_settings, store_target, users_file
+from ita_model.settings import (
+    EDITABLE,
+    Settings,
+    get_settings,
+    store_target,
+    users_file,
+    with_overrides,
+)
+from ita_model.store.records import StoredReport, write_rows
+from ita_model.store.schema import (
+    DECISIONS,
+    SCHEMA_VERSION,
+    blobs_t,
+    create_or_upgrade,
+    current_t,
+    events_t,
+    meta_t,
+    metadata,
+    needs_upgrade,
+    note_slot,
+    records_t,
+    slots_t,
+    submissions_t,
+)
 
 if TYPE_CHECKING:
     from ita_model.validate import FileReport
 
 __all__ = [
+    "DECISIONS",
+    "SCHEMA_VERSION",
     "FileStore",
     "Store",
     "StoreError",
+    "StoredReport",
     "Submission",
+    "metadata",
     "open_store",
 ]
 
 State = Literal["pending", "accepted", "rejected", "superseded"]
-DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide what is current
-SCHEMA_VERSION = "1"
 DB_NAME = "store.sqlite3"
 _PG_WRITE_LOCK = 0x17A_5704  # one writer at a time, like SQLite
 SUFFIX_MAX = 16  # the width of the submissions table's suffix column
@@ -138,73 +151,6 @@ class Event(BaseModel):
     division: str | None = None
     slot: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- schema
-
-metadata = MetaData()
-
-submissions_t = Table(
-    "submissions",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("sha256", String(64), nullable=False),
-    Column("filename", Text, nullable=False),
-    Column("suffix", String(16), nullable=False),
-    Column("size", BigInteger, nullable=False),
-    Column("division", String(64)),
-    Column("year", Integer, nullable=False),
-    Column("slot", String(128), nullable=False),
-    Column("kinds", Text, nullable=False, default="[]"),
-    Column("submitted_by", Text, nullable=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
-    Column("errors", Integer, nullable=False),
-    Column("warnings", Integer, nullable=False),
-    Column("unreadable", Boolean, nullable=False, default=False),
-    Column("state", String(16), nullable=False),
-    Column("decided_by", Text),
-    Column("decided_at", DateTime(timezone=True)),
-    Column("report", LargeBinary),  # zlib-compressed JSON of the validation report
-    UniqueConstraint("sha256", "year", name="uq_submission_bytes"),
-)
-
-events_t = Table(
-    "events",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("actor", Text, nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("action", String(32), nullable=False),
-    Column("submission_id", String(64)),
-    Column("year", Integer),
-    Column("division", String(64)),
-    Column("slot", String(128)),
-    Column("detail", Text, nullable=False, default="{}"),
-)
-
-current_t = Table(
-    "current",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("slot", String(128), primary_key=True),
-    Column("submission_id", String(64), nullable=False),
-    Column("event_seq", Integer, nullable=False),
-)
-
-blobs_t = Table(  # PostgreSQL only: the bytes, so that every machine can read every file
-    "blobs",
-    metadata,
-    Column("sha256", String(64), primary_key=True),
-    Column("data", LargeBinary, nullable=False),
-)
-
-meta_t = Table(
-    "meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
 
 
 # --------------------------------------------------------------------------- opening
@@ -360,17 +306,18 @@ class Store:
             return
         try:
             with self._reader().connect() as conn, conn.begin():
-                have = set(inspect(conn).get_table_names())
-            if not {t.name for t in metadata.sorted_tables} <= have:
+                stale = needs_upgrade(conn)
+            if stale:
                 with self._transaction(write=True) as conn:
-                    metadata.create_all(conn)
-                    conn.execute(delete(meta_t).where(meta_t.c.key == "schema"))
-                    conn.execute(insert(meta_t).values(key="schema", value=SCHEMA_VERSION))
+                    if needs_upgrade(conn):  # another process may have done it meanwhile
+                        create_or_upgrade(conn)
         except SQLAlchemyError as exc:
             raise StoreError(_db_failed(exc, self)) from exc
         self._ready = True
         if self.dialect == "sqlite" and self.log.exists():
             self._import_legacy_log()
+        if not self._read_only_folder():
+            self._backfill()
 
     @contextlib.contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Connection]:
@@ -490,6 +437,7 @@ class Store:
                     unreadable=unreadable,
                     state=state,
                     report=packed,
+                    validator=validator_version(),
                 )
             )
             if self.kept_in_database:
@@ -513,6 +461,7 @@ class Store:
                     "state": state,
                 },
             )
+            write_rows(conn, sub_id, report)
             if accept and not errors:
                 self._make_current(conn, sub_id, actor, "accepted", {})
             sub = self._get(conn, sub_id)
@@ -675,6 +624,7 @@ class Store:
             .values(state="accepted", decided_by=actor.name, decided_at=now)
         )
         conn.execute(delete(current_t).where(key))
+        note_slot(conn, sub.year, sub.slot or "")
         conn.execute(
             insert(current_t).values(
                 year=sub.year, slot=sub.slot, submission_id=sub.id, event_seq=seq
@@ -846,6 +796,133 @@ class Store:
             if sub is not None:
                 out.append((sub, self.path(sub)))
         return out
+
+    def current(self, year: int, *, as_of: datetime | None = None) -> list[Submission]:
+        """The submissions that count for ``year``, in the order they became current (the later
+        counts): now, or at ``as_of`` (inclusive; a naive time is Thai time).
+
+        Now is the ``current`` table; "as of" is, per slot ever decided, the latest decision at
+        or before that time found through an index: the cost does not grow with the history.
+        """
+        with self._read() as conn:
+            if conn is None:
+                return []
+            if as_of is None:
+                q = (
+                    select(*_LIST_COLUMNS)
+                    .join(current_t, current_t.c.submission_id == submissions_t.c.id)
+                    .where(current_t.c.year == year)
+                    .order_by(current_t.c.event_seq)
+                )
+                return [_submission(r) for r in conn.execute(q)]
+            when = as_of if as_of.tzinfo else as_of.replace(tzinfo=_THAI)
+            latest = (
+                select(events_t.c.seq)
+                .where(
+                    events_t.c.year == slots_t.c.year,
+                    events_t.c.slot == slots_t.c.slot,
+                    events_t.c.at <= when.astimezone(UTC),
+                    events_t.c.action.in_(DECISIONS),
+                    events_t.c.submission_id.is_not(None),
+                )
+                .order_by(events_t.c.at.desc(), events_t.c.seq.desc())
+                .limit(1)
+                .correlate(slots_t)
+                .scalar_subquery()
+            )
+            picks = select(latest.label("seq")).where(slots_t.c.year == year).subquery()
+            q = (
+                select(*_LIST_COLUMNS)
+                .select_from(picks)
+                .join(events_t, events_t.c.seq == picks.c.seq)
+                .join(submissions_t, submissions_t.c.id == events_t.c.submission_id)
+                .where(events_t.c.action != "withdrawn")
+                .order_by(events_t.c.seq)
+            )
+            return [_submission(r) for r in conn.execute(q)]
+
+    def stored(self, subs: Sequence[Submission]) -> list[StoredReport]:
+        """The stored rows and problem report of each submission, in one read, in that order."""
+        ids = list(dict.fromkeys(s.id for s in subs))
+        if not ids:
+            return []
+        with self._read() as conn:
+            if conn is None:
+                raise UnknownSubmission(ids[0])
+            heads = {
+                r.id: r
+                for r in conn.execute(
+                    select(
+                        submissions_t.c.id, submissions_t.c.report, submissions_t.c.validator
+                    ).where(submissions_t.c.id.in_(ids))
+                )
+            }
+            payloads: dict[str, dict[str, bytes]] = {i: {} for i in ids}
+            for r in conn.execute(
+                select(records_t.c.submission_id, records_t.c.kind, records_t.c.frame).where(
+                    records_t.c.submission_id.in_(ids)
+                )
+            ):
+                payloads[r.submission_id][r.kind] = bytes(r.frame)
+        out = []
+        for sub in subs:
+            head = heads.get(sub.id)
+            if head is None:
+                raise UnknownSubmission(sub.id)
+            report = json.loads(zlib.decompress(head.report)) if head.report else {}
+            out.append(StoredReport(sub, head.validator, report, payloads[sub.id]))
+        return out
+
+    def _backfill(self) -> None:
+        """Give the submissions stored before rows were kept their rows, once: computed from
+        their bytes with the settings in force now, written with one audit event."""
+        with self._read() as conn:
+            if conn is None:
+                return
+            todo = [
+                _submission(r)
+                for r in conn.execute(
+                    select(*_LIST_COLUMNS)
+                    .where(submissions_t.c.validator.is_(None))
+                    .order_by(submissions_t.c.submitted_at)
+                )
+            ]
+        if not todo:
+            return
+        from ita_model.validate import validate_file
+
+        settings = with_overrides(get_settings(), self.overrides())
+        reports = {}
+        missing = []
+        for sub in todo:
+            try:
+                data = self.data(sub)
+            except StoreError:
+                missing.append(sub.id)  # verify() names it; it has no rows to give
+                continue
+            reports[sub.id] = validate_file(
+                data, sub.filename, year=sub.year, division=sub.division, settings=settings
+            )
+        version = validator_version()
+        with self._write() as conn:
+            done = 0
+            for sub in todo:
+                still = select(submissions_t.c.id).where(
+                    submissions_t.c.id == sub.id, submissions_t.c.validator.is_(None)
+                )
+                if conn.execute(still).first() is None:
+                    continue  # another process ingested it meanwhile
+                if sub.id in reports:
+                    write_rows(conn, sub.id, reports[sub.id])
+                    done += 1
+                conn.execute(
+                    update(submissions_t)
+                    .where(submissions_t.c.id == sub.id)
+                    .values(validator=version)
+                )
+            if done or missing:
+                detail = {"count": done, "validator": version, "missing": missing}
+                self._event(conn, _SYSTEM, "ingested", at=_now(), detail=detail)
 
     def events(
         self,
@@ -1040,7 +1117,17 @@ class FileStore(Store):
 
 # --------------------------------------------------------------------------- helpers
 
-_LIST_COLUMNS = [c for c in submissions_t.c if c.name != "report"]
+_LIST_COLUMNS = [c for c in submissions_t.c if c.name not in ("report", "validator")]
+_SYSTEM = Actor("ita_model", Role.ADMIN)  # the store's own housekeeping, in the audit log
+_THAI = timezone(timedelta(hours=7), "Asia/Bangkok")
+
+
+def validator_version() -> str:
+    from ita_model.validate import VALIDATOR_VERSION
+
+    return VALIDATOR_VERSION
+
+
 K = TypeVar("K")
 V = TypeVar("V")
 
