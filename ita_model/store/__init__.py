@@ -377,13 +377,15 @@ class Store:
         report: FileReport | None = None,
         accept: bool = False,
         settings: Settings | None = None,
+        at: datetime | None = None,
     ) -> tuple[Submission, bool]:
         """Keep the bytes and their report; returns the submission and whether it is new.
 
         The same bytes for the same year again: the earlier submission, ``False``. Without a
         ``report`` the file is checked here. ``accept=True`` (the command line, the inbox) makes
         a file without errors count at once; a file with errors is stored ``rejected`` and what
-        counts is unchanged, unless someone accepts it later.
+        counts is unchanged, unless someone accepts it later. ``at``: the moment it is dated
+        (default: now) — the bundled sample describes an earlier day and is dated then.
         """
         actor = self._actor(user)
         require(actor, Role.EDITOR, "ส่งไฟล์เข้าระบบ", "submit files")
@@ -407,7 +409,7 @@ class Store:
                 pass
         self._put_file(sha, suffix, data)
 
-        now = _now()
+        now = at or _now()
         with self._write() as conn:
             row = conn.execute(
                 select(submissions_t).where(
@@ -463,7 +465,7 @@ class Store:
             )
             write_rows(conn, sub_id, report)
             if accept and not errors:
-                self._make_current(conn, sub_id, actor, "accepted", {})
+                self._make_current(conn, sub_id, actor, "accepted", {}, at=now)
             sub = self._get(conn, sub_id)
         return sub, True
 
@@ -595,14 +597,21 @@ class Store:
             return _read_event(conn, seq)
 
     def _make_current(
-        self, conn: Connection, sub_id: str, actor: Actor, action: str, detail: dict[str, Any]
+        self,
+        conn: Connection,
+        sub_id: str,
+        actor: Actor,
+        action: str,
+        detail: dict[str, Any],
+        *,
+        at: datetime | None = None,
     ) -> None:
         sub = self._get(conn, sub_id)
         key = (current_t.c.year == sub.year) & (current_t.c.slot == sub.slot)
         before = conn.execute(select(current_t.c.submission_id).where(key)).scalar()
         if before == sub.id:
             return
-        now = _now()
+        now = at or _now()
         seq = self._event(
             conn,
             actor,
