@@ -465,7 +465,7 @@ class Store:
             )
             write_rows(conn, sub_id, report)
             if accept and not errors:
-                self._make_current(conn, sub_id, actor, "accepted", {}, at=now)
+                self._make_current(conn, sub_id, actor, "accepted", {}, at=at)
             sub = self._get(conn, sub_id)
         return sub, True
 
