@@ -16,7 +16,7 @@ import streamlit as st
 
 from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
 from app_pages._words import be, lang, tr
-from ita_model.readiness import current_sources
+from ita_model.current import current_data
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year_range
 
 AS_OF = "as_of_date"  # the one date of the session
@@ -32,10 +32,10 @@ def default_as_of() -> date:
     """Today, or the sample's report date when only the sample is loaded."""
     try:
         settings = app_settings()
-        sources = current_sources(settings, settings.year, store=store(settings))
+        counting = current_data(store(settings), settings.year)
     except PAGE_ERRORS:
         return date.today()
-    if sources and all(s.name is None and s.division is None for s in sources):
+    if counting.sample_only:
         try:
             return organisation(settings).report_date
         except PAGE_ERRORS:

@@ -1,7 +1,7 @@
 """The one cached loader, the store and the settings the dashboard runs with.
 
-Caching rule (STYLE.md): only pure functions, keyed on paths + mtimes or bytes, never on a
-widget; everything the function reads is an argument.
+Caching rule (STYLE.md): only pure functions, keyed on the store and its revision, paths +
+mtimes or bytes, never on a widget; everything the function reads is an argument.
 """
 
 from __future__ import annotations
@@ -13,13 +13,18 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages._auth import shown_user
+from app_pages._words import tr
+from ita_model.current import Current, current_data
 from ita_model.errors import ItaError
+from ita_model.fiscal import today_in_thailand
 from ita_model.framework import Framework, load_framework
 from ita_model.in_force import InForce, activate, resolve
 from ita_model.organisation import Organisation, load_organisation
-from ita_model.readiness import Dataset, Readiness, Source, compute_readiness, current_sources
+from ita_model.readiness import Dataset, Readiness, compute_readiness
+from ita_model.sample import SENDER, ensure_sample
 from ita_model.settings import Settings, get_settings, store_target, with_overrides
-from ita_model.store import Store, StoreError, open_store
+from ita_model.store import Store, StoreError, Submission, open_store
 from ita_model.validate import FileReport, validate_file
 
 # what loading and storing may raise on bad data or a bad disk: pages show it as a message
@@ -28,16 +33,40 @@ PAGE_ERRORS = (ItaError, StoreError, OSError)
 
 @dataclass
 class Loaded:
+    """What every page shows: the submissions that count, their kept rows, the readiness."""
+
     settings: Settings
-    sources: list[Source]
-    dataset: Dataset
+    current: Current
     readiness: Readiness
     framework: Framework
     organisation: Organisation
 
     @property
+    def dataset(self) -> Dataset:
+        return self.current.dataset
+
+    @property
+    def submissions(self) -> list[Submission]:
+        return self.current.submissions
+
+    @property
+    def sources(self) -> list[Submission]:
+        """The submissions that count (empty: the dashboard has no data yet)."""
+        return self.current.submissions
+
+    @property
     def sample_only(self) -> bool:
-        return all(s.division is None and s.name is None for s in self.sources)
+        return self.current.sample_only
+
+    @property
+    def includes_sample(self) -> bool:
+        return self.current.includes_sample
+
+
+def sent_by(name: str | None) -> str:
+    """Who sent (or decided on) a file, as people read it: the bundled sample's sender in
+    words ("ข้อมูลตัวอย่าง / sample data"), the single local user in words, else the name."""
+    return tr("sample.sender") if name == SENDER else shown_user(name)
 
 
 def _mtime(path: Path) -> int:
@@ -67,59 +96,36 @@ def framework(year: int) -> Framework:
     return load_framework(year)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _load(
-    sources: tuple[tuple[str, str | None, str | None, int], ...],
+    target: str,
     store_revision: int,
-    settings_json: str,
-    organisation_mtime: int,
-) -> tuple[Dataset, Readiness]:
-    """Check every source file and compute readiness; keyed on paths + mtimes only.
+    year: int,
+    as_of: date | None,
+    organisation_key: tuple[str, int],
+) -> tuple[Current, Readiness]:
+    """The current submissions' kept rows and readiness; keyed on the store and its revision.
 
-    ``store_revision`` (grows with every decision in the store) and ``organisation_mtime`` are
-    in the key so that an accepted upload or an edited organisation file is seen at once.
+    ``store_revision`` grows with every decision in the store (made here or by another
+    dashboard on it), so an accepted upload is seen at once. No setting is in the key: the rows
+    are those kept when each file arrived, so a changed limit never changes accepted figures.
     """
-    settings = Settings.model_validate_json(settings_json)
-    org = load_organisation(settings.organisation)
-    fw = load_framework(settings.year)
-    dataset = _dataset(sources, settings, org)
-    return dataset, compute_readiness(dataset, fw, org)
-
-
-def _dataset(
-    sources: tuple[tuple[str, str | None, str | None, int], ...],
-    settings: Settings,
-    org: Organisation,
-) -> Dataset:
-    reports = [
-        validate_file(
-            Path(path), name, year=settings.year, division=div, organisation=org, settings=settings
-        )
-        for path, name, div, _ in sources
-    ]
-    return Dataset(settings.year, reports)
+    settings = get_settings()
+    now = current_data(store(settings), year, as_of=as_of)
+    org = organisation(settings)
+    return now, compute_readiness(now.dataset, framework(year), org)
 
 
 def load(as_of: date) -> Loaded:
-    """The data every page shows as of a date: the sample (if on) and the accepted uploads."""
+    """The data every page shows as of a date: what counted at the end of that day."""
     settings = app_settings()
     fs = store(settings)
-    sources = current_sources(settings, settings.year, store=fs, as_of=as_of)
-    key = tuple((str(s.path), s.name, s.division, _mtime(s.path)) for s in sources)
-    dataset, readiness = _load(
-        key,
-        fs.revision(),
-        settings.model_dump_json(),
-        _mtime(settings.organisation),
+    org_file = str(settings.organisation), _mtime(settings.organisation)
+    when = None if as_of >= today_in_thailand() else as_of
+    now, readiness = _load(
+        str(store_target(settings)), fs.revision(), settings.year, when, org_file
     )
-    return Loaded(
-        settings,
-        sources,
-        dataset,
-        readiness,
-        framework(settings.year),
-        organisation(settings),
-    )
+    return Loaded(settings, now, readiness, framework(settings.year), organisation(settings))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -144,10 +150,22 @@ def _close(opened: Store) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False, on_release=_close)
 def _store(target: str, settings_json: str) -> Store:
-    return open_store(settings=Settings.model_validate_json(settings_json))
+    settings = Settings.model_validate_json(settings_json)
+    opened = open_store(settings=settings)
+    ensure_sample(opened, settings)  # a fresh store: the bundled sample, as ordinary files
+    return opened
 
 
-_WHERE = {"store", "store_dir", "users_file", "oidc_default_role"}  # what opening a store reads
+# what opening a store reads, and what loading the sample into a fresh one does
+_WHERE = {
+    "store",
+    "store_dir",
+    "users_file",
+    "oidc_default_role",
+    "load_sample",
+    "data_dir",
+    "organisation",
+}
 
 
 def store(settings: Settings | None = None) -> Store:

@@ -65,6 +65,6 @@ def header(title_key: str, loaded: Loaded | None = None) -> None:
             tr("common.fiscal_year", year=loaded.settings.year),
             tr("common.as_of", date=be(as_of())),
         ]
-        if loaded.sample_only:
-            bits.append(tr("common.sample_data"))
+        if loaded.includes_sample:
+            bits.append(tr("common.includes_sample"))
         st.caption(" · ".join(bits))

@@ -18,6 +18,7 @@ from app_pages._data import (
     check_bytes,
     load,
     organisation,
+    sent_by,
     sha256,
     store,
 )
@@ -236,7 +237,7 @@ if history:
                     "division": name_of(divisions[s.division], lang())
                     if s.division in divisions
                     else "—",
-                    "user": s.user,
+                    "user": sent_by(s.user),
                     "state": tr(f"state.{s.state}"),
                     "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
                 }

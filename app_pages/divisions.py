@@ -5,13 +5,19 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import _links
-from app_pages._auth import shown_user
-from app_pages._data import check_bytes, store
+from app_pages._data import sent_by, store
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import show_issues, status_text, table_height
 from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model.i18n import name_of
+
+
+def _counts(issues: list[dict]) -> tuple[int, int]:
+    """Errors and warnings of a kept problem report."""
+    severities = [i.get("severity") for i in issues]
+    return severities.count("error"), severities.count("warning")
+
 
 loaded = page_data()
 header("divisions.title", loaded)
@@ -92,17 +98,12 @@ if loaded is not None:
                     file=md(sub.filename),
                     when=be(sub.submitted_at.date()),
                     time=sub.submitted_at.astimezone().strftime("%H:%M"),
-                    user=md(shown_user(sub.user)),
+                    user=md(sent_by(sub.user)),
                     state=tr(f"state.{sub.state}"),
                 )
             )
-            report = check_bytes(
-                fs.data(sub),
-                sub.filename,
-                sub.year,
-                sub.division,
-                settings.model_dump_json(),
-            )
+            issues = fs.stored([sub])[0].to_json().get("issues", [])
+            counts = sub.errors, sub.warnings
         else:
             report = next(
                 (
@@ -115,14 +116,11 @@ if loaded is not None:
             )
             if report is None:
                 st.info(tr("divisions.no_workbook"), icon=":material/inbox:")
+                issues = None
             else:
-                st.markdown(tr("divisions.latest_sample", file=md(Path(report.path).name)))
-        if report is not None:
-            st.caption(
-                tr(
-                    "report.summary",
-                    errors=report.issues.errors,
-                    warnings=report.issues.warnings,
-                )
-            )
-            show_issues(report, key=f"div_issues_{div_id}")
+                st.markdown(tr("divisions.latest_shared", file=md(Path(report.path).name)))
+                issues = report.to_json().get("issues", [])
+                counts = _counts(issues)
+        if issues is not None:
+            st.caption(tr("report.summary", errors=counts[0], warnings=counts[1]))
+            show_issues(issues, key=f"div_issues_{div_id}")

@@ -9,8 +9,15 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor, shown_user
-from app_pages._data import PAGE_ERRORS, app_settings, check_bytes, load, organisation, store
+from app_pages._auth import current_actor
+from app_pages._data import (
+    PAGE_ERRORS,
+    app_settings,
+    load,
+    organisation,
+    sent_by,
+    store,
+)
 from app_pages._frame import guarded, header
 from app_pages._tables import changes_table, plot, show_issues, status_text, table_height
 from app_pages._text import md
@@ -95,9 +102,7 @@ def _rollback_preview(sub: Submission) -> None:
     """What making this file current again would change, before anyone confirms it."""
     with guarded():
         now = load(date.today())
-        report = check_bytes(
-            fs.data(sub), sub.filename, settings.year, sub.division, settings.model_dump_json()
-        )
+        report = fs.stored([sub])[0]  # its rows as kept when it arrived
         changes = what_would_change(
             now.dataset,
             report,
@@ -148,7 +153,7 @@ with tab_subs:
                     "when": _when(s.submitted_at),
                     "file": s.filename,
                     "division": _division_name(s.division, divisions),
-                    "user": shown_user(s.user),
+                    "user": sent_by(s.user),
                     "state": tr(f"state.{s.state}"),
                     "problems": tr("report.summary", errors=s.errors, warnings=s.warnings),
                 }
@@ -197,7 +202,7 @@ with tab_subs:
                     st.caption(
                         tr(
                             "history.decided",
-                            user=md(shown_user(sub.decided_by)),
+                            user=md(sent_by(sub.decided_by)),
                             when=_when(sub.decided_at),
                         )
                     )
@@ -316,7 +321,7 @@ with tab_changes:
                 for b, a in zip(moves["overall_before"], moves["overall_after"], strict=True)
             ],
             when=[_when(a) for a in moves["at"]],
-            user=[shown_user(u) for u in moves["user"]],
+            user=[sent_by(u) for u in moves["user"]],
         )  # fmt: skip
         st.dataframe(
             shown,
@@ -395,7 +400,7 @@ with tab_audit:
                 {
                     "seq": e.seq,
                     "when": _when(e.at),
-                    "user": shown_user(e.user),
+                    "user": sent_by(e.user),
                     "role": tr(f"auth.role_{e.role}"),
                     "action": tr(f"history.action_{e.action}"),
                     "division": _division_name(e.division, divisions) if e.division else "",

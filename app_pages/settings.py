@@ -1,4 +1,5 @@
-"""การตั้งค่า — administrators change the fiscal year shown, the sample data, the size limits.
+"""การตั้งค่า — administrators change the fiscal year shown and the size limits, and remove the
+sample data (one action, confirmed; the files stay in the store, withdrawn, as any other).
 
 The values are kept in the store, so every dashboard on one store agrees, and each change goes to
 the audit log with its value before. A setting the environment sets (``ITA_YEAR``…) wins and is
@@ -15,7 +16,9 @@ import streamlit as st
 from app_pages._auth import current_actor
 from app_pages._data import PAGE_ERRORS, app_settings, in_force, store
 from app_pages._frame import guarded, header, show_error
+from app_pages._text import md
 from app_pages._words import tr
+from ita_model import sample
 from ita_model.auth import Role
 from ita_model.framework import available_years
 from ita_model.settings import EDITABLE, Settings, env_var, from_environment, get_settings
@@ -63,13 +66,6 @@ with st.form("settings_form", border=True):
             or (tr("setup.year_in_settings") if set_up else None)
             or tr("settings.year_help"),
             key="setting_year",
-        ),
-        "use_sample": st.toggle(
-            tr("settings.use_sample"),
-            value=now.use_sample,
-            disabled=from_environment("use_sample"),
-            help=_locked("use_sample") or tr("settings.use_sample_help"),
-            key="setting_use_sample",
         ),
     }
     for name, (low, high, step) in NUMBERS.items():
@@ -136,6 +132,36 @@ if save:
             )
             st.rerun()
         st.info(tr("settings.nothing_changed"), icon=":material/info:")
+
+
+def _remove_sample() -> None:
+    try:
+        gone = sample.remove(fs, user=actor)
+    except PAGE_ERRORS as exc:
+        st.session_state["sample_error"] = str(exc)
+    else:
+        st.session_state["sample_done"] = len(gone)
+
+
+st.subheader(tr("sample.heading"))
+if msg := st.session_state.pop("sample_error", None):
+    st.error(md(msg), icon=":material/database:")
+if (n := st.session_state.pop("sample_done", None)) is not None:
+    st.success(tr("sample.removed", n=n), icon=":material/task_alt:")
+with guarded():
+    counting = sample.current_sample(fs)
+if counting:
+    st.caption(tr("sample.counts", n=len(counting)))
+    sure = st.checkbox(tr("sample.confirm"), key="sample_confirm", help=tr("sample.confirm_help"))
+    st.button(
+        tr("sample.remove"),
+        key="sample_remove",
+        disabled=not sure,
+        on_click=_remove_sample,
+        icon=":material/delete_sweep:",
+    )
+else:
+    st.caption(tr("sample.none"))
 
 
 def _source(name: str) -> str:

@@ -14,6 +14,7 @@ from app_pages._data import PAGE_ERRORS, check_bytes, in_force, store
 from app_pages._frame import DATA_IN_PAGE, guarded, header, show_error
 from app_pages._tables import show_issues, table_height
 from app_pages._words import lang, tr
+from ita_model import sample
 from ita_model.agency import (
     Agency,
     CalendarEntry,
@@ -439,8 +440,8 @@ if st.button(
 
     def finish() -> None:
         agencies.finish(user=actor)
-        if base.use_sample or fs.overrides().get("use_sample", True):
-            fs.set_setting("use_sample", False, user=actor)
+        if sample.current_sample(fs):  # the demo's files are not the agency's
+            sample.remove(fs, user=actor)
 
     attempt(finish, "setup.step_templates")
 if setup.finished:

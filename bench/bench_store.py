@@ -2,7 +2,14 @@
 after another by one process (the baseline, measured in the same run). SQLite, and PostgreSQL
 when its binaries are installed (a throwaway server, as in the tests).
 
-Run: ``.venv/bin/python bench/bench_store.py``.
+Views on a growing store (``views``): the store grown to 100, 1,000 and 10,000 submissions of 15
+divisions' realistic workbooks (the bundled sample's, each sent again and again with distinct
+bytes), and at each size the overview computed from the store (first on a newly opened store,
+then warm), "as of" a day in the middle, and the whole ``summary --store`` process; each as a
+ratio to its cost at 100 (target: ≤ 1.5× at 10,000). At 1,000, the overview page's first run
+(cold caches) under AppTest against a one-title page's (target: ≤ 300 ms more).
+
+Run: ``.venv/bin/python bench/bench_store.py [--views-only] [--sizes 100,1000,10000]``.
 """
 
 from __future__ import annotations
@@ -80,7 +87,11 @@ def concurrent(target: str, jobs: list[tuple[Path, str]], tmp: Path) -> float:
 
 
 def main() -> None:
+    args = _args()
     os.environ["ITA_STORE_DIR"] = tempfile.mkdtemp(prefix="ita-bench-")  # never data/store
+    os.environ["ITA_LOAD_SAMPLE"] = "false"
+    if args.views_only:
+        return views(args.sizes)
     targets: list[tuple[str, object]] = [("sqlite", None)]
     server = None
     if binaries() is not None:
@@ -103,6 +114,191 @@ def main() -> None:
         if server is not None:
             server.stop()
         shutil.rmtree(os.environ["ITA_STORE_DIR"], ignore_errors=True)
+    views(args.sizes)
+
+
+# ------------------------------------------------------------------ views on a growing store
+
+YEAR = 2565
+
+
+def distinct(data: bytes, n: int) -> bytes:
+    """The same workbook with its zip comment set to ``n``: other bytes, the same sheets."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.comment = f"bench {n}".encode()
+    return buf.getvalue()
+
+
+class Grower:
+    """Sends the sample's workbooks again and again: the four shared ones once, then the 15
+    divisions' in turn, each checked once and its kept rows reused (the bytes differ)."""
+
+    def __init__(self, target: str) -> None:
+        from ita_model.organisation import load_organisation
+        from ita_model.validate import validate_file
+
+        org = load_organisation()
+        sample = ROOT / "data" / "sample"
+        self.target = target
+        self.store = open_store(target)
+        checked = {
+            p: validate_file(p, year=YEAR, organisation=org) for p in sorted(sample.glob("*.xlsx"))
+        }
+        self.shared = [(p, r) for p, r in checked.items() if not p.name.startswith("oit_")]
+        self.divisions = [(p, r) for p, r in checked.items() if p.name.startswith("oit_")]
+        assert len(self.divisions) == 15
+        self.sent = 0
+        self.times: list[object] = []  # when each submission was accepted
+
+    def grow_to(self, n: int) -> None:
+        from datetime import UTC, datetime
+
+        while self.sent < n:
+            if self.sent < len(self.shared):
+                path, report = self.shared[self.sent]
+            else:
+                path, report = self.divisions[(self.sent - len(self.shared)) % 15]
+            self.store.submit(
+                distinct(path.read_bytes(), self.sent), path.name, user="bench", year=YEAR,
+                division=report.division, report=report, accept=True,
+            )  # fmt: skip
+            self.sent += 1
+            self.times.append(datetime.now(UTC))
+
+
+def overview_figures(store, as_of=None) -> int:
+    """What the overview page computes from the store (no drawing)."""
+    from datetime import date
+
+    from ita_model import overview, scoring
+    from ita_model.current import current_data
+    from ita_model.organisation import load_organisation
+    from ita_model.readiness import compute_readiness
+
+    counting = current_data(store, YEAR, as_of=as_of)
+    ready = compute_readiness(counting.dataset)
+    today = date(2022, 3, 27)
+    steps = overview.timeline_states(counting.dataset.latest("timeline"), today)
+    due = overview.oit_deadline(steps)
+    overview.next_deadline(steps, today)
+    overview.survey_progress(counting.dataset.latest("survey"), today)
+    overview.overdue_by_division(ready, due, today)
+    overview.missing_items(ready, load_organisation(), deadline=due, as_of=today)
+    scoring.estimate(ready, counting.dataset.latest("scores"))
+    return ready.done
+
+
+def summary_process(target: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "ita_model", "summary", "--store", target, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    took = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr.decode()
+    return took
+
+
+def best(fn, repeat: int = 3) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return min(runs)
+
+
+def page_first_run(page: Path, target: str) -> float:
+    """One AppTest run of a page with every Streamlit cache emptied first (a cold start)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ITA_STORE"] = target
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(page), default_timeout=120)
+    start = time.perf_counter()
+    at.run()
+    took = time.perf_counter() - start
+    assert not at.exception, [e.value for e in at.exception]
+    return took
+
+
+def app_overhead(target: str, folder: Path) -> tuple[float, float]:
+    """The overview page's first run, and a one-title page's, best of three each."""
+    bare = folder / "bare.py"
+    bare.write_text('import streamlit as st\n\nst.title("ITA")\n', encoding="utf-8")
+    overview = ROOT / "app_pages" / "overview.py"
+    page_first_run(overview, target)  # imports (plotly, pandas) paid once, outside the timing
+    return (
+        min(page_first_run(overview, target) for _ in range(3)),
+        min(page_first_run(bare, target) for _ in range(3)),
+    )
+
+
+def views(sizes: list[int]) -> None:
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}")
+    server = PgServer(binaries()).start() if binaries() is not None else None
+    try:
+        kinds = [("sqlite", None)] + ([("postgresql", server)] if server else [])
+        for name, srv in kinds:
+            folder = Path(tempfile.mkdtemp(prefix="ita-views-"))
+            target = str(folder / "store") if srv is None else srv.new_database()
+            grower = Grower(target)
+            base: dict[str, float] = {}
+            for n in sizes:
+                start = time.perf_counter()
+                grower.grow_to(n)
+                grown = time.perf_counter() - start
+                middle = grower.times[n // 2]  # the moment half of them had arrived
+                cold = best(lambda t=target: overview_figures(open_store(t)))
+                warm_store = open_store(target)
+                overview_figures(warm_store)
+                warm = best(lambda s=warm_store: overview_figures(s))
+                as_of = best(lambda s=warm_store, d=middle: overview_figures(s, as_of=d))
+                cli = best(lambda t=target: summary_process(t), repeat=2)
+                now = {"cold": cold, "warm": warm, "as_of": as_of, "summary": cli}
+                base = base or now
+                print(
+                    f"{name:<10} {n:>6,} submissions (grown in {grown:6.1f} s): "
+                    + " | ".join(
+                        f"{k} {v * 1000:7.1f} ms ({v / base[k]:4.2f}x)" for k, v in now.items()
+                    )
+                )
+                if n == 1_000:
+                    page, bare = app_overhead(target, folder)
+                    print(
+                        f"{name:<10} {n:>6,} overview page first run {page * 1000:7.1f} ms, "
+                        f"one-title page {bare * 1000:7.1f} ms: {1000 * (page - bare):+7.1f} ms "
+                        "(target ≤ +300 ms)"
+                    )
+                    os.environ.pop("ITA_STORE", None)
+            grower.store.close()
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if server is not None:
+            server.stop()
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+def _args():  # -> argparse.Namespace
+    import argparse
+
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--views-only", action="store_true", help="only the views on a growing store")
+    p.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[100, 1_000, 10_000],
+        help="store sizes, comma-separated (default 100,1000,10000)",
+    )
+    return p.parse_args()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Command line: ``python -m ita_model validate|framework|summary|template``, the store's
-``submit|accept|history|rollback|withdraw|annotate|audit|users``, and the score and the years'
-``score|new-year|framework-import|framework-export``, and the hand-outs' ``report``.
+"""Command line: ``python -m ita_model validate|framework|template``, the store's
+``submit|accept|history|rollback|withdraw|annotate|audit|users``, the years'
+``new-year|framework-import|framework-export``; the views of the data (``summary|score|report``)
+are in ``cli_views.py``, the sample's ``sample load|remove`` in ``sample.py``.
 
 Exit codes of ``validate``: 0 no file has an error, 1 some file has errors, 2 some file could
 not be read at all. Every command: 141 (128 + SIGPIPE, what a shell shows for a program stopped
@@ -92,12 +93,6 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--lang", choices=["th", "en"], default="th")
     f.set_defaults(run=_framework)
 
-    s = sub.add_parser("summary", help="readiness of the loaded data (default: the sample data)")
-    s.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    s.add_argument("--year", type=int, default=year)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(run=_summary)
-
     t = sub.add_parser("template", help="write a division's blank workbook")
     t.add_argument("--division", required=True, help="a division's name or id, or 'all'")
     t.add_argument("--year", type=int, default=year)
@@ -105,7 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     t.set_defaults(run=_template)
     _add_store_commands(sub, year)
     _add_year_commands(sub, year)
-    _add_report_command(sub, year)
+    from ita_model.cli_views import add_commands as add_view_commands
+    from ita_model.sample import add_commands as add_sample_commands
+
+    add_view_commands(sub, year)
+    add_sample_commands(sub)
     from ita_model.links.cli import add_commands as add_links_commands
 
     add_links_commands(sub)
@@ -164,30 +163,6 @@ def _framework(args: argparse.Namespace) -> int:
         print(json.dumps(fw.model_dump(mode="json"), ensure_ascii=False, indent=1))
     else:
         print(fw.outline(args.lang))
-    return 0
-
-
-def _summary(args: argparse.Namespace) -> int:
-    from ita_model.readiness import compute_readiness, load_dataset
-
-    dataset = load_dataset(args.paths or None, year=args.year)
-    ready = compute_readiness(dataset)
-    if args.json:
-        print(json.dumps(ready.to_json(), ensure_ascii=False, indent=1, default=str))
-        return 0
-    print(f"ปีงบประมาณ {ready.year}: OIT ดำเนินการแล้ว {ready.done}/{ready.total} ข้อ")
-    print("\nตัวชี้วัดย่อย / sub-indicators")
-    for r in ready.by_subindicator.itertuples():
-        print(f"  {r.subindicator:<5} {r.name_th:<40} {r.done:>3}/{r.total:<3} {r.pct_done:6.2f}%")
-    print("\nตัวชี้วัด / indicators")
-    for r in ready.by_indicator.itertuples():
-        print(f"  {r.indicator:<5} {r.name_th:<40} {r.done:>3}/{r.total:<3} {r.pct_done:6.2f}%")
-    print("\nส่วนราชการ / divisions")
-    for r in ready.by_division.itertuples():
-        print(f"  {r.name_th:<45} {r.done:>3}/{r.total:<3} {r.pct_done:6.2f}%")
-    print("\nรายการ / items")
-    for r in ready.items.itertuples():
-        print(f"  {r.item} {r.status:<15} {r.name_th}")
     return 0
 
 
@@ -475,17 +450,16 @@ def _users_list(args: argparse.Namespace) -> int:
 
 
 def _add_year_commands(sub: argparse._SubParsersAction, year: int) -> None:
-    """``score``, ``new-year``, ``framework-import``, ``framework-export``."""
-    sc = sub.add_parser("score", help="the estimated ITA score and grade (default: sample data)")
-    sc.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    sc.add_argument("--year", type=int, default=year)
-    sc.add_argument("--iit", type=_score_arg, help="IIT score 0–100 (default: scores sheet)")
-    sc.add_argument("--eit", type=_score_arg, help="EIT score 0–100 (default: scores sheet)")
-    sc.add_argument("--json", action="store_true")
-    sc.set_defaults(run=_score)
-
+    """``new-year``, ``framework-import``, ``framework-export``."""
     ny = sub.add_parser("new-year", help="next year's division workbooks, pre-filled")
-    ny.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="last year's workbooks")
+    ny.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="last year's workbooks; none: what counts for that year in the store",
+    )
+    ny.add_argument("--store", metavar="DIR_OR_URL", help="default: ITA_STORE, else data/store")
     ny.add_argument("--from", dest="from_year", type=int, required=True)
     ny.add_argument("--to", dest="to_year", type=int, required=True)
     ny.add_argument("--out", required=True, type=Path, help="folder for the workbooks")
@@ -511,61 +485,11 @@ def _add_year_commands(sub: argparse._SubParsersAction, year: int) -> None:
     fe.set_defaults(run=_framework_export)
 
 
-def _score_arg(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(
-            f"คะแนนต้องอยู่ระหว่าง 0 ถึง 100 — a score is between 0 and 100, not {text!r}"
-        )
-    return value
-
-
-def _score(args: argparse.Namespace) -> int:
-    from ita_model.readiness import compute_readiness, load_dataset
-    from ita_model.scoring import estimate, next_step
-
-    dataset = load_dataset(args.paths or None, year=args.year)
-    est = estimate(compute_readiness(dataset), dataset.latest("scores"), iit=args.iit, eit=args.eit)
-    out = est.to_json()
-    if args.json:
-        print(json.dumps(out, ensure_ascii=False, indent=1))
-        return 0
-    fw = est.framework
-    print(f"คะแนน ITA ประมาณการ ปีงบประมาณ {est.year} / estimated ITA score, FY {est.year}")
-    for ind in fw.oit_indicators():
-        for s in ind.subindicators:
-            got = est.subindicators[s.code]
-            counts = f"({got.done}/{got.applicable})"
-            print(f"  {s.code:<5} {s.name_th:<40} {_num(got.score):>7}  {counts}")
-        print(f"  {ind.number:<5} {ind.name_th:<40} {_num(out['oit'][str(ind.number)]):>7}")
-    print(f"  OIT   {'รวม / total':<40} {_num(out['oit']['total']):>7}")
-    print(f"  IIT   {'':<40} {_num(out['iit']):>7}")
-    print(f"  EIT   {'':<40} {_num(out['eit']):>7}")
-    verdict = "—" if est.passed is None else ("ผ่าน / pass" if est.passed else "ไม่ผ่าน / below")
-    print(
-        f"รวม / total {_num(out['total'])}  ระดับ / rating {est.rating_in()}  "
-        f"{verdict} (เกณฑ์ / pass mark {fw.pass_mark:g})"
-    )
-    step = next_step(est)
-    if step is not None and step.shortfalls:
-        print(f"{step.text('th')} / {step.text('en')}")
-    print("สมมติฐาน / assumptions:")
-    for line in est.assumptions("th"):
-        print(f"  - {line}")
-    return 0
-
-
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 def _new_year(args: argparse.Namespace) -> int:
     from ita_model.new_year import build_new_year
 
-    written = build_new_year(args.from_year, args.to_year, args.out, args.paths or None)
+    store = None if args.paths else _open(args)
+    written = build_new_year(args.from_year, args.to_year, args.out, args.paths, store=store)
     for w in written:
         print(f"{w.path}: {w.rows} ข้อ/items, เติมจากปี {args.from_year} / pre-filled {w.prefilled}")
     print(f"เขียนแล้ว {len(written)} ไฟล์ / written {len(written)} files")
@@ -615,68 +539,4 @@ def _framework_export(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(framework_workbook_bytes(load_framework(args.year)))
     print(f"เขียนแล้ว / written: {args.out}")
-    return 0
-
-
-# --------------------------------------------------------------------------- hand-outs
-
-
-def _add_report_command(sub: argparse._SubParsersAction, year: int) -> None:
-    rp = sub.add_parser(
-        "report",
-        help="a hand-out: PDF report, PowerPoint deck, Excel summary or the charts as PNG",
-        description="Default data: what the dashboard shows (the sample if on, then every "
-        "accepted upload). Exit 0: written; 2: the data or Chromium failed.",
-    )
-    rp.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="workbooks or folders")
-    rp.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "png"])
-    rp.add_argument("--out", required=True, type=Path, help="the file; for png a folder, or a .zip")
-    rp.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=_date_arg,
-        help="the date counted from (2565-03-27, 27/03/2565, 27 มี.ค. 2565); default: today, "
-        "or the sample's report date",
-    )
-    rp.add_argument("--lang", choices=["th", "en"], default="th")
-    rp.add_argument("--year", type=int, default=year)
-    rp.set_defaults(run=_report)
-
-
-def _date_arg(text: str):  # -> date
-    from ita_model.thai import DateError, parse_date
-
-    try:
-        return parse_date(text)
-    except DateError:
-        raise argparse.ArgumentTypeError(f"อ่านวันที่ไม่ได้ — cannot read the date {text!r}") from None
-
-
-def _report(args: argparse.Namespace) -> int:
-    import time
-
-    from ita_model.handouts import export, load_handout
-
-    started = time.perf_counter()
-    handout = load_handout(args.paths or None, year=args.year, as_of=args.as_of, lang=args.lang)
-    out: Path = args.out
-    try:
-        if args.format == "png" and out.suffix.lower() != ".zip":
-            from ita_model.handouts.images import chart_pngs
-
-            out.mkdir(parents=True, exist_ok=True)
-            pngs = chart_pngs(handout)
-            for name, data in pngs:
-                (out / name).write_bytes(data)
-            what = f"{len(pngs)} PNG"
-        else:
-            data = export(handout, args.format)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(data)
-            what = f"{len(data) / 1024:,.0f} KB"
-    except OSError as exc:
-        print(f"{out}: เขียนไม่ได้ / cannot write ({exc.strerror})", file=sys.stderr)
-        return 2
-    seconds = time.perf_counter() - started
-    print(f"เขียนแล้ว / written: {out} ({what}, {seconds:.1f} s)")
     return 0

@@ -3,26 +3,25 @@
 Every acceptance or rollback is a step; between steps nothing changes. From the steps come the
 readiness as it was on any date, items done per indicator and per division by date, and "what
 changed since the last meeting": every item whose status moved, who moved it, and with which file.
-Each stored file is checked once, however many steps it takes part in.
+Every step reads the rows kept when each file arrived: no stored file is read or checked again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
+from datetime import date, datetime
 
 import pandas as pd
 
+from ita_model.fiscal import end_of_day, thai_day
 from ita_model.framework import Framework, load_framework
 from ita_model.organisation import Organisation, load_organisation
-from ita_model.readiness import Dataset, Readiness, compute_readiness, files_in, sample_dir
+from ita_model.readiness import Dataset, Readiness, Rows, compute_readiness
 from ita_model.records import Status
 from ita_model.settings import Settings, get_settings
 from ita_model.store import DECISIONS, Event, Store, Submission, replay_decision
-from ita_model.validate import FileReport, validate_file
 
-THAI_TZ = timezone(timedelta(hours=7), "Asia/Bangkok")  # no daylight saving in Thailand
+__all__ = ["History", "Step", "end_of_day", "thai_day"]
 
 MOVE_COLUMNS = [
     "at",
@@ -42,20 +41,9 @@ MOVE_COLUMNS = [
 PROGRESS_COLUMNS = ["at", "day", "by", "key", "name_th", "name_en", "done", "total", "pct_done"]
 
 
-def end_of_day(when: date | datetime) -> datetime:
-    """A date means up to the end of that day in Thailand; a naive time is Thai time."""
-    if isinstance(when, datetime):
-        return when if when.tzinfo else when.replace(tzinfo=THAI_TZ)
-    return datetime.combine(when + timedelta(days=1), time.min, THAI_TZ) - timedelta(microseconds=1)
-
-
-def thai_day(at: datetime) -> date:
-    return at.astimezone(THAI_TZ).date()
-
-
 @dataclass
 class Step:
-    """The picture after one decision (``event`` None: before any, the sample data alone)."""
+    """The picture after one decision (``event`` None: before any, nothing counts)."""
 
     event: Event | None
     current: list[Submission]  # in the order they became current
@@ -67,7 +55,7 @@ class Step:
 
 
 class History:
-    """The steps of one fiscal year, computed once."""
+    """The steps of one fiscal year, computed once from the rows kept with each submission."""
 
     def __init__(
         self,
@@ -83,50 +71,35 @@ class History:
         self.year = year or self.settings.year
         self.framework = framework or load_framework(self.year)
         self.organisation = organisation or load_organisation(self.settings.organisation)
-        self._reports: dict[str, FileReport] = {}
         self._steps: list[Step] | None = None
 
     # ---- building
 
-    def _report(self, key: str, path: Path, name: str | None, division: str | None) -> FileReport:
-        if key not in self._reports:
-            self._reports[key] = validate_file(
-                path,
-                name,
-                year=self.year,
-                division=division,
-                organisation=self.organisation,
-                settings=self.settings,
-            )
-        return self._reports[key]
-
-    def _base(self) -> list[FileReport]:
-        folder = sample_dir(self.settings)
-        if not (self.settings.use_sample and folder.is_dir()):
-            return []
-        return [self._report(f"sample:{p}", p, None, None) for p in files_in(folder)]
-
-    def _readiness(self, base: list[FileReport], current: list[Submission]) -> Readiness:
-        reports = [self._report(s.id, self.store.path(s), s.filename, s.division) for s in current]
-        dataset = Dataset(self.year, [*base, *reports])
-        return compute_readiness(dataset, self.framework, self.organisation)
-
     def steps(self) -> list[Step]:
         if self._steps is not None:
             return self._steps
-        base = self._base()
         subs = {s.id: s for s in self.store.submissions(year=self.year)}
+        decided = [
+            (ev, subs[ev.submission_id])
+            for ev in self.store.events(actions=DECISIONS)
+            if ev.year == self.year and (ev.submission_id or "") in subs
+        ]
+        used = list({sub.id: sub for _, sub in decided}.values())
+        rows: dict[str, Rows] = {
+            sub.id: kept for sub, kept in zip(used, self.store.stored(used), strict=True)
+        }
         slots: dict[str | None, tuple[int, Submission]] = {}
-        steps = [Step(None, [], self._readiness(base, []))]
-        for ev in self.store.events(actions=DECISIONS):
-            sub = subs.get(ev.submission_id or "")
-            if ev.year != self.year or sub is None:
-                continue
+        steps = [Step(None, [], self._readiness([], rows))]
+        for ev, sub in decided:
             replay_decision(slots, ev.slot, ev, (ev.seq, sub))
             current = [s for _, s in sorted(slots.values(), key=lambda p: p[0])]
-            steps.append(Step(ev, current, self._readiness(base, current)))
+            steps.append(Step(ev, current, self._readiness(current, rows)))
         self._steps = steps
         return steps
+
+    def _readiness(self, current: list[Submission], rows: dict[str, Rows]) -> Readiness:
+        dataset = Dataset(self.year, [rows[s.id] for s in current])
+        return compute_readiness(dataset, self.framework, self.organisation)
 
     # ---- questions
 

@@ -31,13 +31,10 @@ class InForce:
         return self.organisation is not None
 
     def settings(self, settings: Settings) -> Settings:
-        """The settings with the agency's year in place of the ``year`` setting, and without
-        the bundled sample (the demo's 2565 files are not the agency's)."""
-        if not self.agency_ready:
+        """The settings with the agency's year in place of the ``year`` setting."""
+        if not self.agency_ready or settings.year == self.year:
             return settings
-        if settings.year == self.year and not settings.use_sample:
-            return settings
-        return settings.model_copy(update={"year": self.year, "use_sample": False})
+        return settings.model_copy(update={"year": self.year})
 
     def framework(self) -> Framework:
         return self.frameworks.get(self.year) or load_framework(self.year)

@@ -21,6 +21,7 @@ from ita_model.mapping import LinkKind, YearMapping, load_mapping
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Source, load_dataset
 from ita_model.settings import Settings
+from ita_model.store import Store, open_store
 from ita_model.template import HEADERS, OIT_SHEET, build_template, header_row, workbook_bytes
 
 
@@ -69,12 +70,19 @@ def build_new_year(
     *,
     organisation: Organisation | None = None,
     settings: Settings | None = None,
+    store: Store | None = None,
 ) -> list[Written]:
-    """Write ``out/oit_<to_year>_<division>.xlsx`` for every division with items in ``to_year``."""
+    """Write ``out/oit_<to_year>_<division>.xlsx`` for every division with items in ``to_year``,
+    from last year's workbooks given (``paths``), else what counts for it in the store."""
     org = organisation or load_organisation()
     mapping = load_mapping(from_year, to_year)
     fw = load_framework(to_year)
-    dataset = load_dataset(paths, year=from_year, organisation=org, settings=settings)
+    if paths:
+        dataset = load_dataset(paths, year=from_year, organisation=org, settings=settings)
+    else:
+        from ita_model.current import current_data
+
+        dataset = current_data(store or open_store(settings=settings), from_year).dataset
     last = last_year_rows(dataset)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

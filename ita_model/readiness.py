@@ -1,5 +1,8 @@
 """From many checked workbooks to one picture: the current status of every item, and counts.
 
+The rows are the ones kept when each file arrived (``Store.stored``): nothing here reads a stored
+file again, so a setting changed since (a smaller sheet limit) never changes accepted figures.
+
 For each division the latest workbook that speaks for it counts. An item owned by several
 divisions is ``done`` only when every owner says done (owners saying "not applicable" are
 left out), ``in_progress`` when one has started, ``not_applicable`` when all say so.
@@ -9,9 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
@@ -19,13 +21,19 @@ from ita_model.framework import Framework, load_framework
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.records import Status
 from ita_model.settings import Settings, get_settings
-from ita_model.validate import FileReport, validate_file
-
-if TYPE_CHECKING:
-    from ita_model.store import Store
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 STATUS_ORDER = [s.value for s in Status]
+
+
+class Rows(Protocol):
+    """What readiness reads of one checked file: a newly arrived file's ``FileReport``, or a
+    stored submission's kept rows (``StoredReport``), alike."""
+
+    @property
+    def path(self) -> str: ...
+
+    def frame(self, kind: str) -> pd.DataFrame: ...
 
 
 def effective_status(statuses: Iterable[str]) -> str:
@@ -45,10 +53,10 @@ def effective_status(statuses: Iterable[str]) -> str:
 
 @dataclass
 class Dataset:
-    """Checked files in the order they arrived (oldest first)."""
+    """Checked files in the order they came to count (oldest first)."""
 
     year: int
-    reports: list[FileReport] = field(default_factory=list)
+    reports: Sequence[Rows] = field(default_factory=list)
 
     def latest(self, kind: str) -> pd.DataFrame:
         """The rows of one kind from the newest file that has any."""
@@ -82,10 +90,6 @@ def files_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def sample_dir(settings: Settings | None = None) -> Path:
-    return (settings or get_settings()).data_dir / "sample"
-
-
 @dataclass(frozen=True)
 class Source:
     """A file to read: where it is, the name its sender gave it, and the uploader's division."""
@@ -96,17 +100,20 @@ class Source:
 
 
 def load_dataset(
-    paths: Sequence[Path | Source] | None = None,
+    paths: Sequence[Path | Source],
     *,
     year: int | None = None,
     organisation: Organisation | None = None,
     settings: Settings | None = None,
 ) -> Dataset:
-    """Check every file (folders are expanded), oldest first; default: the bundled sample."""
+    """Check files given by hand (folders are expanded, oldest first): the command line's
+    ``summary FILE…``. What the dashboard shows comes from the store (``from_store``)."""
+    from ita_model.validate import validate_file
+
     settings = settings or get_settings()
     year = year or settings.year
     sources: list[Source] = []
-    for p in paths or [sample_dir(settings)]:
+    for p in paths:
         if isinstance(p, Source):
             sources.append(p)
         elif p.is_dir():
@@ -121,34 +128,6 @@ def load_dataset(
         for s in sources
     ]
     return Dataset(year, reports)
-
-
-def current_sources(
-    settings: Settings | None = None,
-    year: int | None = None,
-    *,
-    as_of: datetime | date | None = None,
-    store: Store | None = None,
-) -> list[Source]:
-    """What the dashboard shows: the sample data (if enabled), then every accepted upload.
-
-    ``as_of``: what counted then (a date means the end of that day in Thailand), replayed from
-    the store's decisions.
-    """
-    from ita_model.history import end_of_day
-    from ita_model.store import open_store
-
-    settings = settings or get_settings()
-    out: list[Source] = []
-    if settings.use_sample and sample_dir(settings).is_dir():
-        out.extend(Source(f) for f in files_in(sample_dir(settings)))
-    store = store or open_store(settings=settings)
-    year = year or settings.year
-    when = None if as_of is None else end_of_day(as_of)
-    accepted = store.accepted(year) if when is None else store.current_at(when, year)
-    for sub, path in accepted:
-        out.append(Source(path, sub.filename, sub.division))
-    return out
 
 
 @dataclass

@@ -56,8 +56,10 @@ class Settings(BaseModel):
         "viewer",
         description="Role of someone signed in (OpenID Connect) who is not in the users file.",
     )
-    use_sample: bool = Field(
-        True, description="Start from the bundled sample data (data/sample) under the uploads."
+    load_sample: bool = Field(
+        True,
+        description="Load the bundled sample data (data/sample) into a fresh store (one that "
+        "never had a submission), as files sent by 'sample'; false: start empty (tests, CI).",
     )
     organisation: Path = Field(
         ROOT / "data" / "organisation.yaml",
@@ -120,7 +122,6 @@ def get_settings() -> Settings:
 # on one store agrees); the rest says where things are and is the operator's to set.
 EDITABLE = (
     "year",
-    "use_sample",
     "max_file_mb",
     "max_cells",
     "link_allow_hosts",

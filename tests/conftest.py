@@ -216,7 +216,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "ITA_STORE_DIR": str(tmp / "store"),
         "ITA_DATA_DIR": str(data),
-        "ITA_USE_SAMPLE": "1",
+        "ITA_LOAD_SAMPLE": "true",
     }
     with served(env, tmp / "streamlit.log") as url:
         yield url

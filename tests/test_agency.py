@@ -72,8 +72,8 @@ def test_nothing_set_up_is_the_demo(agency_store: AgencyStore) -> None:
 
 def test_an_agency_in_force(agency_store: AgencyStore) -> None:
     set_up(agency_store)
-    force, settings = in_force(agency_store.store, Settings(use_sample=True))
-    assert force.agency_ready and settings.year == 2570 and not settings.use_sample
+    force, settings = in_force(agency_store.store, Settings())
+    assert force.agency_ready and settings.year == 2570
     fw = force.framework()
     assert len(fw.items()) == 23 and fw.agency_type == "vocational_college"
     # everything that asks for the year's framework or the organisation gets the agency's
@@ -165,7 +165,7 @@ def test_the_command_line_reads_the_agency_in_force(tmp_path: Path) -> None:
     AgencyStore(store).save_assignments(2570, {"o01": ["finance"]}, user=ADMIN)
     store.close()
     deactivate()
-    env = {"ITA_STORE_DIR": str(tmp_path / "store"), "ITA_USE_SAMPLE": "0"}
+    env = {"ITA_STORE_DIR": str(tmp_path / "store"), "ITA_LOAD_SAMPLE": "false"}
     framework = run_cli("framework", "--json", env=env)
     assert framework.returncode == 0, framework.stderr
     assert json.loads(framework.stdout)["year"] == 2570

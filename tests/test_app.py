@@ -180,7 +180,7 @@ def test_thai_digits_in_dates_on_request() -> None:
 def test_no_data_shows_a_friendly_empty_state(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ITA_USE_SAMPLE", "0")
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
     monkeypatch.setenv("ITA_DATA_DIR", str(tmp_path))
     at = open_app(page)
     assert not at.exception, [e.value for e in at.exception]

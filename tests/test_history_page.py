@@ -24,7 +24,7 @@ def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A store with a superseded, an accepted and a rejected submission of ฝ่ายนิติการ."""
     root = tmp_path / "store"
     monkeypatch.setenv("ITA_STORE_DIR", str(root))
-    monkeypatch.setenv("ITA_USE_SAMPLE", "false")
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
     store = open_store(root)
     a, _ = store.submit(workbook("legal", 1), "a.xlsx", user="nit", year=2565, division=None)
     store.accept(a.id, user="nit")

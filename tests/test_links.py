@@ -21,7 +21,7 @@ from ita_model.links.safety import Policy, Refused, is_internal, split_url
 from ita_model.settings import Settings
 from ita_model.store import open_store
 from ita_model.thai import to_thai_digits
-from tests.conftest import run_cli
+from tests.conftest import SAMPLE, run_cli
 from tests.linkserver import BIG, LinkSite
 
 YEAR = 2565
@@ -296,7 +296,7 @@ def test_cli_unreadable_input_exits_2_without_a_traceback(tmp_path, site):
 
 def test_cli_store_keeps_evidence_and_if_due_follows_the_schedule(book, site, tmp_path):
     store_dir = tmp_path / "store"
-    env = _cli_env(site, ITA_USE_SAMPLE="false", ITA_LINK_CHECK_ON_ACCEPT="true")
+    env = _cli_env(site, ITA_LOAD_SAMPLE="false", ITA_LINK_CHECK_ON_ACCEPT="true")
     sub = run_cli("submit", _workbook(book, site), "--store", store_dir, "--user", "t", env=env)
     assert sub.returncode == 0, sub.stdout + sub.stderr
     # the accepted upload had its division's links checked: kept without asking
@@ -455,7 +455,7 @@ def test_the_handouts_list_the_links_with_problems(site, policy):
         Target("o02", "it", site.https + "/old.html"),
     ]
     results, _ = check(targets, YEAR, policy)
-    handout = build_handout(load_dataset(year=YEAR), links=results)
+    handout = build_handout(load_dataset([SAMPLE], year=YEAR), links=results)
     html = report_html(handout)
     assert "ลิงก์ที่มีปัญหา" in html and "1 / 2" in html
     assert "ไม่แสดงปีงบประมาณ 2565" in html and site.https + "/ok.html" not in html

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ita_model.current import current_data
 from ita_model.i18n import t
 from ita_model.links.evidence import Evidence
 from ita_model.links.runs import check_and_keep, policy_of, targets_of
-from ita_model.readiness import current_sources, load_dataset
 from ita_model.settings import get_settings
 from ita_model.store import open_store
 from tests.conftest import APP, CHROMIUM, CHROMIUM_ARGS, app_test, served
@@ -48,13 +48,13 @@ def it_workbook(site: LinkSite) -> bytes:
 def prepare(site: LinkSite, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:
     """A store where ฝ่ายสถิติฯ's workbook counts, its two links checked; only the uploads
     shown (the sample's links point at real sites the tests never reach)."""
-    monkeypatch.setenv("ITA_USE_SAMPLE", "false")
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
     monkeypatch.setenv("ITA_LINK_CA_FILE", str(site.ca))
     monkeypatch.setenv("ITA_LINK_ALLOW_HOSTS", "127.0.0.1")
     settings = get_settings()
     store = open_store()
     store.submit(it_workbook(site), "oit_it.xlsx", user="t", year=YEAR, division="it", accept=True)
-    dataset = load_dataset(current_sources(settings, YEAR, store=store), year=YEAR)
+    dataset = current_data(store, YEAR).dataset
     targets = targets_of(dataset.oit_current())
     assert [(x.item, x.division) for x in targets] == [("o01", "it"), ("o02", "it")]
     check_and_keep(
@@ -142,7 +142,7 @@ def test_oit_page_in_chromium(site, monkeypatch, data_dir, tmp_path):
 
 
 def test_data_in_checks_a_files_links_before_and_after_accepting(site, monkeypatch, data_dir):
-    monkeypatch.setenv("ITA_USE_SAMPLE", "false")
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
     monkeypatch.setenv("ITA_LINK_CA_FILE", str(site.ca))
     monkeypatch.setenv("ITA_LINK_ALLOW_HOSTS", "127.0.0.1")
     monkeypatch.setenv("ITA_LINK_CHECK_ON_ACCEPT", "true")

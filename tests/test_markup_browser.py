@@ -94,7 +94,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "ITA_STORE_DIR": str(tmp / "store"),
         "ITA_DATA_DIR": str(data),
-        "ITA_USE_SAMPLE": "1",
+        "ITA_LOAD_SAMPLE": "true",
     }
     env.pop("ITA_STORE", None)
     env.pop("ITA_USERS_FILE", None)

@@ -22,7 +22,7 @@ SAMPLE = ROOT / "data" / "sample"
 
 @pytest.fixture(autouse=True)
 def _plain_environment(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("YEAR", "USE_SAMPLE", "MAX_FILE_MB", "MAX_CELLS"):
+    for name in ("YEAR", "LOAD_SAMPLE", "MAX_FILE_MB", "MAX_CELLS"):
         monkeypatch.delenv(f"ITA_{name}", raising=False)
 
 
@@ -31,22 +31,22 @@ def test_an_admin_changes_settings_and_the_log_keeps_them() -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == t("settings.title", "th")
     at.selectbox(key="setting_year").set_value(2566)
-    at.toggle(key="setting_use_sample").set_value(False)
+    at.number_input(key="setting_max_cells").set_value(10_000)
     at.button[0].click().run()  # the form's save button
     assert not at.exception, [e.value for e in at.exception]
     saved = t("settings.saved", "th", names=f"{t('settings.year', 'th')}, "
-              f"{t('settings.use_sample', 'th')}")  # fmt: skip
+              f"{t('settings.max_cells', 'th')}")  # fmt: skip
     assert saved in [s.value for s in at.success]
     store = open_store()
-    assert store.overrides() == {"year": 2566, "use_sample": False}
+    assert store.overrides() == {"year": 2566, "max_cells": 10_000}
     changes = [e.detail for e in store.events(actions=["setting_changed"])]
     assert changes == [
         {"setting": "year", "before": 2565, "after": 2566},
-        {"setting": "use_sample", "before": True, "after": False},
+        {"setting": "max_cells", "before": 2_000_000, "after": 10_000},
     ]
     sources = {r["variable"]: r["source"] for r in at.dataframe[0].value.to_dict("records")}
     assert sources["ITA_YEAR"] == t("settings.from_page", "th")
-    assert sources["ITA_MAX_CELLS"] == t("settings.from_default", "th")
+    assert sources["ITA_MAX_FILE_MB"] == t("settings.from_default", "th")
 
     at.button[0].click().run()  # saving again changes nothing, and says so
     assert t("settings.nothing_changed", "th") in [i.value for i in at.info]
@@ -56,17 +56,18 @@ def test_an_admin_changes_settings_and_the_log_keeps_them() -> None:
 def test_the_other_pages_follow_the_settings() -> None:
     store = open_store()
     admin = Actor("boss", Role.ADMIN)
-    store.set_setting("use_sample", False, user=admin)
     at = app_test(APP).run()
     assert not at.exception, [e.value for e in at.exception]
-    # the sample is off and nothing was sent: the friendly empty state
-    assert any(t("empty.title", "th") in m.value for m in at.markdown)
-    store.set_setting("use_sample", True, user=admin)
     store.set_setting("year", 2566, user=admin)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    # nothing was sent for 2566 (the sample is 2565's): the friendly empty state
+    assert any(t("empty.title", "th") in m.value for m in at.markdown)
+    store.set_setting("year", 2565, user=admin)
+    at.run()
     captions = " ".join(c.value for c in at.caption)
-    assert t("common.fiscal_year", "th", year=2566) in captions
+    assert t("common.fiscal_year", "th", year=2565) in captions
+    assert not any(t("empty.title", "th") in m.value for m in at.markdown)
 
 
 def test_the_environment_wins_and_locks_the_field(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,7 +40,7 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "ITA_STORE_DIR": str(tmp / "store"),
         "ITA_DATA_DIR": str(data),
-        "ITA_USE_SAMPLE": "0",
+        "ITA_LOAD_SAMPLE": "false",
     }
     env.pop("ITA_YEAR", None)
     with served(env, tmp / "streamlit.log") as url:

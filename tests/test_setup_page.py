@@ -10,6 +10,7 @@ import pytest
 from ita_model.agency_store import AgencyStore
 from ita_model.i18n import t
 from ita_model.in_force import deactivate
+from ita_model.sample import REMOVED, current_sample
 from ita_model.store import open_store
 from tests.conftest import app_test
 
@@ -20,7 +21,7 @@ APP = ROOT / "dashboard.py"
 
 @pytest.fixture(autouse=True)
 def _no_sample(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    for name in ("YEAR", "USE_SAMPLE"):
+    for name in ("YEAR", "LOAD_SAMPLE"):
         monkeypatch.delenv(f"ITA_{name}", raising=False)
     yield
     deactivate()
@@ -79,9 +80,9 @@ def test_owners_calendar_templates_and_start(tmp_path: Path) -> None:
     assert cal[0].start.year == 2027 and len(cal) == 9
     accepted = store.accepted(2570)
     assert [s.kinds for s, _ in accepted] == [["timeline"]]
-    # start the year: the sample goes off, the overview shows the agency's new year
+    # start the year: the sample is removed, the overview shows the agency's new year
     at = run(at.button(key="setup_finish").click())
-    assert store.overrides()["use_sample"] is False
+    assert not current_sample(store) and store.events(actions=[REMOVED])
     assert AgencyStore(store).setup().finished
     parts = [e.detail["part"] for e in store.events(actions=["agency_changed"])]
     assert parts[-3:] == ["assignments:2570", "calendar:2570", "finished"]

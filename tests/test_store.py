@@ -192,8 +192,8 @@ def test_an_unreadable_file_is_kept_but_cannot_be_accepted(store: Store):
 
 def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPatch):
     import ita_model.store as sm
+    from ita_model.current import current_data
     from ita_model.history import History
-    from ita_model.readiness import current_sources
 
     clock = iter(datetime(2022, 3, d, 3, 0, tzinfo=UTC) for d in (1, 1, 5, 5, 9, 9, 12, 12, 15, 15))
     monkeypatch.setattr(sm, "_now", lambda: next(clock))
@@ -213,9 +213,9 @@ def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPat
 
     from ita_model.settings import Settings
 
-    settings = Settings(use_sample=False)
-    srcs = current_sources(settings, 2565, as_of=datetime(2022, 3, 6).date(), store=store)
-    assert [s.name for s in srcs] == ["b.xlsx"]
+    settings = Settings()
+    then = current_data(store, 2565, as_of=datetime(2022, 3, 6).date())
+    assert [s.filename for s in then.submissions] == ["b.xlsx"]
 
     h = History(store, settings=settings, year=2565)
     assert (
@@ -248,7 +248,7 @@ def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatc
 
     assert [s.id for s, _ in store.current_at(datetime(2022, 3, 2, tzinfo=UTC), 2565)] == [a.id]
     assert store.current_at(datetime(2022, 3, 6, tzinfo=UTC), 2565) == []
-    h = History(store, settings=Settings(use_sample=False), year=2565)
+    h = History(store, settings=Settings(), year=2565)
     assert h.at(datetime(2022, 3, 2).date()).readiness.done > 0
     assert h.at(datetime(2022, 3, 6).date()).readiness.done == 0
     moved = h.changes_since(datetime(2022, 3, 2).date())
@@ -261,23 +261,23 @@ def test_settings_changed_by_an_admin_are_kept_and_logged(
     from ita_model.settings import Settings, with_overrides
 
     monkeypatch.delenv("ITA_YEAR", raising=False)
-    monkeypatch.delenv("ITA_USE_SAMPLE", raising=False)
+    monkeypatch.delenv("ITA_MAX_CELLS", raising=False)
     assert store.overrides() == {}
     store.set_setting("year", 2566, user=Actor("boss", Role.ADMIN))
-    store.set_setting("use_sample", False, user=Actor("boss", Role.ADMIN))
+    store.set_setting("max_cells", 50_000, user=Actor("boss", Role.ADMIN))
     store.set_setting("year", "2565", user=Actor("boss", Role.ADMIN))  # text from a form: checked
-    assert store.overrides() == {"year": 2565, "use_sample": False}
+    assert store.overrides() == {"year": 2565, "max_cells": 50_000}
     changes = [e.detail for e in store.events(actions=["setting_changed"])]
     assert changes == [
         {"setting": "year", "before": 2565, "after": 2566},
-        {"setting": "use_sample", "before": True, "after": False},
+        {"setting": "max_cells", "before": 2_000_000, "after": 50_000},
         {"setting": "year", "before": 2566, "after": 2565},
     ]
     assert store.events()[-1].user == "boss"
     effective = with_overrides(Settings(), store.overrides())
-    assert (effective.year, effective.use_sample) == (2565, False)
-    monkeypatch.setenv("ITA_USE_SAMPLE", "true")  # the environment wins over the page
-    assert with_overrides(Settings(), store.overrides()).use_sample is True
+    assert (effective.year, effective.max_cells) == (2565, 50_000)
+    monkeypatch.setenv("ITA_MAX_CELLS", "70000")  # the environment wins over the page
+    assert with_overrides(Settings(), store.overrides()).max_cells == 70_000
 
     admin = Actor("boss", Role.ADMIN)
     for name, value, says in [

@@ -1,6 +1,7 @@
 """Hand-outs: what the committee takes away from a meeting, made from the loaded data.
 
-``build_handout`` (or ``load_handout`` from files) gathers the content once; ``export`` turns it
+``build_handout`` (``store_handout`` from what counts in the store, ``load_handout`` from files)
+gathers the content once; ``export`` turns it
 into one of ``FORMATS``:
 
 - ``pdf``: an A4 report in Thai, laid out as HTML and printed by headless Chromium (perfect Thai
@@ -27,7 +28,25 @@ MEDIA_TYPES = {
 }
 SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "xlsx": ".xlsx", "png": ".zip"}
 
-from ita_model.handouts.content import Chart, Handout, build_handout, load_handout  # noqa: E402
+from ita_model.handouts.content import (  # noqa: E402
+    Chart,
+    Handout,
+    build_handout,
+    load_handout,
+    store_handout,
+)
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "SUFFIXES",
+    "Chart",
+    "Handout",
+    "build_handout",
+    "export",
+    "load_handout",
+    "store_handout",
+]
 
 
 def export(handout: Handout, fmt: str) -> bytes:

@@ -1,8 +1,9 @@
 """What the meeting slides and every hand-out say, gathered once from the loaded data.
 
-The page layer hands over what it has already loaded (``build_handout``); the command line reads
-files (``load_handout``). Nothing here draws: ``charts()`` returns plotly figures, made by the
-same builders as the dashboard's pages, that ``images``, ``pdf`` and ``deck`` turn into pictures.
+The page layer hands over what it has already loaded (``build_handout``); the command line hands
+over what counts in the store (``store_handout``) or files given by hand (``load_handout``).
+Nothing here draws: ``charts()`` returns plotly figures, made by the same builders as the
+dashboard's pages, that ``images``, ``pdf`` and ``deck`` turn into pictures.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,16 +22,13 @@ from ita_model.framework import Framework, load_framework
 from ita_model.handouts.figures import measures_bars
 from ita_model.i18n import t
 from ita_model.organisation import Organisation, load_organisation
-from ita_model.readiness import (
-    Dataset,
-    Readiness,
-    Source,
-    compute_readiness,
-    current_sources,
-    load_dataset,
-)
+from ita_model.readiness import Dataset, Readiness, compute_readiness, load_dataset
 from ita_model.settings import Settings, get_settings
 from ita_model.thai import Period, format_date, format_period
+
+if TYPE_CHECKING:
+    from ita_model.current import Current
+    from ita_model.store import Store
 
 
 @dataclass(frozen=True)
@@ -316,49 +314,47 @@ def build_handout(
 
 
 def load_handout(
-    paths: Sequence[Path] | None = None,
+    paths: Sequence[Path],
     *,
     year: int | None = None,
     as_of: date | None = None,
     lang: str = "th",
     settings: Settings | None = None,
 ) -> Handout:
-    """The hand-out of these files (folders expanded), or of what the dashboard shows: the
-    sample data (if on) and every accepted upload. ``as_of`` defaults as on the dashboard:
-    the sample's report date when only the sample is loaded, else today."""
+    """The hand-out of these files (folders expanded), checked here and kept nowhere."""
     settings = settings or get_settings()
     year = year or settings.year
     org = load_organisation(settings.organisation)
-    sources: list[Path | Source]
-    if paths:
-        sources = list(paths)
-        sample_only = False
-    else:
-        found = current_sources(settings, year)
-        sources = list(found)
-        sample_only = bool(found) and all(s.name is None and s.division is None for s in found)
-    dataset = (
-        load_dataset(sources, year=year, organisation=org, settings=settings)
-        if sources
-        else Dataset(year, [])  # nothing loaded: load_dataset would fall back to the sample
-    )
-    if as_of is None:
-        as_of = org.report_date if sample_only else date.today()
-    links: list[Any] = []
-    if not paths:  # what the dashboard shows: with the last check of the current links
-        from ita_model.links.evidence import Evidence
-        from ita_model.links.runs import latest, targets_of
-        from ita_model.store import open_store
-
-        links = latest(
-            Evidence(open_store(settings=settings)), year, targets_of(dataset.oit_current())
-        )
+    dataset = load_dataset(list(paths), year=year, organisation=org, settings=settings)
     return build_handout(
         dataset,
         framework=load_framework(year),
         organisation=org,
+        as_of=as_of or date.today(),
+        lang=lang,
+    )
+
+
+def store_handout(
+    store: Store, counting: Current, *, as_of: date | None = None, lang: str = "th"
+) -> Handout:
+    """The hand-out of what the dashboard shows: what counts in the store (``current_data``),
+    with the last check of its links. ``as_of`` defaults as on the dashboard: the sample's
+    report date when only the sample counts, else today."""
+    from ita_model.links.evidence import Evidence
+    from ita_model.links.runs import latest, targets_of
+
+    org = load_organisation()
+    dataset = counting.dataset
+    if as_of is None:
+        as_of = org.report_date if counting.sample_only else date.today()
+    links = latest(Evidence(store), counting.year, targets_of(dataset.oit_current()))
+    return build_handout(
+        dataset,
+        framework=load_framework(counting.year),
+        organisation=org,
         as_of=as_of,
         lang=lang,
-        sample_only=sample_only,
+        sample_only=counting.sample_only,
         links=links,
     )

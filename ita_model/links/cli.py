@@ -93,9 +93,9 @@ def _check_files(args: argparse.Namespace, item: str | None) -> int:
 
 
 def _check_store(args: argparse.Namespace, item: str | None) -> int:
+    from ita_model.current import current_data
     from ita_model.links.evidence import Evidence
     from ita_model.links.runs import check_and_keep, due, policy_of, targets_of
-    from ita_model.readiness import current_sources, load_dataset
     from ita_model.settings import with_overrides
     from ita_model.store import open_store
 
@@ -109,8 +109,7 @@ def _check_store(args: argparse.Namespace, item: str | None) -> int:
         else:
             print(json.dumps({"links": [], "due": False}))
         return 0
-    sources = current_sources(settings, year, store=store)
-    dataset = load_dataset(sources, year=year, settings=settings)
+    dataset = current_data(store, year).dataset
     everything = targets_of(dataset.oit_current())
     targets = targets_of(dataset.oit_current(), item=item, division=_division_id(args.division))
     run = check_and_keep(

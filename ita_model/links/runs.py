@@ -128,11 +128,9 @@ def after_accept(
     setting is on); None when there is nothing to check."""
     if not settings.link_check_on_accept or not division:
         return None
-    from ita_model.readiness import current_sources, load_dataset
+    from ita_model.current import current_data
 
-    dataset = load_dataset(
-        current_sources(settings, year, store=store), year=year, settings=settings
-    )
+    dataset = current_data(store, year).dataset
     everything = targets_of(dataset.oit_current())
     mine = [t for t in everything if t.division == division]
     if not mine:
