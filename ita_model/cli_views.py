@@ -26,7 +26,10 @@ STORE_HELP = (
     "a store folder or a postgresql:// URL; without FILEs the default is the configured store "
     "(ITA_STORE, else data/store)"
 )
-FILES_HELP = "workbooks or folders to check and show (nothing kept); none: what the store holds"
+FILES_HELP = (
+    "workbooks or folders to check and show (nothing kept); none: what counts in the store "
+    "(--store, else the configured one: ITA_STORE, else data/store)"
+)
 
 
 def add_commands(sub: argparse._SubParsersAction, year: int) -> None:

@@ -15,12 +15,14 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ita_model.auth import Actor, Role
+from ita_model.datafile import read_yaml
 from ita_model.fiscal import THAILAND
 from ita_model.i18n import both
-from ita_model.organisation import load_organisation
+from ita_model.organisation import Organisation
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store, Submission
 from ita_model.thai import fiscal_year_of
+from ita_model.validate import validate_file
 
 SENDER = "sample"  # the name the sample's submissions are sent and accepted by
 LOADED = "sample_loaded"
@@ -42,10 +44,16 @@ def sample_files(settings: Settings | None = None) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
 
 
-def sample_day(settings: Settings | None = None) -> date:
-    """The day the sample describes: the organisation's report date."""
+def sample_organisation(settings: Settings | None = None) -> Organisation:
+    """The organisation the sample was made for: its file itself, even while an agency set up
+    in a store stands in for it (the sample's workbooks name the file's divisions)."""
     settings = settings or get_settings()
-    return load_organisation(settings.organisation).report_date
+    return Organisation.model_validate(read_yaml(settings.organisation))
+
+
+def sample_day(settings: Settings | None = None) -> date:
+    """The day the sample describes: its organisation's report date."""
+    return sample_organisation(settings).report_date
 
 
 def sample_year(settings: Settings | None = None) -> int:
@@ -54,12 +62,12 @@ def sample_year(settings: Settings | None = None) -> int:
 
 
 def fresh(store: Store, year: int) -> bool:
-    """No submission was ever made and the sample was never removed."""
+    """No submission was ever made and the sample was never loaded nor removed."""
     if store.revision() == 0:
         return True
     if store.current(year):  # cheap, and the usual answer on a store in use
         return False
-    return not store.submissions() and not store.events(actions=[REMOVED])
+    return not store.submissions() and not store.events(actions=[LOADED, REMOVED])
 
 
 def ensure_sample(store: Store, settings: Settings | None = None) -> list[Submission]:
@@ -82,16 +90,19 @@ def load(store: Store, settings: Settings | None = None, *, user: str | Actor) -
     settings = settings or get_settings()
     files = sample_files(settings)
     year = sample_year(settings)
-    dated = datetime.combine(sample_day(settings), time(9), THAILAND)
+    org = sample_organisation(settings)
+    dated = datetime.combine(org.report_date, time(9), THAILAND)
     needed = Role.EDITOR if user == _SENDER else Role.ADMIN
     store.record(
         LOADED, user=user, detail={"year": year, "files": [p.name for p in files]}, needed=needed
     )
     out = []
     for path in files:
+        data = path.read_bytes()
+        report = validate_file(data, path.name, year=year, organisation=org, settings=settings)
         sub, _new = store.submit(
-            path.read_bytes(), path.name, user=_SENDER, year=year, division=None,
-            accept=True, settings=settings, at=dated,
+            data, path.name, user=_SENDER, year=year, division=report.division, report=report,
+            accept=True, at=dated,
         )  # fmt: skip
         if sub.state != "accepted" and not sub.unreadable and not sub.errors:
             sub = store.accept(sub.id, user=_SENDER)

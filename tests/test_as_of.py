@@ -29,27 +29,27 @@ def shown(at) -> str:
 @pytest.mark.usefixtures("data_dir")
 def test_a_thai_date_survives_english_and_another_page() -> None:
     at = app_test(APP).run()
-    at.selectbox(key="as_of_month_th").set_value(3).run()
+    at.selectbox(key="as_of_month_th").set_value(5).run()  # after the sample's report day
     at.selectbox(key="as_of_day_th").set_value(20).run()
-    assert at.session_state["as_of_date"] == date(2022, 3, 20)
+    assert at.session_state["as_of_date"] == date(2022, 5, 20)
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the English pickers show the same date, in the Buddhist Era
     assert at.selectbox(key="as_of_day_en").value == 20
-    assert at.selectbox(key="as_of_month_en").value == 3
+    assert at.selectbox(key="as_of_month_en").value == 5
     assert at.selectbox(key="as_of_year_en").value == 2565
     for page in ("app_pages/oit.py", "app_pages/timeline.py", "app_pages/score.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
-        assert "20 Mar 2565" in shown(at)
+        assert "20 May 2565" in shown(at)
     # changing only the month in English keeps the day and the year
-    at.selectbox(key="as_of_month_en").set_value(4).run()
-    assert at.session_state["as_of_date"] == date(2022, 4, 20)
+    at.selectbox(key="as_of_month_en").set_value(6).run()
+    assert at.session_state["as_of_date"] == date(2022, 6, 20)
     at.session_state["lang"] = "th"
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
-    assert "20 เม.ย. 2565" in shown(at)
+    assert "20 มิ.ย. 2565" in shown(at)
 
 
 @pytest.mark.usefixtures("data_dir")

@@ -19,6 +19,12 @@ HISTORY = ROOT / "app_pages" / "history.py"
 USERS = ROOT / "app_pages" / "users.py"
 
 
+@pytest.fixture(autouse=True)
+def _no_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These pages start from an empty store: the sample is not loaded into it."""
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
+
+
 @pytest.fixture
 def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A store with a superseded, an accepted and a rejected submission of ฝ่ายนิติการ."""
