@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +247,31 @@ def test_two_dashboards_on_one_postgresql_store_see_each_others_files(
             assert done and not re.search(r"\b0 / 43\b", done[0]), done
         finally:
             page.close()
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_no_view_reads_or_checks_a_stored_file_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import app_pages._data
+    import ita_model.validate
+    from ita_model.cli import main
+    from ita_model.history import History
+
+    store = open_store()
+    ensure_sample(store)
+    store.submit(filled_workbook("legal", lambda row, item: ("ดำเนินการแล้ว", None)), "legal.xlsx",
+                 user="nit", year=2565, division="legal", accept=True)  # fmt: skip
+
+    def refuse(*args: object, **kw: object) -> None:
+        raise AssertionError(f"a stored file was checked again: {args[1:2]}")
+
+    for module in (ita_model.validate, app_pages._data):
+        monkeypatch.setattr(module, "validate_file", refuse)
+    monkeypatch.setattr(type(store), "data", lambda self, sub: refuse(None, sub.filename))
+    for page in EVERY_PAGE:
+        fresh_process()
+        open_app(page)
+    assert History(store, year=2565).at(date.today()).readiness.done > 0
+    assert main(["summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["done"] > 0
