@@ -14,28 +14,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ita_model.store as store_module
+import ita_model.store.base as store_base
 import ita_model.validate as validate_module
 from ita_model.settings import Settings
 from ita_model.store import Store, open_store
 from ita_model.validate import KINDS, validate_file
+from tests import test_store as shared
 from tests.conftest import ROOT
 from tests.test_store import workbook
 
 SAMPLE = ROOT / "data" / "sample"
+target, store = shared.target, shared.store  # the store fixtures: SQLite and PostgreSQL
 V1_STORE = ROOT / "tests" / "data" / "store_v1"  # made by the store of commit 434149e (schema 1)
 YEAR = 2565
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    if request.param == "sqlite":
-        target = str(tmp_path / "store")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    s = open_store(target)
-    yield s
-    s.close()
 
 
 def same_frames(stored: object, checked: object) -> None:
@@ -165,7 +156,7 @@ def test_as_of_equals_the_replay_of_the_log(tmp_path_factory, monkeypatch, steps
     from ita_model.errors import InvalidDecision
 
     clock = [datetime(2026, 1, 5, 3, 0, tzinfo=UTC)]
-    monkeypatch.setattr(store_module, "_now", lambda: clock[0])
+    monkeypatch.setattr(store_base, "now", lambda: clock[0])
     s = open_store(tmp_path_factory.mktemp("asof") / "store")
     try:
         for action, division, n, minutes in steps:
