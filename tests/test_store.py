@@ -476,7 +476,7 @@ def test_a_process_killed_mid_submission_leaves_nothing_half_stored(
     assert len(orphans) == 1
     assert [i.code for i in fresh.problems()] == ["store_orphan_file"]
     assert fresh.verify() == [
-        f"ไฟล์ {orphans[0]} ในคลังไม่มีการส่งไฟล์ใดอ้างถึง — "
+        f"store_orphan_file: ไฟล์ {orphans[0]} ในคลังไม่มีการส่งไฟล์ใดอ้างถึง — "
         f"{orphans[0]}: a stored file that no submission names"
     ]
     # the store is not stuck (a lock held by the dead process) and the same bytes go in whole

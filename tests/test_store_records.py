@@ -18,9 +18,11 @@ import ita_model.store.base as store_base
 import ita_model.validate as validate_module
 from ita_model.settings import Settings
 from ita_model.store import Store, open_store
+from ita_model.store.rows import decode_frame, empty_frame, encode_frame, kinds_present
 from ita_model.validate import KINDS, validate_file
 from tests import test_store as shared
 from tests.conftest import ROOT
+from tests.fuzz_books import books
 from tests.test_store import workbook
 
 SAMPLE = ROOT / "data" / "sample"
@@ -129,6 +131,26 @@ def test_tiny_limits_set_later_change_nothing_stored(store: Store) -> None:
     )
     assert new.unreadable and new.state == "rejected"
     assert [(c.id, c.state) for c in store.current(YEAR)] == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_any_messy_workbook_round_trips_exactly(kind: str, tmp_path_factory) -> None:
+    """What a clerk may send (tests/fuzz_books.py): the stored form gives the same tables."""
+    folder = tmp_path_factory.mktemp(f"rows-{kind}")
+
+    @given(books(kind))
+    @settings(max_examples=40, deadline=None)
+    def prop(book) -> None:
+        path = book.write(folder)
+        report = validate_file(path, path.name, year=YEAR)
+        present = kinds_present(report)
+        for k in KINDS:
+            frame = report.frame(k)
+            back = decode_frame(encode_frame(frame)) if k in present else empty_frame(k)
+            pd.testing.assert_frame_equal(back, frame, check_exact=True)
+            assert repr(back.to_dict("records")) == repr(frame.to_dict("records"))
+
+    prop()
 
 
 # --------------------------------------------------------------------------- "as of"

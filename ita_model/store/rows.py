@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import math
 import zlib
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import insert
@@ -48,7 +49,7 @@ class HasFrames(Protocol):
 # --------------------------------------------------------------------------- the payload
 
 
-def kindspresent(report: Any) -> list[str]:
+def kinds_present(report: Any) -> list[str]:
     """The kinds the report has a table for (a sheet of that kind, even one with no valid row)."""
     sheets = getattr(report, "sheets", None)
     if sheets is None:  # a StoredReport
@@ -62,10 +63,10 @@ def encode_frame(frame: pd.DataFrame) -> bytes:
     for name in frame.columns:
         col = frame[name]
         dtype = str(col.dtype)
-        if dtype == "object":
-            values = [_tag(v) for v in col.tolist()]
-        elif dtype == "str":
-            values = col.astype(object).where(col.notna(), None).tolist()
+        if dtype == "str":  # text, NaN where missing: JSON's null is enough
+            values = col.to_numpy(dtype=object, na_value=None).tolist()
+        elif dtype in ("int64", "bool"):
+            values = col.tolist()
         else:
             values = [_tag(v) for v in col.tolist()]
         columns.append([str(name), dtype, values])
@@ -80,20 +81,29 @@ def decode_frame(payload: bytes) -> pd.DataFrame:
     data = json.loads(zlib.decompress(payload))
     out: dict[str, Any] = {}
     for name, dtype, values in data["columns"]:
-        arr = np.empty(len(values), dtype=object)
-        for i, v in enumerate(values):  # one by one: a list value must stay one cell
-            arr[i] = v if dtype == "str" else _untag(v)
-        out[name] = pd.Series(arr, dtype=dtype, copy=False)  # never inferred again: kept as was
-    if not out:
-        return pd.DataFrame()
-    return pd.DataFrame(out)
+        if dtype == "str":
+            out[name] = pd.array(values, dtype="str")
+        elif dtype in ("int64", "bool"):
+            out[name] = np.array(values, dtype=dtype)
+        else:
+            arr = np.empty(len(values), dtype=object)
+            for i, v in enumerate(values):  # one by one: a list value must stay one cell
+                arr[i] = _untag(v)
+            # a Series of that dtype: an object column of text must not be inferred as str
+            out[name] = pd.Series(arr, dtype=dtype, copy=False)
+    return pd.DataFrame(out, copy=False)
 
 
-def empty_frame(kind: str) -> pd.DataFrame:
-    """What ``FileReport.frame(kind)`` gives for a file with no sheet of that kind."""
+@cache
+def _empty(kind: str) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(columns=[*RECORD_MODELS[kind].model_fields])
+
+
+def empty_frame(kind: str) -> pd.DataFrame:
+    """What ``FileReport.frame(kind)`` gives for a file with no sheet of that kind (a copy)."""
+    return _empty(kind).copy()
 
 
 def _tag(v: Any) -> Any:
@@ -155,7 +165,7 @@ def _untag(v: Any) -> Any:
 def write_rows(conn: Connection, submission_id: str, report: HasFrames) -> dict[str, int]:
     """Every kind's rows of one file, in the caller's transaction; returns rows per kind."""
     counts: dict[str, int] = {}
-    for kind in kindspresent(report):
+    for kind in kinds_present(report):
         frame = report.frame(kind)
         counts[kind] = len(frame)
         conn.execute(

@@ -19,8 +19,8 @@ from ita_model.store.schema import DECISIONS, current_t, oit_rows_t, records_t, 
 
 class Verify(Records):
     def verify(self) -> list[str]:
-        """The problems found, each "Thai — English" (none: empty). See ``problems()``."""
-        return [f"{i.message} — {i.message_en}" for i in self.problems()]
+        """The problems found, each "code: Thai — English" (none: empty). See ``problems()``."""
+        return [f"{i.code}: {i.message} — {i.message_en}" for i in self.problems()]
 
     def problems(self) -> list[Issue]:
         """Everything that should hold, checked.
