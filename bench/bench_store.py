@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,31 +124,42 @@ def division_workbook(division: str, version: int, items: int = 43) -> bytes:
     return out.getvalue()
 
 
-def _median(runs: list[float]) -> float:
-    return statistics.median(runs)
+def ingest_ratio(name: str, targets: Callable[[], str], runs: int = 15) -> None:
+    """``submit`` (check once, keep bytes, rows and event) against ``validate_file`` alone, and
+    against the same ``submit`` with the writing of rows switched off (what rows cost)."""
+    import ita_model.store.submissions as submissions
 
-
-def ingest_ratio(name: str, target: str, runs: int = 15) -> None:
-    """``submit`` (check once, keep bytes, rows and event) against ``validate_file`` alone."""
     books = [division_workbook("legal", v) for v in range(runs + 1)]
     validate_file(books[-1], "legal.xlsx", year=2565)  # warm: framework, organisation, reader
-    store = open_store(target)
-    store.submit(books[-1], "warm.xlsx", user="bench", year=2565, division=None, accept=True)
-    check, submit = [], []
-    for data in books[:runs]:
-        t0 = time.perf_counter()
-        validate_file(data, "legal.xlsx", year=2565)
-        check.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        store.submit(data, "legal.xlsx", user="bench", year=2565, division=None, accept=True)
-        submit.append(time.perf_counter() - t0)
+    store, bare = open_store(targets()), open_store(targets())
+    for s in (store, bare):
+        s.submit(books[-1], "warm.xlsx", user="bench", year=2565, division=None, accept=True)
+    write_rows = submissions.write_rows
+    check, submit, no_rows = [], [], []
+    try:
+        for data in books[:runs]:  # in turns, so that the machine's load falls on each alike
+            t0 = time.perf_counter()
+            validate_file(data, "legal.xlsx", year=2565)
+            check.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.submit(data, "legal.xlsx", user="bench", year=2565, division=None, accept=True)
+            submit.append(time.perf_counter() - t0)
+            submissions.write_rows = lambda *_a, **_k: {}  # type: ignore[assignment]
+            t0 = time.perf_counter()
+            bare.submit(data, "legal.xlsx", user="bench", year=2565, division=None, accept=True)
+            no_rows.append(time.perf_counter() - t0)
+            submissions.write_rows = write_rows
+    finally:
+        submissions.write_rows = write_rows
     (last,) = store.stored(store.current(2565))
     assert len(last.frame("oit")) == 43
     store.close()
-    a, b = _median(check), _median(submit)
+    bare.close()
+    a, b, c = min(check), min(submit), min(no_rows)  # the least disturbed run of each
     print(
         f"{name:<10} 43-row workbook: validate_file {a * 1000:6.1f} ms | submit with its rows "
-        f"stored {b * 1000:6.1f} ms (ratio {b / a:4.2f}x)"
+        f"stored {b * 1000:6.1f} ms (ratio {b / a:4.2f}x) | submit, rows not written "
+        f"{c * 1000:6.1f} ms ({c / a:4.2f}x): rows cost {(b - c) * 1000:4.1f} ms"
     )
 
 
@@ -254,38 +264,55 @@ def _read_views(store: Store, as_of: object = None) -> int:
     return rows
 
 
-def _timed(fn: Callable[[], object], runs: int = 25) -> float:
-    """The fastest of ``runs`` (warm): on a shared machine the least disturbed one."""
-    fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return min(out)
+def records_growth(
+    name: str, targets: Callable[[], str], sizes: tuple[int, ...] = (100, 1_000, 10_000)
+) -> None:
+    """``current`` + ``stored`` at each size, now and "as of" the middle of the history.
 
-
-def records_growth(name: str, target: str, sizes: tuple[int, ...] = (100, 1_000, 10_000)) -> None:
-    """``current`` + ``stored`` at each size; "as of" the middle of the history too."""
-    store = open_store(target)
-    count = [0]
-    first: tuple[float, float] | None = None
+    One store per size, measured in turns (round after round, the fastest run of each kept), so
+    that the load of a shared machine falls on every size alike.
+    """
+    stores, middles = [], []
     for size in sizes:
+        store = open_store(targets())
         t0 = time.perf_counter()
-        grow(store, size, count)
-        took = time.perf_counter() - t0
+        grow(store, size, [0])
         events = store.events(actions=["accepted"])
-        middle = events[len(events) // 2].at
-        now = _timed(lambda: _read_views(store))
-        then = _timed(lambda m=middle: _read_views(store, m))
+        middles.append(events[len(events) // 2].at)
         assert _read_views(store) == 15 * 43
-        first = first or (now, then)
+        assert _read_views(store, middles[-1]) == 15 * 43
+        stores.append(store)
+        print(f"{name:<10} {size:>6,} submissions grown in {time.perf_counter() - t0:5.1f}s")
+    best_now = [float("inf")] * len(sizes)
+    best_then = [float("inf")] * len(sizes)
+    for _round in range(30):
+        for i, store in enumerate(stores):
+            t0 = time.perf_counter()
+            _read_views(store)
+            best_now[i] = min(best_now[i], time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            _read_views(store, middles[i])
+            best_then[i] = min(best_then[i], time.perf_counter() - t0)
+    for i, size in enumerate(sizes):
         print(
-            f"{name:<10} {size:>6,} submissions (grown in {took:5.1f}s): current+stored "
-            f"{now * 1000:6.1f} ms ({now / first[0]:4.2f}x of 100) | as of the middle "
-            f"{then * 1000:6.1f} ms ({then / first[1]:4.2f}x of 100)"
+            f"{name:<10} {size:>6,} submissions: current+stored {best_now[i] * 1000:6.1f} ms "
+            f"({best_now[i] / best_now[0]:4.2f}x of {sizes[0]:,}) | as of the middle "
+            f"{best_then[i] * 1000:6.1f} ms ({best_then[i] / best_then[0]:4.2f}x)"
         )
-    store.close()
+    for store in stores:
+        store.close()
+
+
+def fresh_target(srv: object, folder: Path) -> Callable[[], str]:
+    """A new empty store each call: a folder under ``folder``, or a database on ``srv``."""
+    made = iter(range(1_000))
+
+    def make() -> str:
+        if srv is None:
+            return str(folder / f"store{next(made)}")
+        return srv.new_database()  # type: ignore[attr-defined]
+
+    return make
 
 
 def main() -> None:
@@ -309,11 +336,9 @@ def main() -> None:
                     f"includes checking each file)"
                 )
             with tempfile.TemporaryDirectory() as c:
-                t3 = str(Path(c) / "store") if srv is None else srv.new_database()  # type: ignore[attr-defined]
-                ingest_ratio(name, t3)
+                ingest_ratio(name, fresh_target(srv, Path(c)))
             with tempfile.TemporaryDirectory() as d:
-                t4 = str(Path(d) / "store") if srv is None else srv.new_database()  # type: ignore[attr-defined]
-                records_growth(name, t4, SIZES)
+                records_growth(name, fresh_target(srv, Path(d)), SIZES)
     finally:
         if server is not None:
             server.stop()

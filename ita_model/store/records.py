@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 
 from ita_model.auth import Actor
-from ita_model.errors import Issue, StoreError
+from ita_model.errors import Issue, Severity, StoreError
 from ita_model.records import RECORD_MODELS
 from ita_model.settings import get_settings, with_overrides
 from ita_model.store import base
@@ -33,6 +33,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ita_model.validate import FileReport
+
+
+class StoredIssues(list[Issue]):
+    """A stored report's problems: a list, counted as ``IssueList`` counts (``errors``,
+    ``warnings``), each by the severity it was given when the file was checked."""
+
+    def _of(self, severity: Severity) -> int:
+        return sum(1 for i in self if i.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self._of(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self._of(Severity.WARNING)
 
 
 @dataclass
@@ -69,9 +85,9 @@ class StoredReport:
         return [k for k in KINDS if k in self.payloads]
 
     @property
-    def issues(self) -> list[Issue]:
+    def issues(self) -> StoredIssues:
         """The problems found when the file arrived, as the validation report listed them."""
-        return [Issue.model_validate(i) for i in self.report.get("issues", [])]
+        return StoredIssues(Issue.model_validate(i) for i in self.report.get("issues", []))
 
     def frame(self, kind: str) -> pd.DataFrame:
         """All valid rows of one kind, as ``FileReport.frame(kind)`` gave them."""
@@ -119,6 +135,9 @@ class Records(Submissions, StoreSettings):
                 )
             ):
                 payloads[r.submission_id][r.kind] = bytes(r.frame)
+        if any(h.validator is None for h in heads.values()) and not self._read_only_folder():
+            self._backfill()  # sent meanwhile by a process running the code before rows were kept
+            return self.stored(subs)
         out = []
         for sub in subs:
             head = heads.get(sub.id)
