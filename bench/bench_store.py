@@ -2,36 +2,49 @@
 after another by one process (the baseline, measured in the same run). SQLite, and PostgreSQL
 when its binaries are installed (a throwaway server, as in the tests).
 
+Ingest once (``ingest_ratio``): ``submit`` of a realistic 43-row division workbook, its typed rows
+stored, against ``validate_file`` alone on the same bytes. Records (``records_growth``): what a
+view reads, ``Store.current`` + ``Store.stored`` (every kind's table decoded) for 15 divisions,
+now and "as of" the middle of the history, at 100, 1,000 and 10,000 submissions; the ratio to
+100 must stay ≤ 1.5.
+
 Views on a growing store (``views``): the store grown to 100, 1,000 and 10,000 submissions of
 realistic workbooks (the bundled sample's 14 divisions' and 4 shared ones, sent again and again
 with distinct bytes), and at each size the overview computed from the store (first on a newly
 opened store, then warm), "as of" the moment half of them had arrived, and the whole
 ``summary --store`` process: CPU time (this process and its children: what the work costs,
 whatever else shares the machine) as a ratio to its cost at 100 (target: ≤ 1.5× at 10,000),
-and wall time. At 1,000, the overview page's first run
-(cold caches) under AppTest against a one-title page's (target: ≤ 300 ms more).
+and wall time. At 1,000, the overview page's first run (cold caches) under AppTest against a
+one-title page's (target: ≤ 300 ms more).
 
 Run: ``.venv/bin/python bench/bench_store.py [--views-only] [--sizes 100,1000,10000]``.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ita_model.store import open_store  # noqa: E402
+from ita_model.organisation import load_organisation  # noqa: E402
+from ita_model.store import Store, open_store  # noqa: E402
+from ita_model.store.rows import KINDS  # noqa: E402
+from ita_model.validate import validate_file  # noqa: E402
 from tests.pgserver import PgServer, binaries  # noqa: E402
 from tests.test_store import DIVISIONS, workbook  # noqa: E402
 
 N = 20
+SIZES = tuple(int(x) for x in os.environ.get("ITA_BENCH_SIZES", "100,1000,10000").split(","))
 
 
 def files(folder: Path) -> list[tuple[Path, str]]:
@@ -88,6 +101,229 @@ def concurrent(target: str, jobs: list[tuple[Path, str]], tmp: Path) -> float:
     return time.perf_counter() - start
 
 
+# --------------------------------------------------------------------------- ingest once
+
+STATUSES = ["ดำเนินการแล้ว", "อยู่ระหว่างดำเนินการ", "ยังไม่ดำเนินการ"]
+
+
+def division_workbook(division: str, version: int, items: int = 43) -> bytes:
+    """A division's OIT sheet as a clerk fills it: every item, status, link, date, owner, note."""
+    import openpyxl
+
+    org = load_organisation()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "OIT"
+    ws.append([f"ส่วนราชการ: {org.division(division).name_th}"])
+    ws.append(["ข้อ", "สถานะ", "ลิงก์", "วันที่ปรับปรุง", "ผู้รับผิดชอบ", "หมายเหตุ"])
+    for n in range(1, items + 1):
+        day = date(2022, 1, 1) + timedelta(days=(n * 7 + version) % 120)
+        ws.append(
+            [
+                f"o{n:02d}",
+                STATUSES[(n + version) % 3],
+                f"https://www.pao-phayao.go.th/ita/{division}/o{n:02d}?v={version}",
+                f"{day.day}/{day.month}/{day.year + 543}",
+                "นักวิชาการคอมพิวเตอร์",
+                f"รอบที่ {version}" if n % 5 == 0 else None,
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def ingest_ratio(name: str, targets: Callable[[], str], runs: int = 15) -> None:
+    """``submit`` (check once, keep bytes, rows and event) against ``validate_file`` alone, and
+    against the same ``submit`` with the writing of rows switched off (what rows cost)."""
+    import ita_model.store.submissions as submissions
+
+    books = [division_workbook("legal", v) for v in range(runs + 1)]
+    validate_file(books[-1], "legal.xlsx", year=2565)  # warm: framework, organisation, reader
+    store, bare = open_store(targets()), open_store(targets())
+    for s in (store, bare):
+        s.submit(books[-1], "warm.xlsx", user="bench", year=2565, division=None, accept=True)
+    write_rows = submissions.write_rows
+    check, submit, no_rows = [], [], []
+    try:
+        for data in books[:runs]:  # in turns, so that the machine's load falls on each alike
+            t0 = time.perf_counter()
+            validate_file(data, "legal.xlsx", year=2565)
+            check.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.submit(data, "legal.xlsx", user="bench", year=2565, division=None, accept=True)
+            submit.append(time.perf_counter() - t0)
+            submissions.write_rows = lambda *_a, **_k: {}  # type: ignore[assignment]
+            t0 = time.perf_counter()
+            bare.submit(data, "legal.xlsx", user="bench", year=2565, division=None, accept=True)
+            no_rows.append(time.perf_counter() - t0)
+            submissions.write_rows = write_rows
+    finally:
+        submissions.write_rows = write_rows
+    (last,) = store.stored(store.current(2565))
+    assert len(last.frame("oit")) == 43
+    store.close()
+    bare.close()
+    a, b, c = min(check), min(submit), min(no_rows)  # the least disturbed run of each
+    print(
+        f"{name:<10} 43-row workbook: validate_file {a * 1000:6.1f} ms | submit with its rows "
+        f"stored {b * 1000:6.1f} ms (ratio {b / a:4.2f}x) | submit, rows not written "
+        f"{c * 1000:6.1f} ms ({c / a:4.2f}x): rows cost {(b - c) * 1000:4.1f} ms"
+    )
+
+
+# --------------------------------------------------------------------------- records growth
+
+
+def grow(store: Store, upto: int, count: list[int]) -> None:
+    """Grow the store to ``upto`` submissions over 15 divisions, each accepted in its turn.
+
+    The first submission of each division goes through ``submit`` (a real workbook, checked,
+    its rows stored). The history after it is written in bulk into the same tables the store
+    writes (a submission, its ``submitted`` and ``accepted`` events, its rows, the superseded
+    one before it): 10,000 real submits would spend an hour in fsync, and the reads measured
+    here depend on the tables' sizes, not on how the rows got there.
+    """
+    from sqlalchemy import func, insert, select, update
+
+    from ita_model.store.schema import (
+        current_t,
+        events_t,
+        oit_rows_t,
+        records_t,
+        submissions_t,
+    )
+
+    divisions = [d.id for d in load_organisation().divisions][:15]
+    while count[0] < min(upto, len(divisions)):
+        division = divisions[count[0]]
+        data = division_workbook(division, 0)
+        store.submit(
+            data, f"{division}.xlsx", user="bench", year=2565, division=division, accept=True
+        )
+        count[0] += 1
+    if count[0] >= upto:
+        return
+    with store._write() as conn:
+        first = {
+            r.division: r._mapping
+            for r in conn.execute(select(submissions_t).where(submissions_t.c.year == 2565))
+            if r.id.startswith("2")  # the real ones
+        }
+        payload = {r.submission_id: r._mapping for r in conn.execute(select(records_t))}
+        typed: dict[str, list] = {}
+        for r in conn.execute(select(oit_rows_t)):
+            typed.setdefault(r.submission_id, []).append(dict(r._mapping))
+        seq = int(conn.execute(select(func.max(events_t.c.seq))).scalar())
+        at = conn.execute(select(func.max(events_t.c.at))).scalar()
+        subs, events, records, oit, latest = [], [], [], [], {}
+        for n in range(count[0], upto):
+            division = divisions[n % len(divisions)]
+            base = first[division]
+            sid = f"bulk-{n:08d}"
+            at = at + timedelta(minutes=1)
+            subs.append(
+                {
+                    **base,
+                    "id": sid,
+                    "sha256": f"{n:064x}",
+                    "submitted_at": at,
+                    "state": "superseded",
+                }
+            )
+            common = {"actor": "bench", "role": "editor", "submission_id": sid, "year": 2565,
+                      "division": division, "slot": base["slot"]}  # fmt: skip
+            events.append(
+                {**common, "seq": seq + 1, "at": at, "action": "submitted", "detail": "{}"}
+            )
+            events.append(
+                {**common, "seq": seq + 2, "at": at, "action": "accepted", "detail": "{}"}
+            )
+            seq += 2
+            latest[division] = (sid, seq)
+            records.append({**payload[base["id"]], "submission_id": sid})
+            oit.extend({**r, "submission_id": sid} for r in typed[base["id"]])
+        for table, rows in ((submissions_t, subs), (events_t, events), (records_t, records),
+                            (oit_rows_t, oit)):  # fmt: skip
+            for i in range(0, len(rows), 2000):
+                conn.execute(insert(table), rows[i : i + 2000])
+        for division, (sid, event_seq) in latest.items():
+            slot = first[division]["slot"]
+            conn.execute(
+                update(submissions_t)
+                .where(submissions_t.c.slot == slot, submissions_t.c.state == "accepted")
+                .values(state="superseded")
+            )
+            conn.execute(
+                update(submissions_t).where(submissions_t.c.id == sid).values(state="accepted")
+            )
+            conn.execute(
+                update(current_t)
+                .where(current_t.c.year == 2565, current_t.c.slot == slot)
+                .values(submission_id=sid, event_seq=event_seq)
+            )
+    count[0] = upto
+
+
+def _read_views(store: Store, as_of: object = None) -> int:
+    current = store.current(2565, as_of=as_of)  # type: ignore[arg-type]
+    rows = 0
+    for r in store.stored(current):
+        rows += sum(len(r.frame(k)) for k in KINDS)
+    return rows
+
+
+def records_growth(
+    name: str, targets: Callable[[], str], sizes: tuple[int, ...] = (100, 1_000, 10_000)
+) -> None:
+    """``current`` + ``stored`` at each size, now and "as of" the middle of the history.
+
+    One store per size, measured in turns (round after round, the fastest run of each kept), so
+    that the load of a shared machine falls on every size alike.
+    """
+    stores, middles = [], []
+    for size in sizes:
+        store = open_store(targets())
+        t0 = time.perf_counter()
+        grow(store, size, [0])
+        events = store.events(actions=["accepted"])
+        middles.append(events[len(events) // 2].at)
+        assert _read_views(store) == 15 * 43
+        assert _read_views(store, middles[-1]) == 15 * 43
+        stores.append(store)
+        print(f"{name:<10} {size:>6,} submissions grown in {time.perf_counter() - t0:5.1f}s")
+    best_now = [float("inf")] * len(sizes)
+    best_then = [float("inf")] * len(sizes)
+    for _round in range(30):
+        for i, store in enumerate(stores):
+            t0 = time.perf_counter()
+            _read_views(store)
+            best_now[i] = min(best_now[i], time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            _read_views(store, middles[i])
+            best_then[i] = min(best_then[i], time.perf_counter() - t0)
+    for i, size in enumerate(sizes):
+        print(
+            f"{name:<10} {size:>6,} submissions: current+stored {best_now[i] * 1000:6.1f} ms "
+            f"({best_now[i] / best_now[0]:4.2f}x of {sizes[0]:,}) | as of the middle "
+            f"{best_then[i] * 1000:6.1f} ms ({best_then[i] / best_then[0]:4.2f}x)"
+        )
+    for store in stores:
+        store.close()
+
+
+def fresh_target(srv: object, folder: Path) -> Callable[[], str]:
+    """A new empty store each call: a folder under ``folder``, or a database on ``srv``."""
+    made = iter(range(1_000))
+
+    def make() -> str:
+        if srv is None:
+            return str(folder / f"store{next(made)}")
+        return srv.new_database()  # type: ignore[attr-defined]
+
+    return make
+
+
 def main() -> None:
     args = _args()
     os.environ["ITA_STORE_DIR"] = tempfile.mkdtemp(prefix="ita-bench-")  # never data/store
@@ -115,6 +351,10 @@ def main() -> None:
                     f"20 processes at once {conc:6.2f}s (ratio {conc / base:4.2f}x; "
                     f"includes checking each file)"
                 )
+            with tempfile.TemporaryDirectory() as c:
+                ingest_ratio(name, fresh_target(srv, Path(c)))
+            with tempfile.TemporaryDirectory() as d:
+                records_growth(name, fresh_target(srv, Path(d)), SIZES)
     finally:
         if server is not None:
             server.stop()

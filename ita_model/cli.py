@@ -216,6 +216,19 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
         d.add_argument("submission_id", metavar="SUBMISSION_ID")
         d.set_defaults(run=_decide, decision=name, done=done)
 
+    r = sub.add_parser(
+        "recheck",
+        parents=[store, who],
+        help="check stored files again with the current validator; --apply writes the result",
+        description="Lists per division what would change; nothing is written without --apply "
+        "(an administrator's). Exit 0: nothing to change, or written; 1: changes listed, not "
+        "written; 2: some file would become unreadable, or the store cannot be read.",
+    )
+    r.add_argument("--year", type=int, help="only this fiscal year (default: every year)")
+    r.add_argument("--apply", action="store_true", help="write the new rows, one audit event each")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(run=_recheck)
+
     h = sub.add_parser("history", parents=[store], help="every submission and its state")
     h.add_argument("--division", help="only this division (a name or id)")
     h.add_argument("--year", type=int, help="only this fiscal year")
@@ -348,6 +361,28 @@ def _decide(args: argparse.Namespace) -> int:
     sub = decide(args.submission_id, user=_cli_user(args))
     print(f"{args.done}: {sub.division or sub.slot or '-'} · {sub.id} · {sub.filename}")
     return 0
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    """List what the current validator would change in stored files; write it with --apply."""
+    from ita_model.store import recheck
+
+    store = _open(args)
+    checks = recheck.plan(store, year=args.year)
+    if args.apply:
+        recheck.apply(store, checks, user=_cli_user(args))
+    if args.json:
+        out = {
+            "validator": recheck.validator_version(),
+            "applied": bool(args.apply),
+            "files": [c.to_json() for c in checks if c.stale],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(recheck.describe(checks, applied=args.apply)))
+    if any(c.becomes_unreadable for c in checks):
+        return 2
+    return 1 if not args.apply and any(c.stale for c in checks) else 0
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -276,6 +276,104 @@ CODES: dict[str, Code] = {
             "submitted files; nothing will be written over them: restore the database from a "
             "backup, or move {files} away first if you really mean to start afresh",
         ),
+        _c(
+            "store_address",
+            E,
+            "ที่อยู่คลังข้อมูล {where} ไม่ถูกต้อง ({detail})",
+            "the store address {where} is not valid ({detail})",
+        ),
+        _c(
+            "store_database",
+            E,
+            "ไม่รองรับฐานข้อมูล {dialect} ของคลังข้อมูล {where} ใช้โฟลเดอร์หรือ postgresql://",
+            "the store {where} is a {dialect} database, which is not supported; "
+            "use a folder or postgresql://",
+        ),
+        _c(
+            "store_write_failed",
+            E,
+            "บันทึกลงคลังข้อมูลที่ {where} ไม่ได้: {reason} ข้อมูลที่บันทึกไว้แล้วไม่เปลี่ยนแปลง",
+            "cannot write the store at {where}: {reason_en}; nothing already stored was changed",
+        ),
+        _c(
+            "store_read_failed",
+            E,
+            "อ่านคลังข้อมูลที่ {where} ไม่ได้: {reason}",
+            "cannot read the store at {where}: {reason_en}",
+        ),
+        _c(
+            "store_unknown_submission",
+            E,
+            "ไม่พบการส่งไฟล์รหัส {value} ในคลังข้อมูล {where}",
+            "the store {where} has no submission {value}",
+        ),
+        _c(
+            "store_nothing_to_accept",
+            E,
+            "ไฟล์ {filename} ({value}) อ่านไม่ได้ จึงไม่มีข้อมูลให้รับ",
+            "{filename} ({value}) could not be read; there is nothing to accept",
+        ),
+        _c(
+            "store_already_current",
+            E,
+            "ไฟล์ {filename} ({value}) เป็นข้อมูลปัจจุบันอยู่แล้ว",
+            "{filename} ({value}) is already the current one",
+        ),
+        _c(
+            "store_never_accepted",
+            E,
+            "ไฟล์ {filename} ({value}) ยังไม่เคยถูกรับเข้าระบบ ให้ใช้ 'รับ' แทนการย้อนกลับ",
+            "{filename} ({value}) was never accepted; accept it instead",
+        ),
+        _c(
+            "store_not_current",
+            E,
+            "ไฟล์ {filename} ({value}) ไม่ใช่ข้อมูลปัจจุบัน จึงถอนออกไม่ได้",
+            "{filename} ({value}) is not the current one, so it cannot be withdrawn",
+        ),
+        _c(
+            "store_setting_fixed",
+            E,
+            "การตั้งค่า {value} เปลี่ยนจากหน้านี้ไม่ได้",
+            "setting {value} cannot be changed here",
+        ),
+        _c(
+            "store_setting_invalid",
+            E,
+            "ค่า {value} ใช้กับการตั้งค่า {setting} ไม่ได้ ({problem})",
+            "{value} is not valid for {setting}: {problem}",
+        ),
+        _c(
+            "store_no_framework",
+            E,
+            "ยังไม่มีกรอบการประเมินปี {value} (มี {years})",
+            "no framework for {value} ({years})",
+        ),
+        # --- what verify finds in a store (python -m ita_model verify) ---
+        _c(
+            "store_orphan_file",
+            W,
+            "ไฟล์ {path} ในคลังไม่มีการส่งไฟล์ใดอ้างถึง",
+            "{path}: a stored file that no submission names",
+        ),
+        _c(
+            "store_file_damaged",
+            E,
+            "ไฟล์ของการส่ง {value} ({filename}) ที่ {path} หายไปหรือเสียหาย",
+            "{value} ({filename}): its file {path} is missing or damaged",
+        ),
+        _c(
+            "store_state_mismatch",
+            E,
+            "สถานะในคลังข้อมูล {where} ไม่ตรงกับบันทึกการตรวจสอบ: {detail}",
+            "the states in the store {where} disagree with its audit log: {detail}",
+        ),
+        _c(
+            "store_rows_mismatch",
+            E,
+            "แถวข้อมูลที่เก็บไว้ของการส่ง {value} ({filename}) ไม่ครบหรือไม่ตรงกัน: {detail}",
+            "the stored rows of {value} ({filename}) are missing or disagree: {detail}",
+        ),
         # --- a framework workbook (python -m ita_model framework-import) ---
         _c(
             "bad_subindicator",
@@ -427,7 +525,19 @@ class InvalidDataFile(ItaError):
     """A shipped or imported data file (framework, organisation) does not match its model."""
 
 
-class StoreError(ItaError):
+class _Worded(ItaError):
+    """An error worded from a code of ``CODES``: ``str()`` is "Thai — English" and ``issue`` holds
+    the code and both languages for a page to show. A plain message is still taken as it is."""
+
+    def __init__(self, message: str = "", /, *, code: str | None = None, **params: Any) -> None:
+        self.code = code
+        self.issue = None if code is None else make_issue(code, **params)
+        if self.issue is not None:
+            message = f"{self.issue.message} — {self.issue.message_en}"
+        super().__init__(message)
+
+
+class StoreError(_Worded):
     """The store cannot be read or written (a read-only folder, a full disk, the server down)."""
 
 
@@ -436,22 +546,22 @@ class StoreLost(StoreError):
     empty store would silently hide every one of them, so the store refuses to open."""
 
     def __init__(self, **params: Any) -> None:
-        self.issue = make_issue("store_lost", **params)
-        super().__init__(f"store_lost: {self.issue.message} — {self.issue.message_en}")
+        super().__init__(code="store_lost", **params)
+        self.args = (f"store_lost: {self}",)
 
 
 class NotAllowed(ItaError):
     """Someone tried what their role does not allow (a viewer submitting, …)."""
 
 
-class UnknownSubmission(ItaError, KeyError):
+class UnknownSubmission(_Worded, KeyError):
     """No submission has that id."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
 
 
-class InvalidDecision(ItaError):
+class InvalidDecision(_Worded):
     """A decision the submission's state does not allow (accepting an unreadable file, …)."""
 
 

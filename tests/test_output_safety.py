@@ -228,9 +228,9 @@ def test_a_missing_database_beside_kept_files_is_refused_and_verify_lists_them(l
     proc = run("history", "--store", lost_store)
     assert proc.returncode == 2 and "store_lost" in proc.stderr and "is missing" in proc.stderr
     assert not (lost_store / "store.sqlite3").exists()  # not created afresh
-    problems = open_store(lost_store).verify()
-    assert problems[0].startswith("store_lost:")
-    orphans = sorted(p.split(":")[0] for p in problems[1:])
+    store = open_store(lost_store)
+    assert store.verify()[0].startswith("store_lost:")
+    orphans = sorted(i.message_en.split(":")[0] for i in store.problems()[1:])
     assert orphans == sorted(str(f) for f in (lost_store / "files").iterdir())
 
 

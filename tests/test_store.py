@@ -29,7 +29,7 @@ import pytest
 from ita_model.auth import Accounts, Actor, Role
 from ita_model.errors import InvalidDecision, NotAllowed, StoreError, UnknownSubmission
 from ita_model.organisation import load_organisation
-from ita_model.store import FileStore, Store, kept_files, open_store
+from ita_model.store import Store, kept_files, open_store
 from tests.conftest import ROOT
 from tests.conftest import run_cli as _run_cli
 
@@ -191,12 +191,12 @@ def test_an_unreadable_file_is_kept_but_cannot_be_accepted(store: Store):
 
 
 def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPatch):
-    import ita_model.store as sm
+    import ita_model.store.base as sm
     from ita_model.current import current_data
     from ita_model.history import History
 
     clock = iter(datetime(2022, 3, d, 3, 0, tzinfo=UTC) for d in (1, 1, 5, 5, 9, 9, 12, 12, 15, 15))
-    monkeypatch.setattr(sm, "_now", lambda: next(clock))
+    monkeypatch.setattr(sm, "now", lambda: next(clock))
     a, _ = store.submit(
         workbook("legal", 1, status="ยังไม่ดำเนินการ"), "a.xlsx", user="nit", year=2565,
         division=None, accept=True,
@@ -234,12 +234,12 @@ def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPat
 
 
 def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatch):
-    import ita_model.store as sm
+    import ita_model.store.base as sm
     from ita_model.history import History
     from ita_model.settings import Settings
 
     today = [datetime(2022, 3, 1, 3, 0, tzinfo=UTC)]
-    monkeypatch.setattr(sm, "_now", lambda: today[0])
+    monkeypatch.setattr(sm, "now", lambda: today[0])
     a, _ = store.submit(
         workbook("legal", 1), "a.xlsx", user="nit", year=2565, division=None, accept=True
     )
@@ -474,7 +474,11 @@ def test_a_process_killed_mid_submission_leaves_nothing_half_stored(
     # the bytes were kept before the kill, with no row: verify finds that file (and no more)
     orphans = [f for f in kept_files(fresh.files) if not f.name.startswith(kept.sha256)]
     assert len(orphans) == 1
-    assert fresh.verify() == [f"{orphans[0]}: a stored file that no submission names"]
+    assert [i.code for i in fresh.problems()] == ["store_orphan_file"]
+    assert fresh.verify() == [
+        f"store_orphan_file: ไฟล์ {orphans[0]} ในคลังไม่มีการส่งไฟล์ใดอ้างถึง — "
+        f"{orphans[0]}: a stored file that no submission names"
+    ]
     # the store is not stuck (a lock held by the dead process) and the same bytes go in whole
     again, new = fresh.submit(
         path.read_bytes(), "legal.xlsx", user="nit", year=2565, division=None, accept=True
@@ -562,7 +566,7 @@ def test_a_disk_full_while_writing_the_file_is_one_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The same path without root: the write itself fails with ENOSPC."""
-    import ita_model.store as sm
+    import ita_model.store.blobs as sm
 
     store = open_store(tmp_path / "store")
     kept, _ = store.submit(workbook("it", 1), "kept.xlsx", user="n", year=2565, division=None)
@@ -649,9 +653,9 @@ def test_a_store_that_cannot_be_reached_is_one_message():
 # --------------------------------------------------------------------------- the first API
 
 
-def test_the_first_file_store_api_still_works(tmp_path: Path):
-    """``FileStore(root)``: submit(errors=, warnings=) / accept / submissions / get / path."""
-    fs = FileStore(tmp_path / "fs")
+def test_the_first_store_api_still_works(tmp_path: Path):
+    """submit(errors=, warnings=) / accept / submissions / get / path / accepted."""
+    fs = open_store(tmp_path / "fs")
     assert fs.submissions() == [] and fs.accepted(2565) == []
     assert not (tmp_path / "fs").exists()  # reading creates nothing
     sub, new = fs.submit(
@@ -663,32 +667,6 @@ def test_the_first_file_store_api_still_works(tmp_path: Path):
     assert fs.get(sub.id).state == "accepted" and fs.get(sub.id).decided_by == "local"
     assert fs.path(sub) == tmp_path / "fs" / "files" / f"{sub.sha256}.xlsx"
     assert [s.id for s, _ in fs.accepted(2565)] == [sub.id]
-
-
-def test_the_first_stores_events_jsonl_is_imported_once(tmp_path: Path):
-    root = tmp_path / "old"
-    (root / "files").mkdir(parents=True)
-    data = workbook("legal", 3)
-    import hashlib
-
-    sha = hashlib.sha256(data).hexdigest()
-    (root / "files" / f"{sha}.xlsx").write_bytes(data)
-    sid = f"20220301000000000000-{sha[:8]}"
-    lines = [
-        {"event": "submitted", "id": sid, "sha256": sha, "filename": "legal.xlsx",
-         "suffix": ".xlsx", "division": "legal", "year": 2565, "user": "nit",
-         "submitted_at": "2022-03-01T00:00:00+00:00", "errors": 0, "warnings": 0,
-         "state": "pending"},
-        {"event": "accepted", "id": sid, "user": "nit", "at": "2022-03-01T01:00:00+00:00"},
-    ]  # fmt: skip
-    text = "\n".join(json.dumps(x) for x in lines) + "\n" + '{"event": "subm'  # a torn line
-    (root / "events.jsonl").write_text(text)
-    fs = FileStore(root)
-    fs.submit(workbook("it", 1), "it.xlsx", user="n", year=2565, division=None)  # opens, imports
-    assert states(fs) == {"legal.xlsx": "accepted", "it.xlsx": "pending"}
-    assert FileStore(root).submissions() == fs.submissions()  # not twice
-    assert (root / "events.jsonl").read_text() == text  # left as it was
-    assert fs.verify() == []
 
 
 def test_the_cli_submit_history_rollback_and_exit_codes(target: str, tmp_path: Path):

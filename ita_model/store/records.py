@@ -1,210 +1,54 @@
-"""A file's typed rows, kept with its submission: written once when it arrives, read by views.
+"""The records API: what counts and its stored rows, read without touching a file again.
 
-Each (submission, kind) is one row of ``records``: the valid rows as ``FileReport.frame(kind)``
-gave them, column by column (dtype and values) in zlib-compressed JSON, so that
-``StoredReport.frame(kind)`` returns the very same table, dtypes included, without reading the
-file again. Values JSON has no word for (dates, NaN, lists, NumPy scalars) are tagged, and a
-value of any other type is a programming error, not silently turned into text.
-
-The OIT rows are written a second time into ``oit_rows`` with typed columns, one SQL row per
-item, for roll-ups across divisions and agencies computed in the database. The other kinds are
-only read whole, per file, so one payload each is enough: at 43 rows it is about 1 KB, and
-reading it back is one indexed look-up instead of one row per item.
+``Store.current(year, as_of=…)`` says which submissions count; ``Store.stored(subs)`` gives, in one
+read, each one's ``StoredReport``: the rows of every kind exactly as ``FileReport.frame(kind)``
+gave them when the file arrived, its problem report, and the validator version that produced
+them. A submission stored before rows were kept gets them once, from its bytes, the first time
+the store is opened by this code (one ``ingested`` audit event says how many).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
-from sqlalchemy.engine import Connection
+from sqlalchemy import delete, select, update
 
-from ita_model.errors import Issue
+from ita_model.auth import Actor
+from ita_model.errors import Issue, Severity, StoreError
 from ita_model.records import RECORD_MODELS
-from ita_model.store.schema import oit_rows_t, records_t
+from ita_model.settings import get_settings, with_overrides
+from ita_model.store import base
+from ita_model.store.events import SYSTEM, read_event
+from ita_model.store.models import Event, Submission
+from ita_model.store.rows import KINDS, decode_frame, empty_frame, validator_version, write_rows
+from ita_model.store.schema import oit_rows_t, records_t, submissions_t
+from ita_model.store.settings import StoreSettings
+from ita_model.store.submissions import LIST_COLUMNS, Submissions, pack, submission_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ita_model.store import Submission
-
-KINDS = tuple(RECORD_MODELS)  # oit, measures, timeline, survey, scores
+    from ita_model.validate import FileReport
 
 
-class HasFrames(Protocol):
-    """What rows are written from: a ``FileReport`` (or a ``StoredReport``)."""
+class StoredIssues(list[Issue]):
+    """A stored report's problems: a list, counted as ``IssueList`` counts (``errors``,
+    ``warnings``), each by the severity it was given when the file was checked."""
 
-    def frame(self, kind: str) -> pd.DataFrame: ...
+    def _of(self, severity: Severity) -> int:
+        return sum(1 for i in self if i.severity == severity)
 
+    @property
+    def errors(self) -> int:
+        return self._of(Severity.ERROR)
 
-# --------------------------------------------------------------------------- the payload
-
-
-def kinds_present(report: Any) -> list[str]:
-    """The kinds the report has a table for (a sheet of that kind, even one with no valid row)."""
-    sheets = getattr(report, "sheets", None)
-    if sheets is None:  # a StoredReport
-        return list(report.kinds_stored)
-    return [k for k in KINDS if any(s.kind == k and s.columns is not None for s in sheets)]
-
-
-def encode_frame(frame: pd.DataFrame) -> bytes:
-    """The table as compressed JSON: ``{"columns": [[name, dtype, values], …]}``."""
-    columns = []
-    for name in frame.columns:
-        col = frame[name]
-        dtype = str(col.dtype)
-        if dtype == "object":
-            values = [_tag(v) for v in col.tolist()]
-        elif dtype == "str":
-            values = col.astype(object).where(col.notna(), None).tolist()
-        else:
-            values = [_tag(v) for v in col.tolist()]
-        columns.append([str(name), dtype, values])
-    text = json.dumps({"columns": columns}, ensure_ascii=False, allow_nan=False)
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def decode_frame(payload: bytes) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    data = json.loads(zlib.decompress(payload))
-    out: dict[str, Any] = {}
-    for name, dtype, values in data["columns"]:
-        arr = np.empty(len(values), dtype=object)
-        for i, v in enumerate(values):  # one by one: a list value must stay one cell
-            arr[i] = v if dtype == "str" else _untag(v)
-        out[name] = pd.Series(arr, dtype=dtype, copy=False)  # never inferred again: kept as was
-    if not out:
-        return pd.DataFrame()
-    return pd.DataFrame(out)
-
-
-def empty_frame(kind: str) -> pd.DataFrame:
-    """What ``FileReport.frame(kind)`` gives for a file with no sheet of that kind."""
-    import pandas as pd
-
-    return pd.DataFrame(columns=[*RECORD_MODELS[kind].model_fields])
-
-
-def _tag(v: Any) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, np.generic):
-        return {"$np": v.dtype.str, "v": _tag(v.item())}
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else {"$f": repr(v)}
-    if v is pd.NaT:
-        return {"$": "NaT"}
-    if v is pd.NA:
-        return {"$": "NA"}
-    if isinstance(v, dt.datetime):
-        return {"$t": v.isoformat()}
-    if isinstance(v, dt.date):
-        return {"$d": v.isoformat()}
-    if isinstance(v, list):
-        return {"$l": [_tag(x) for x in v]}
-    if isinstance(v, tuple):
-        return {"$u": [_tag(x) for x in v]}
-    if isinstance(v, dict):
-        return {"$m": [[_tag(k), _tag(x)] for k, x in v.items()]}
-    raise TypeError(f"no stored form for a {type(v).__name__} value in a record")
-
-
-def _untag(v: Any) -> Any:
-    if not isinstance(v, dict):
-        return v
-    import numpy as np
-    import pandas as pd
-
-    if "$np" in v:
-        return np.dtype(v["$np"]).type(_untag(v["v"]))
-    ((tag, x),) = v.items()
-    if tag == "$f":
-        return float(x)
-    if tag == "$":
-        return pd.NaT if x == "NaT" else pd.NA
-    if tag == "$t":
-        return dt.datetime.fromisoformat(x)
-    if tag == "$d":
-        return dt.date.fromisoformat(x)
-    if tag == "$l":
-        return [_untag(y) for y in x]
-    if tag == "$u":
-        return tuple(_untag(y) for y in x)
-    return {_untag(k): _untag(y) for k, y in x}
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def write_rows(conn: Connection, submission_id: str, report: HasFrames) -> dict[str, int]:
-    """Every kind's rows of one file, in the caller's transaction; returns rows per kind."""
-    counts: dict[str, int] = {}
-    for kind in kinds_present(report):
-        frame = report.frame(kind)
-        counts[kind] = len(frame)
-        conn.execute(
-            insert(records_t).values(
-                submission_id=submission_id,
-                kind=kind,
-                rows=len(frame),
-                frame=encode_frame(frame),
-            )
-        )
-        if kind == "oit" and len(frame):
-            conn.execute(insert(oit_rows_t), oit_rows(submission_id, frame))
-    return counts
-
-
-def oit_rows(submission_id: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The OIT table's rows as typed SQL rows."""
-    out = []
-    for n, r in enumerate(frame.to_dict("records")):
-        urls = _present(r.get("urls"))
-        out.append(
-            {
-                "submission_id": submission_id,
-                "n": n,
-                "row": int(r["row"]),
-                "division": _present(r.get("division")),
-                "item": r["item"],
-                "status": r["status"],
-                "url": _present(r.get("url")),
-                "urls": None if urls is None else json.dumps(list(urls), ensure_ascii=False),
-                "updated": _present(r.get("updated")),
-                "owner": _present(r.get("owner")),
-                "note": _present(r.get("note")),
-            }
-        )
-    return out
-
-
-def _present(v: Any) -> Any:
-    """``None`` for a missing cell (None, NaN, NaT), else the value."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    try:
-        import pandas as pd
-
-        return None if v is pd.NaT or v is pd.NA else v
-    except ImportError:  # pragma: no cover - pandas is a requirement
-        return v
-
-
-# --------------------------------------------------------------------------- reading
+    @property
+    def warnings(self) -> int:
+        return self._of(Severity.WARNING)
 
 
 @dataclass
@@ -241,9 +85,9 @@ class StoredReport:
         return [k for k in KINDS if k in self.payloads]
 
     @property
-    def issues(self) -> list[Issue]:
+    def issues(self) -> StoredIssues:
         """The problems found when the file arrived, as the validation report listed them."""
-        return [Issue.model_validate(i) for i in self.report.get("issues", [])]
+        return StoredIssues(Issue.model_validate(i) for i in self.report.get("issues", []))
 
     def frame(self, kind: str) -> pd.DataFrame:
         """All valid rows of one kind, as ``FileReport.frame(kind)`` gave them."""
@@ -262,3 +106,128 @@ class StoredReport:
 
     def to_json(self) -> dict[str, Any]:
         return self.report
+
+
+class Records(Submissions, StoreSettings):
+    def _after_open(self) -> None:
+        self._backfill()
+
+    def stored(self, subs: Sequence[Submission]) -> list[StoredReport]:
+        """The stored rows and problem report of each submission, in one read, in that order."""
+        ids = list(dict.fromkeys(s.id for s in subs))
+        if not ids:
+            return []
+        with self._read() as conn:
+            if conn is None:
+                raise self._unknown(ids[0])
+            heads = {
+                r.id: r
+                for r in conn.execute(
+                    select(
+                        submissions_t.c.id, submissions_t.c.report, submissions_t.c.validator
+                    ).where(submissions_t.c.id.in_(ids))
+                )
+            }
+            payloads: dict[str, dict[str, bytes]] = {i: {} for i in ids}
+            for r in conn.execute(
+                select(records_t.c.submission_id, records_t.c.kind, records_t.c.frame).where(
+                    records_t.c.submission_id.in_(ids)
+                )
+            ):
+                payloads[r.submission_id][r.kind] = bytes(r.frame)
+        if any(h.validator is None for h in heads.values()) and not self._read_only_folder():
+            self._backfill()  # sent meanwhile by a process running the code before rows were kept
+            return self.stored(subs)
+        out = []
+        for sub in subs:
+            head = heads.get(sub.id)
+            if head is None:
+                raise self._unknown(sub.id)
+            report = json.loads(zlib.decompress(head.report)) if head.report else {}
+            out.append(StoredReport(sub, head.validator, report, payloads[sub.id]))
+        return out
+
+    def _backfill(self) -> None:
+        """Give the submissions stored before rows were kept their rows, once: computed from
+        their bytes with the settings in force now, written with one audit event."""
+        with self._read() as conn:
+            if conn is None:
+                return
+            todo = [
+                submission_of(r)
+                for r in conn.execute(
+                    select(*LIST_COLUMNS)
+                    .where(submissions_t.c.validator.is_(None))
+                    .order_by(submissions_t.c.submitted_at)
+                )
+            ]
+        if not todo:
+            return
+        from ita_model.validate import validate_file
+
+        settings = with_overrides(get_settings(), self.overrides())
+        reports = {}
+        missing = []
+        for sub in todo:
+            try:
+                data = self.data(sub)
+            except StoreError:
+                missing.append(sub.id)  # verify() names it; it has no rows to give
+                continue
+            reports[sub.id] = validate_file(
+                data, sub.filename, year=sub.year, division=sub.division, settings=settings
+            )
+        version = validator_version()
+        with self._write() as conn:
+            done = 0
+            for sub in todo:
+                still = select(submissions_t.c.id).where(
+                    submissions_t.c.id == sub.id, submissions_t.c.validator.is_(None)
+                )
+                if conn.execute(still).first() is None:
+                    continue  # another process ingested it meanwhile
+                if sub.id in reports:
+                    write_rows(conn, sub.id, reports[sub.id])
+                    done += 1
+                conn.execute(
+                    update(submissions_t)
+                    .where(submissions_t.c.id == sub.id)
+                    .values(validator=version)
+                )
+            if done or missing:
+                detail = {"count": done, "validator": version, "missing": missing}
+                self._event(conn, SYSTEM, "ingested", at=base.now(), detail=detail)
+
+    def rewrite_rows(
+        self, sub: Submission, report: FileReport, *, actor: Actor, detail: dict[str, Any]
+    ) -> Event:
+        """Replace a file's rows and report by a new check of it (``recheck --apply``), with a
+        ``rechecked`` audit event; its state, a decision, is left as it is."""
+        unreadable = bool(report.unreadable)
+        with self._write() as conn:
+            conn.execute(delete(records_t).where(records_t.c.submission_id == sub.id))
+            conn.execute(delete(oit_rows_t).where(oit_rows_t.c.submission_id == sub.id))
+            write_rows(conn, sub.id, report)
+            conn.execute(
+                update(submissions_t)
+                .where(submissions_t.c.id == sub.id)
+                .values(
+                    validator=validator_version(),
+                    report=pack(report.to_json()),
+                    errors=report.issues.errors + int(unreadable),
+                    warnings=report.issues.warnings,
+                    unreadable=unreadable,
+                )
+            )
+            seq = self._event(
+                conn,
+                actor,
+                "rechecked",
+                at=base.now(),
+                submission_id=sub.id,
+                year=sub.year,
+                division=sub.division,
+                slot=sub.slot,
+                detail={"filename": sub.filename, **detail},
+            )
+            return read_event(conn, seq)

@@ -77,7 +77,9 @@ events_t = Table(
     Column("detail", Text, nullable=False, default="{}"),
 )
 # "the latest decision of a slot at or before a time": a seek, then a short walk back
-EVENTS_BY_SLOT = Index("ix_events_slot_at", events_t.c.year, events_t.c.slot, events_t.c.at)
+EVENTS_BY_SLOT = Index(
+    "ix_events_slot_at", events_t.c.year, events_t.c.slot, events_t.c.at, events_t.c.seq
+)
 
 current_t = Table(
     "current",
