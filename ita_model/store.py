@@ -67,7 +67,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from ita_model.auth import Accounts, Actor, Role, require
+from ita_model.accounts import Accounts
+from ita_model.auth import Actor, Role, require
 from ita_model.cells import csv_bytes
 from ita_model.errors import InvalidDecision, StoreError, StoreLost, UnknownSubmission
 from ita_model.framework import available_years
@@ -214,7 +215,6 @@ def open_store(
     target: str | Path | None = None,
     *,
     settings: Settings | None = None,
-    accounts: Accounts | None = None,
 ) -> Store:
     """The store at ``target``: a folder, or a ``postgresql://`` URL. Default: the settings'.
 
@@ -222,11 +222,10 @@ def open_store(
     """
     settings = settings or get_settings()
     target = store_target(settings) if target is None else target
-    accounts = accounts or Accounts(users_file(settings), default_role=settings.oidc_default_role)
     if is_url(target):
-        return Store(str(target), settings.store_dir / "files", accounts=accounts)
+        return Store(str(target), settings.store_dir / "files", settings=settings)
     root = Path(target)
-    return Store(_sqlite_url(root), root / "files", accounts=accounts, root=root)
+    return Store(_sqlite_url(root), root / "files", root=root, settings=settings)
 
 
 def is_url(target: str | Path) -> bool:
@@ -253,14 +252,17 @@ class Store:
         url: str,
         files: Path,
         *,
-        accounts: Accounts | None = None,
         root: Path | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.url = _pg_url(url)
         self.files = files
         self.root = root if root is not None else files.parent
         self.log = self.root / "events.jsonl"  # the old append-only log, imported once if found
-        self.accounts = accounts or Accounts(users_file(), default_role=Role.VIEWER)
+        settings = settings or get_settings()  # the accounts: rows of this store (accounts.py)
+        self.accounts = Accounts(
+            self, users_file(settings), default_role=settings.oidc_default_role
+        )
         try:
             self.dialect = make_url(self.url).get_backend_name()
         except ArgumentError as exc:
@@ -1022,20 +1024,17 @@ class FileStore(Store):
     folder or a PostgreSQL URL), that one is opened: every page then shares the same store.
     """
 
-    def __init__(self, root: Path, *, accounts: Accounts | None = None) -> None:
+    def __init__(self, root: Path) -> None:
         settings = get_settings()
         root = Path(root)
-        accounts = accounts or Accounts(
-            users_file(settings), default_role=settings.oidc_default_role
-        )
         target: str | Path = root
         if settings.store and _same_path(root, settings.store_dir):
             target = settings.store
         if is_url(target):
-            super().__init__(str(target), root / "files", accounts=accounts, root=root)
+            super().__init__(str(target), root / "files", root=root)
         else:
             folder = Path(target)
-            super().__init__(_sqlite_url(folder), folder / "files", accounts=accounts, root=folder)
+            super().__init__(_sqlite_url(folder), folder / "files", root=folder)
 
 
 # --------------------------------------------------------------------------- helpers
