@@ -49,12 +49,12 @@ class Settings(BaseModel):
     )
     users_file: Path | None = Field(
         None,
-        description="Local accounts (bcrypt-hashed passwords and roles); "
-        "default: users.json in ITA_STORE_DIR. No accounts: one local user, who may do everything.",
+        description="The accounts file of earlier versions (default: users.json in ITA_STORE_DIR): "
+        "imported once into the store's accounts when it has none, then never read again.",
     )
     oidc_default_role: str = Field(
         "viewer",
-        description="Role of someone signed in (OpenID Connect) who is not in the users file.",
+        description="Role of someone signed in (OpenID Connect) who has no account in the store.",
     )
     use_sample: bool = Field(
         True, description="Start from the bundled sample data (data/sample) under the uploads."
