@@ -16,7 +16,6 @@ from app_pages._frame import guarded, header, show_error
 from app_pages._text import md
 from app_pages._words import be, tr
 from ita_model.auth import Role
-from ita_model.settings import get_settings, users_file
 
 THAILAND = ZoneInfo("Asia/Bangkok")
 
@@ -37,8 +36,8 @@ with guarded():
     people = acc.users()
     began = acc.imported()
     where = store().describe()
-    old_file = users_file(get_settings())
-    left_alone = bool(people) and old_file.is_file()  # accounts began without it
+    old_file = acc.users_json
+    left_alone = bool(people) and old_file is not None and old_file.is_file()
 st.caption(tr("users.kept", where=md(where)))
 if began is not None and began.source:
     st.caption(tr("users.imported", count=began.count, path=md(began.source), at=_when(began.at)))

@@ -154,6 +154,8 @@ def store_target(settings: Settings | None = None) -> str | Path:
     return settings.store or settings.store_dir
 
 
-def users_file(settings: Settings | None = None) -> Path:
+def users_file(settings: Settings | None = None, store_dir: Path | None = None) -> Path:
+    """The users.json of earlier versions: ``ITA_USERS_FILE``, else the one in the store's
+    folder (``store_dir``, default ``ITA_STORE_DIR``)."""
     settings = settings or get_settings()
-    return settings.users_file or settings.store_dir / "users.json"
+    return settings.users_file or (store_dir or settings.store_dir) / "users.json"

@@ -261,7 +261,7 @@ class Store:
         self.log = self.root / "events.jsonl"  # the old append-only log, imported once if found
         settings = settings or get_settings()  # the accounts: rows of this store (accounts.py)
         self.accounts = Accounts(
-            self, users_file(settings), default_role=settings.oidc_default_role
+            self, users_file(settings, self.root), default_role=settings.oidc_default_role
         )
         try:
             self.dialect = make_url(self.url).get_backend_name()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import tempfile
 import unicodedata
@@ -346,6 +347,16 @@ def test_the_users_page_changes_roles_and_says_where_accounts_live(tmp_path: Pat
     store = open_store()
     assert store.accounts.role_of("นิต") == Role.EDITOR and store.accounts.role_of("somchai")
     assert [e.action for e in store.events()] == ["user_added", "user_added", "user_role_changed"]
+
+
+def test_the_users_page_says_the_users_json_was_imported_and_is_not_read_again():
+    folder = Path(os.environ["ITA_STORE_DIR"])  # the default place: the store's folder
+    users_json(folder, {"users": {"somchai": {"role": "admin", "password": HASH}}})
+    at = app_test(USERS_PAGE, actor=Actor("somchai", Role.ADMIN, "local")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = t("users.imported", "th", count=1, path="", at="").split("จากไฟล์")[0]
+    assert any(c.value.startswith(said) for c in at.caption), [c.value for c in at.caption]
+    assert [e.action for e in open_store().events()] == ["users_imported"]
 
 
 # --------------------------------------------------------------------------- the command line
