@@ -303,6 +303,25 @@ def test_the_dashboard_with_an_account_shows_only_the_sign_in_form():
     assert t("auth.title", "th") not in [title.value for title in at.title]
 
 
+def test_a_lowered_or_removed_account_counts_on_the_next_run_of_a_signed_in_session():
+    _one_admin()
+    accounts = open_store().accounts  # another dashboard, say
+    accounts.add("nit", "admin", "pass-word-2", user="somchai", rounds=4)
+    at = app_test(DASHBOARD).run()
+    at.text_input(key="sign_in_name").input("nit")
+    at.text_input(key="sign_in_password").input("pass-word-2")
+    at.button[0].click().run()
+    admin = t("auth.signed_in", "th", name="nit", role=t("auth.role_admin", "th"))
+    assert admin in [c.value for c in at.sidebar.caption]
+    accounts.set_role("nit", "viewer", user="somchai")
+    at.run()
+    viewer = t("auth.signed_in", "th", name="nit", role=t("auth.role_viewer", "th"))
+    assert viewer in [c.value for c in at.sidebar.caption]
+    accounts.remove("nit", user="somchai")
+    at.run()
+    assert [title.value for title in at.title] == [t("auth.title", "th")]  # signed out
+
+
 def test_a_page_without_a_signed_in_person_stops_once_an_account_exists():
     _one_admin()
     at = app_test(USERS_PAGE).run()  # no session: not the single local user any more
