@@ -316,14 +316,20 @@ class Accounts:
         return exists and accounts_t.name in have
 
     def _file_is_there(self) -> bool:
+        """Whether there is a users.json to import. Only "no such file" is no: a path that
+        cannot be looked at (a file where its folder should be, no permission) or a folder of
+        that name refuses everyone rather than risk ignoring accounts that exist."""
         if self.users_json is None:
             return False
         try:
-            return self.users_json.exists()  # a folder there: unreadable, refused
+            self.users_json.stat()
+        except FileNotFoundError:
+            return False
         except OSError as exc:
             raise AccountError(
                 "users_json_unreadable", path=self.users_json, detail=_why(exc)
             ) from None
+        return True
 
     def _import(self, conn: Connection) -> None:
         """users.json into an empty table, in the caller's write transaction (a race with
