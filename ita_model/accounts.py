@@ -378,6 +378,8 @@ def parse_users_json(path: Path, now: datetime) -> list[dict[str, Any]]:
             "changed_at": now,
             "changed_by": USERS_JSON,
         }
+    if rows and not any(r["role"] == Role.ADMIN.value for r in rows.values()):
+        raise AccountError("users_json_no_admin", path=path)  # nobody could manage users
     return list(rows.values())
 
 

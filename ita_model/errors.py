@@ -549,6 +549,16 @@ CODES.update(
                 "cannot read the accounts file {path} ({detail}); no account was imported, "
                 "and nobody can sign in until it can be read or is moved away",
             ),
+            _c(
+                "users_json_no_admin",
+                E,
+                "ไฟล์บัญชีผู้ใช้ {path} ไม่มีผู้ดูแลระบบ (admin) สักบัญชี หากนำเข้าจะไม่มีใครจัดการผู้ใช้ได้ "
+                'จึงยังไม่นำเข้า: เพิ่มบรรทัด "ชื่อ": {{"role": "admin"}} ในไฟล์ แล้วตั้งรหัสผ่านด้วย '
+                "python -m ita_model users add ชื่อ --role admin --user ชื่อ หรือย้ายไฟล์ออกไป",
+                "the accounts file {path} has no admin, so nobody could manage users: nothing "
+                'was imported; add "NAME": {{"role": "admin"}} to it, then set a password with '
+                "python -m ita_model users add NAME --role admin --user NAME, or move it away",
+            ),
         ]
     }
 )

@@ -192,6 +192,28 @@ def test_a_damaged_users_json_imports_nothing_and_lets_nobody_in(
     store.close()
 
 
+def test_a_users_json_without_an_admin_is_not_imported_until_it_has_one(
+    tmp_path: Path, monkeypatch
+):
+    """Nobody could manage users after it: the message says how to name one, and then the
+    named admin sets their own password from the command line."""
+    path = users_json(tmp_path, {"users": {"nit": {"role": "editor", "password": HASH}}})
+    monkeypatch.setenv("ITA_USERS_FILE", str(path))
+    store = open_store(tmp_path / "store")
+    with pytest.raises(AccountError) as no_admin:
+        store.accounts.actor("nit")
+    assert no_admin.value.code == "users_json_no_admin" and store.events() == []
+    users_json(tmp_path, {"users": {"nit": {"role": "editor", "password": HASH},
+                                    "somchai": {"role": "admin"}}})  # fmt: skip
+    env = {"ITA_USERS_FILE": str(path), "ITA_STORE_DIR": str(tmp_path / "store")}
+    own = run("users", "add", "somchai", "--role", "admin", "--password-stdin",
+              "--user", "somchai", env=env, input="pass-word-5\n")  # fmt: skip
+    assert own.returncode == 0, own.stderr
+    assert store.accounts.authenticate("somchai", "pass-word-5") is not None
+    assert [e.action for e in store.events()] == ["users_imported", "user_changed"]
+    store.close()
+
+
 def test_an_unreadable_users_json_lets_nobody_in(tmp_path: Path, monkeypatch):
     folder = tmp_path / "users.json"
     folder.mkdir()  # a folder where the file should be: there, but it cannot be read
