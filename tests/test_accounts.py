@@ -483,3 +483,11 @@ def test_the_cli_asks_for_the_password_twice(tmp_path: Path, monkeypatch, capsys
     assert role.value.code == "account_role_unknown"
     assert [e.action for e in store.events()] == ["user_added"]
     store.close()
+
+
+@pytest.mark.parametrize(
+    "action", ["user_added", "user_changed", "user_role_changed", "user_removed", "users_imported"]
+)
+def test_every_account_event_is_worded_in_the_audit_log(action: str):
+    for lang in ("th", "en"):
+        assert t(f"history.action_{action}", lang) != f"history.action_{action}"
