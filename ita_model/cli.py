@@ -496,7 +496,7 @@ def _users_list(args: argparse.Namespace) -> int:
         return 0
     for u in users:
         kind = "password" if u["password"] else "oidc"
-        added = f"{u['added_at']:%Y-%m-%d %H:%M} {u['added_by']}"
+        added = f"{u['added_at'].astimezone():%Y-%m-%d %H:%M} {u['added_by']}"
         print(f"{u['name']:<30} {u['role']:<7} {kind:<8} {added}")
     if not users:
         print(both("users.none"))

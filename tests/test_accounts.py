@@ -444,6 +444,8 @@ def test_the_cli_manages_accounts_and_refuses_an_unknown_user(tmp_path: Path):
     ]
     gone = run("users", "remove", "boss@pao.go.th", "--user", "somchai", env=env)
     assert gone.returncode == 0, gone.stderr
+    [line] = run("users", "list", env=env).stdout.splitlines()
+    assert line.split()[:3] == ["somchai", "admin", "password"]
     too_long = run(
         "users", "add", "x", "--role", "admin", "--password-stdin", "--user", "somchai",
         env=env, input="ก" * 25 + "\n",
