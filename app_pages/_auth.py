@@ -1,26 +1,35 @@
 """Sign-in, for the door (``dashboard.py``) and the pages: who is using the app, and their role.
 
-Three ways, in this order:
+The accounts are rows of the store (``ita_model/store/accounts.py``), so every dashboard on
+one store shares them. Three ways in, in this order:
 
 1. ``[auth]`` in ``.streamlit/secrets.toml``: OpenID Connect through ``st.login``. The role comes
-   from the users file (an entry without a password, named by e-mail), else
+   from the account named by the e-mail (one without a password), else
    ``ITA_OIDC_DEFAULT_ROLE`` (viewer).
-2. Local accounts (``python -m ita_model users add NAME --role ROLE``): a name + password form.
-3. No accounts at all: the single local user, who may do everything; a banner says so.
+2. Accounts with a password (the Users page, ``python -m ita_model users add``): a name +
+   password form.
+3. No account at all in the store: the single local user, who may do everything; a banner says
+   so. Nothing else ever falls back to it: once one account exists, a page without a signed-in
+   person stops, and accounts that cannot be read (a database error, a damaged users.json to
+   import) let nobody in.
 
-The store checks every write's role again; hiding buttons here is for the eye only.
+The role is read from the rows again on every run of the script, and the store checks every
+write's role from its rows itself; hiding buttons here is for the eye only.
 """
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from app_pages._data import PAGE_ERRORS, store
 from app_pages._text import md
-from ita_model.auth import Accounts, Actor, Role
-from ita_model.errors import AccountError
+from app_pages._words import LOCAL_USER
+from ita_model.auth import Actor, Role
 from ita_model.i18n import t
-from ita_model.settings import get_settings, users_file
+from ita_model.store.accounts import Accounts
 
 ACTOR_KEY = "ita_actor"
 
@@ -35,8 +44,8 @@ def _tr(key: str, /, **params: object) -> str:
 
 
 def accounts() -> Accounts:
-    settings = get_settings()
-    return Accounts(users_file(settings), default_role=settings.oidc_default_role)
+    """The accounts of the dashboard's store."""
+    return store().accounts
 
 
 def oidc_configured() -> bool:
@@ -48,51 +57,54 @@ def oidc_configured() -> bool:
 
 
 def sign_in() -> Actor:
-    """Who is here; draws the sign-in screen and stops the script until someone signs in.
-
-    Call it once in ``dashboard.py``, before ``st.navigation``.
-    """
-    acc = accounts()
+    """Who is here, their role as the store's rows say now; draws the sign-in screen and stops
+    the script until someone is signed in. Call it once in ``dashboard.py``, before
+    ``st.navigation``."""
     try:
+        acc = accounts()
+        count, with_password = acc.count()
         if oidc_configured():
             actor = _oidc(acc)
-        elif acc.has_passwords:
+        elif with_password:
             actor = _password(acc)
-        elif acc.configured:
+        elif count:
             st.error(_tr("auth.no_way_in"), icon=":material/lock:")
             st.stop()
         else:
-            actor = Actor.single_user(_local_name())
-    except AccountError as exc:
-        st.error(md(exc), icon=":material/lock:")
-        st.stop()
+            actor = Actor.single_user(LOCAL_USER)
+    except PAGE_ERRORS as exc:
+        _refuse(exc)
     st.session_state[ACTOR_KEY] = actor
     _who(actor)
     return actor
 
 
 def current_actor() -> Actor:
-    """The signed-in actor (``sign_in`` put it there); the single local user otherwise."""
+    """The signed-in actor (``sign_in`` put it there). Nobody signed in: the single local user
+    only while the store has no account; otherwise the page stops here."""
     actor = st.session_state.get(ACTOR_KEY)
-    return actor if isinstance(actor, Actor) else Actor.single_user(_local_name())
+    if isinstance(actor, Actor) and actor.source != "single":
+        return actor
+    try:
+        alone = not accounts().configured
+    except PAGE_ERRORS as exc:
+        _refuse(exc)
+    if not alone:
+        st.session_state.pop(ACTOR_KEY, None)
+        st.warning(_tr("auth.sign_in_first"), icon=":material/lock:")
+        st.stop()
+    return Actor.single_user(LOCAL_USER)
 
 
 def can(role: Role | str) -> bool:
     return current_actor().can(Role(role))
 
 
-def _local_name() -> str:
-    return LOCAL_USER
-
-
-LOCAL_USER = "local"  # what the store records for the single local user
-
-
-def shown_user(name: str | None) -> str:
-    """A user as people read it: the single local user in words, not the store's "local"."""
-    if not name:
-        return "—"
-    return _tr("auth.local_user") if name == LOCAL_USER else name
+def _refuse(exc: BaseException) -> NoReturn:
+    """The accounts cannot be read: nobody is let in, and the page says why."""
+    st.session_state.pop(ACTOR_KEY, None)
+    st.error(f"{_tr('auth.refused')}\n\n{md(exc)}", icon=":material/lock:")
+    st.stop()
 
 
 def _oidc(acc: Accounts) -> Actor:
@@ -111,7 +123,10 @@ def _oidc(acc: Accounts) -> Actor:
 def _password(acc: Accounts) -> Actor:
     known = st.session_state.get(ACTOR_KEY)
     if isinstance(known, Actor) and known.source == "local":
-        return acc.actor(known.name, source="local")  # the role as the file says now
+        fresh = acc.lookup(known.name, source="local")  # the role as the rows say now
+        if fresh is not None:
+            return fresh
+        st.session_state.pop(ACTOR_KEY, None)  # the account was removed: sign in again
     st.title(_tr("auth.title"))
     with st.form("sign_in", border=True):
         name = st.text_input(_tr("auth.name"), key="sign_in_name")

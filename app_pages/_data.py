@@ -13,8 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages._auth import shown_user
-from app_pages._words import tr
+from app_pages._words import shown_user, tr
 from ita_model.current import Current, current_data
 from ita_model.errors import ItaError
 from ita_model.fiscal import today_in_thailand

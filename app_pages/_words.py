@@ -75,3 +75,13 @@ def chrome_words(max_mb: float) -> None:
   content: {_css_text(limits)}; font-size: 0.875rem; }}
 </style>"""
     )
+
+
+LOCAL_USER = "local"  # what the store records for the single local user
+
+
+def shown_user(name: str | None) -> str:
+    """A user as people read it: the single local user in words, not the store's "local"."""
+    if not name:
+        return "—"
+    return tr("auth.local_user") if name == LOCAL_USER else name

@@ -1,7 +1,11 @@
-"""ผู้ใช้และสิทธิ์ — administrators add people, set their role, remove them; every change goes to
-the audit log. (``python -m ita_model users add`` does the same from the command line.)"""
+"""ผู้ใช้และสิทธิ์ — administrators add people, change their role, remove them. The accounts are
+rows of the store, shared by every dashboard on it; each change is an audit event written by the
+store with it. (``python -m ita_model users add|role|remove`` does the same.)"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -10,25 +14,39 @@ from app_pages._auth import accounts, current_actor
 from app_pages._data import PAGE_ERRORS, store
 from app_pages._frame import guarded, header, show_error
 from app_pages._text import md
-from app_pages._words import tr
-from ita_model.auth import Role, require
-from ita_model.settings import get_settings, users_file
+from app_pages._words import be, tr
+from ita_model.auth import Role
+
+THAILAND = ZoneInfo("Asia/Bangkok")
+
+
+def _when(value: datetime) -> str:
+    at = value.astimezone(THAILAND)
+    return f"{be(at.date())} {at:%H:%M}"
+
 
 header("users.title")
-settings = get_settings()
 actor = current_actor()
 if not actor.can(Role.ADMIN):
     st.warning(tr("users.admins_only"), icon=":material/lock:")
     st.stop()
 
-acc = accounts()
 with guarded():
-    fs = store(settings)
+    acc = accounts()
     people = acc.users()
-st.caption(tr("users.file", path=str(users_file(settings))))
+    began = acc.imported()
+    where = store().describe()
+    old_file = acc.users_json
+    left_alone = bool(people) and old_file is not None and old_file.is_file()
+st.caption(tr("users.kept", where=md(where)))
+if began is not None and began.source:
+    st.caption(tr("users.imported", count=began.count, path=md(began.source), at=_when(began.at)))
+elif left_alone:
+    st.caption(tr("users.not_read", path=md(str(old_file))))
 
 if msg := st.session_state.pop("users_done", None):
     st.success(msg, icon=":material/task_alt:")
+
 
 if people:
     st.dataframe(
@@ -38,8 +56,10 @@ if people:
                     "name": u["name"],
                     "role": tr(f"auth.role_{u['role']}"),
                     "kind": tr("users.kind_password" if u["password"] else "users.kind_oidc"),
-                    "added": u["added_at"] or "",
-                    "by": u["added_by"] or "",
+                    "added": _when(u["added_at"]),
+                    "by": u["added_by"],
+                    "changed": _when(u["changed_at"]),
+                    "changed_by": u["changed_by"],
                 }
                 for u in people
             ]
@@ -52,46 +72,67 @@ if people:
             "kind": tr("users.col_kind"),
             "added": tr("users.col_added"),
             "by": tr("users.col_by"),
+            "changed": tr("users.col_changed"),
+            "changed_by": tr("users.col_changed_by"),
         },
     )
 else:
     st.info(tr("users.none"), icon=":material/person:")
-    st.caption(tr("users.first_admin"))
+st.caption(tr("users.first_admin"))
+
+
+def _role_picker(key: str, default: int) -> str:
+    return st.selectbox(
+        tr("users.role"),
+        [r.value for r in Role],
+        index=default,
+        format_func=lambda r: tr(f"auth.role_{r}"),
+        key=key,
+    )
+
+
+def _done(message: str) -> None:
+    st.session_state["users_done"] = message
+    st.rerun()
+
 
 st.subheader(tr("users.add"))
 with st.form("add_user", clear_on_submit=True, border=True):
     name = st.text_input(tr("users.name"), key="new_user_name")
-    role = st.selectbox(
-        tr("users.role"),
-        [r.value for r in Role],
-        index=1,
-        format_func=lambda r: tr(f"auth.role_{r}"),
-        key="new_user_role",
-    )
+    role = _role_picker("new_user_role", 1 if people else 2)
     password = st.text_input(tr("users.password"), type="password", key="new_user_password")
     saved = st.form_submit_button(tr("users.save"), type="primary", icon=":material/person_add:")
 if saved and name.strip():
     try:
-        require(actor, Role.ADMIN, "จัดการผู้ใช้", "manage users")
-        added = acc.add(name, role, password or None, by=actor.name)
-        fs.record("user_added", user=actor, detail=added)
-        st.session_state["users_done"] = tr("users.saved", name=md(added["name"]))
-        st.rerun()
+        added = acc.add(name, role, password or None, user=actor)
     except PAGE_ERRORS as exc:
         show_error(exc)
+    else:
+        _done(tr("users.saved", name=md(added["name"])))
 
 if people:
-    st.subheader(tr("users.remove"))
-    cols = st.columns([3, 1], vertical_alignment="bottom")
-    gone = cols[0].selectbox(
-        tr("users.col_name"), [u["name"] for u in people], key="remove_user_name"
-    )
-    if cols[1].button(tr("users.remove"), icon=":material/person_remove:", key="remove_user"):
+    names = [u["name"] for u in people]
+    st.subheader(tr("users.change_role"))
+    cols = st.columns([3, 2, 1], vertical_alignment="bottom")
+    who = cols[0].selectbox(tr("users.col_name"), names, key="role_user_name")
+    with cols[1]:
+        new_role = _role_picker("role_user_role", 0)
+    if cols[2].button(tr("users.change_role"), icon=":material/badge:", key="change_role"):
         try:
-            require(actor, Role.ADMIN, "จัดการผู้ใช้", "manage users")
-            if acc.remove(gone):
-                fs.record("user_removed", user=actor, detail={"name": gone})
-            st.session_state["users_done"] = tr("users.removed", name=md(gone))
-            st.rerun()
+            changed = acc.set_role(who, new_role, user=actor)
         except PAGE_ERRORS as exc:
             show_error(exc)
+        else:
+            role_words = tr(f"auth.role_{changed['role']}")
+            _done(tr("users.role_changed", name=md(changed["name"]), role=role_words))
+
+    st.subheader(tr("users.remove"))
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    gone = cols[0].selectbox(tr("users.col_name"), names, key="remove_user_name")
+    if cols[1].button(tr("users.remove"), icon=":material/person_remove:", key="remove_user"):
+        try:
+            acc.remove(gone, user=actor)
+        except PAGE_ERRORS as exc:
+            show_error(exc)
+        else:
+            _done(tr("users.removed", name=md(gone)))

@@ -550,10 +550,6 @@ class StoreLost(StoreError):
         self.args = (f"store_lost: {self}",)
 
 
-class NotAllowed(ItaError):
-    """Someone tried what their role does not allow (a viewer submitting, …)."""
-
-
 class UnknownSubmission(_Worded, KeyError):
     """No submission has that id."""
 
@@ -565,9 +561,130 @@ class InvalidDecision(_Worded):
     """A decision the submission's state does not allow (accepting an unreadable file, …)."""
 
 
-class AccountError(ItaError):
-    """The local accounts file cannot be read or written, or a name or password is not usable."""
-
-
 class MappingNotFound(ItaError):
     """No item mapping between the two fiscal years asked for."""
+
+
+# --------------------------------------------------------------------------- accounts, sign-in
+# (ita_model/store/accounts.py, auth.py, app_pages/_auth.py and users.py, the ``users`` commands)
+
+CODES.update(
+    {
+        c.code: c
+        for c in [
+            _c(
+                "not_allowed",
+                E,
+                "{name} ({role_th}) ไม่มีสิทธิ์{what_th} ต้องเป็น{needed_th}ขึ้นไป",
+                "{name} ({role}) may not {what_en}; this needs the {needed} role or higher",
+            ),
+            _c(
+                "account_unknown",
+                E,
+                "ไม่มีบัญชีผู้ใช้ '{value}' ในคลังนี้ จึงไม่ให้ทำรายการ "
+                "(บรรทัดคำสั่ง: ใช้ --user หรือ ITA_USER ระบุชื่อบัญชีที่มีอยู่)",
+                "there is no account '{value}' in this store, so nothing was done "
+                "(command line: name an existing account with --user or ITA_USER)",
+            ),
+            _c(
+                "account_not_found",
+                E,
+                "ไม่พบบัญชีผู้ใช้ '{value}'",
+                "no account named '{value}'",
+            ),
+            _c(
+                "account_name_invalid",
+                E,
+                "ชื่อผู้ใช้ '{value}' ใช้ไม่ได้ (ห้ามว่าง ห้ามมีช่องว่างหรืออักขระควบคุม "
+                "และยาวไม่เกิน {limit} ตัวอักษร)",
+                "the user name '{value}' cannot be used (it must not be empty, hold spaces or "
+                "control characters, or be longer than {limit} characters)",
+            ),
+            _c(
+                "account_role_unknown",
+                E,
+                "ไม่รู้จักบทบาท '{value}' ใช้ viewer, editor หรือ admin",
+                "unknown role '{value}'; use viewer, editor or admin",
+            ),
+            _c(
+                "password_too_short",
+                E,
+                "รหัสผ่านสั้นเกินไป (อย่างน้อย {limit} ตัวอักษร)",
+                "the password is too short ({limit} characters at least)",
+            ),
+            _c(
+                "password_too_long",
+                E,
+                "รหัสผ่านยาวเกิน {limit} ไบต์ (อักษรไทยใช้ 3 ไบต์ต่อตัว)",
+                "the password is longer than {limit} bytes (a Thai letter takes 3)",
+            ),
+            _c(
+                "passwords_differ",
+                E,
+                "รหัสผ่านสองครั้งไม่ตรงกัน",
+                "the two passwords differ",
+            ),
+            _c(
+                "password_missing",
+                E,
+                "ไม่มีรหัสผ่าน ใช้ --password-stdin หรือ --no-password",
+                "no password: use --password-stdin or --no-password",
+            ),
+            _c(
+                "first_account_admin",
+                E,
+                "บัญชีแรกต้องเป็นผู้ดูแลระบบ (admin) มิฉะนั้นจะไม่มีใครจัดการผู้ใช้ได้",
+                "the first account must be an admin, or nobody could manage users",
+            ),
+            _c(
+                "last_admin",
+                E,
+                "'{value}' เป็นผู้ดูแลระบบคนสุดท้าย จึงลบหรือลดบทบาทไม่ได้ ให้เพิ่มผู้ดูแลระบบอีกคนก่อน",
+                "'{value}' is the last admin and cannot be removed or given a lower role; "
+                "add another admin first",
+            ),
+            _c(
+                "users_json_damaged",
+                E,
+                "ไฟล์บัญชีผู้ใช้ {path} เสียหาย ({detail}) จึงไม่นำเข้าบัญชีใดเลย "
+                "และไม่มีใครเข้าใช้ได้จนกว่าจะแก้ไฟล์หรือย้ายไฟล์ออกไป",
+                "the accounts file {path} is damaged ({detail}); no account was imported, "
+                "and nobody can sign in until the file is fixed or moved away",
+            ),
+            _c(
+                "users_json_unreadable",
+                E,
+                "อ่านไฟล์บัญชีผู้ใช้ {path} ไม่ได้ ({detail}) จึงไม่นำเข้าบัญชีใดเลย "
+                "และไม่มีใครเข้าใช้ได้จนกว่าจะอ่านไฟล์ได้หรือย้ายไฟล์ออกไป",
+                "cannot read the accounts file {path} ({detail}); no account was imported, "
+                "and nobody can sign in until it can be read or is moved away",
+            ),
+            _c(
+                "users_json_no_admin",
+                E,
+                "ไฟล์บัญชีผู้ใช้ {path} ไม่มีผู้ดูแลระบบ (admin) สักบัญชี หากนำเข้าจะไม่มีใครจัดการผู้ใช้ได้ "
+                'จึงยังไม่นำเข้า: เพิ่มบรรทัด "ชื่อ": {{"role": "admin"}} ในไฟล์ แล้วตั้งรหัสผ่านด้วย '
+                "python -m ita_model users add ชื่อ --role admin --user ชื่อ หรือย้ายไฟล์ออกไป",
+                "the accounts file {path} has no admin, so nobody could manage users: nothing "
+                'was imported; add "NAME": {{"role": "admin"}} to it, then set a password with '
+                "python -m ita_model users add NAME --role admin --user NAME, or move it away",
+            ),
+        ]
+    }
+)
+
+
+class CodedError(_Worded):
+    """An error with a stable code of ``CODES``, always (``_Worded`` also takes a plain text)."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code=code, **params)
+
+
+class NotAllowed(CodedError):
+    """Someone tried what their role does not allow (a viewer submitting, …), or named no
+    account of the store (``account_unknown``)."""
+
+
+class AccountError(CodedError):
+    """An account cannot be added or changed as asked, or the users.json to import is damaged."""

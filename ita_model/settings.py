@@ -49,12 +49,12 @@ class Settings(BaseModel):
     )
     users_file: Path | None = Field(
         None,
-        description="Local accounts (bcrypt-hashed passwords and roles); "
-        "default: users.json in ITA_STORE_DIR. No accounts: one local user, who may do everything.",
+        description="The accounts file of earlier versions (default: users.json in ITA_STORE_DIR): "
+        "imported once into the store's accounts when it has none, then never read again.",
     )
     oidc_default_role: str = Field(
         "viewer",
-        description="Role of someone signed in (OpenID Connect) who is not in the users file.",
+        description="Role of someone signed in (OpenID Connect) who has no account in the store.",
     )
     load_sample: bool = Field(
         True,
@@ -155,6 +155,8 @@ def store_target(settings: Settings | None = None) -> str | Path:
     return settings.store or settings.store_dir
 
 
-def users_file(settings: Settings | None = None) -> Path:
+def users_file(settings: Settings | None = None, store_dir: Path | None = None) -> Path:
+    """The users.json of earlier versions: ``ITA_USERS_FILE``, else the one in the store's
+    folder (``store_dir``, default ``ITA_STORE_DIR``)."""
     settings = settings or get_settings()
-    return settings.users_file or settings.store_dir / "users.json"
+    return settings.users_file or (store_dir or settings.store_dir) / "users.json"

@@ -106,8 +106,11 @@ def test_every_change_is_audited_and_admin_only(agency_store: AgencyStore) -> No
     setup = agency_store.setup()
     assert setup.assignments[2570] == {"o01": ["office"], "o02": ["all"]}
     assert setup.calendar[2570][0].activity == "ประชุมคณะทำงาน ITA"
+    # the store reads the role from its accounts (with none, everyone is the single local user)
+    agency_store.store.accounts.add("admin", "admin", None, user=ADMIN)
+    agency_store.store.accounts.add("v", "editor", None, user=ADMIN)
     with pytest.raises(NotAllowed):
-        agency_store.save_year(2571, user=Actor("v", Role.EDITOR))
+        agency_store.save_year(2571, user=Actor("v", Role.ADMIN))  # a page's claim is not read
 
 
 def test_unowned_items_count_from_whoever_reports(agency_store: AgencyStore, book) -> None:

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ita_model.auth import Accounts, Actor, Role
+from ita_model.auth import Actor, Role
 from ita_model.i18n import t
 from ita_model.store import open_store
 from tests.conftest import app_test
@@ -162,11 +162,9 @@ def test_the_users_page_adds_a_user_and_refuses_non_admins(tmp_path: Path):
     at.text_input(key="new_user_password").input("long-enough-1")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    from ita_model.settings import users_file
-
-    accounts = Accounts(users_file())
-    assert accounts.role_of("somchai") == Role.ADMIN
-    assert [e.action for e in open_store().events()] == ["user_added"]
+    store = open_store()
+    assert store.accounts.role_of("somchai") == Role.ADMIN
+    assert [e.action for e in store.events()] == ["user_added"]
 
     editor = open_page(USERS, Actor("nit", Role.EDITOR, "local"))
     assert t("users.admins_only", "th") in [w.value for w in editor.warning]
@@ -189,9 +187,9 @@ def test_sign_in_single_user_then_local_accounts():
     assert "hello local admin single" in [m.value for m in at.markdown]
     assert t("auth.single_user", "th") in [i.value for i in at.sidebar.info]
 
-    from ita_model.settings import users_file
-
-    Accounts(users_file()).add("nit", "editor", "pass-word-9", by="test", rounds=4)
+    accounts = open_store().accounts
+    accounts.add("boss", "admin", "pass-word-8", user="test", rounds=4)
+    accounts.add("nit", "editor", "pass-word-9", user="boss", rounds=4)
     at = AppTest.from_function(_signed_in_app, default_timeout=30)
     at.secrets["ita"] = {"note": "no [auth]"}
     at.run()

@@ -71,7 +71,6 @@ def _timeline() -> bytes:
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from ita_model.auth import Accounts
     from ita_model.store import open_store
 
     tmp = tmp_path_factory.mktemp("hostile")
@@ -79,7 +78,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data.mkdir()
     (data / "sample").symlink_to(SAMPLE, target_is_directory=True)
     (data / "inbox").mkdir()
-    store = open_store(tmp / "store", accounts=Accounts(tmp / "store" / "users.json"))
+    store = open_store(tmp / "store")
     sends = [
         ("measures.xlsx", _edited("measures.xlsx", {"A5": f"{IMG} มาตรการ", "B5": LINK,
                                                     "C5": HTML, "E5": GLUED}), None),

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ita_model.auth import Accounts
 from ita_model.errors import StoreError
-from ita_model.settings import Settings, get_settings, store_target, users_file
+from ita_model.settings import Settings, get_settings, store_target
 from ita_model.store.base import DB_NAME, _db_failed, is_url, kept_files, sqlite_url
 from ita_model.store.blobs import stored_suffix
 from ita_model.store.export import Export
@@ -63,7 +62,6 @@ def open_store(
     target: str | Path | None = None,
     *,
     settings: Settings | None = None,
-    accounts: Accounts | None = None,
 ) -> Store:
     """The store at ``target``: a folder, or a ``postgresql://`` URL. Default: the settings'.
 
@@ -71,8 +69,7 @@ def open_store(
     """
     settings = settings or get_settings()
     target = store_target(settings) if target is None else target
-    accounts = accounts or Accounts(users_file(settings), default_role=settings.oidc_default_role)
     if is_url(target):
-        return Store(str(target), settings.store_dir / "files", accounts=accounts)
+        return Store(str(target), settings.store_dir / "files", settings=settings)
     root = Path(target)
-    return Store(sqlite_url(root), root / "files", accounts=accounts, root=root)
+    return Store(sqlite_url(root), root / "files", root=root, settings=settings)

@@ -23,9 +23,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from ita_model.auth import Accounts, Actor, Role
+from ita_model.auth import Actor
 from ita_model.errors import StoreError, StoreLost
-from ita_model.settings import users_file
+from ita_model.settings import Settings, get_settings, users_file
+from ita_model.store.accounts import Accounts
 from ita_model.store.schema import create_or_upgrade, events_t, needs_upgrade
 
 DB_NAME = "store.sqlite3"
@@ -61,13 +62,16 @@ class StoreBase:
         url: str,
         files: Path,
         *,
-        accounts: Accounts | None = None,
         root: Path | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.url = pg_url(url)
         self.files = files
         self.root = root if root is not None else files.parent
-        self.accounts = accounts or Accounts(users_file(), default_role=Role.VIEWER)
+        settings = settings or get_settings()  # the accounts: rows of this store (accounts.py)
+        self.accounts = Accounts(
+            self, users_file(settings, self.root), default_role=settings.oidc_default_role
+        )
         try:
             self.dialect = make_url(self.url).get_backend_name()
         except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
