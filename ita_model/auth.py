@@ -58,6 +58,12 @@ class Actor:
         return self.role.allows(needed)
 
 
+# The bundled sample's sender (``ita_model.sample``): no account, and none needed. The store takes
+# this very object (``is``, not an equal one) as an editor, so the sample loads into a fresh
+# store whatever accounts exist; an administrator's ``sample load`` is checked as theirs first.
+SAMPLE_SENDER = Actor("sample", Role.EDITOR, "system")
+
+
 def require(actor: Actor, needed: Role, what_th: str, what_en: str) -> None:
     """Raise ``NotAllowed`` (``not_allowed``) unless ``actor`` has at least ``needed``."""
     if not actor.can(needed):

@@ -14,7 +14,7 @@ import argparse
 from datetime import date, datetime, time
 from pathlib import Path
 
-from ita_model.auth import Actor, Role
+from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import THAILAND
 from ita_model.i18n import both
@@ -24,11 +24,11 @@ from ita_model.store import Store, Submission
 from ita_model.thai import fiscal_year_of
 from ita_model.validate import validate_file
 
-SENDER = "sample"  # the name the sample's submissions are sent and accepted by
+SENDER = SAMPLE_SENDER.name  # the name the sample's submissions are sent and accepted by
 LOADED = "sample_loaded"
 REMOVED = "sample_removed"
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
-_SENDER = Actor(SENDER, Role.EDITOR)
+_SENDER = SAMPLE_SENDER
 
 
 def is_sample(sub: Submission) -> bool:

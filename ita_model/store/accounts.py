@@ -50,6 +50,7 @@ from sqlalchemy.engine import Connection
 
 from ita_model.auth import (
     NAME_MAX_CHARS,
+    SAMPLE_SENDER,
     Actor,
     Role,
     Source,
@@ -186,6 +187,8 @@ class Accounts:
         signed in through OpenID Connect without one: the default role; anyone else without
         one: refused (``account_unknown``), never a fallback.
         """
+        if user is SAMPLE_SENDER:
+            return user
         if isinstance(user, Actor):
             user, source = user.name, user.source
         row, any_account = self._lookup(user)
