@@ -9,7 +9,6 @@ import random
 import subprocess
 import sys
 import zlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,9 +18,10 @@ import pytest
 import xlsxwriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ita_model import reader, sandbox
 from ita_model.errors import UnreadableFile
-from ita_model.reader import RawSheet, RawWorkbook, _letters_upto, read_workbook
+from ita_model.i18n import ui_text
+from ita_model.reader import RawSheet, RawWorkbook, read_workbook
+from ita_model.reader.xlsx import _letters_upto
 from ita_model.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,16 +30,6 @@ _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE.parent / 
 assert _spec and _spec.loader
 mh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mh)
-
-
-@pytest.fixture(autouse=True, params=["in-process", "beside"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Every test twice: checks first and then the cells loaded in process (a threaded server),
-    and the cells loaded in a memory-capped child while the checks run (the command line)."""
-    monkeypatch.setattr(reader, "can_fork", lambda: request.param == "beside")
-    monkeypatch.setattr(reader, "_BESIDE_FROM", 0)  # the test files are small
-    yield request.param
-    sandbox.reap()
 
 
 def texts(sheet: RawSheet) -> list[list[str | None]]:
@@ -341,6 +331,39 @@ def test_sheet_over_the_cell_limit(tmp_path: Path, make) -> None:  # type: ignor
     assert exc.issue.sheet and exc.issue.sheet in exc.issue.message_en
 
 
+def test_sheet_over_the_cell_limit_says_which_setting_to_raise() -> None:
+    """One line, in both languages, naming the field on the Settings page and the variable."""
+    source = "\n".join(f"{i},x" for i in range(6)).encode()
+    issue = refusal(source, "a.csv", max_cells=5).issue
+    labels = ui_text()
+    for lang, message in (("th", issue.message), ("en", issue.message_en)):
+        assert "\n" not in message
+        assert labels["settings.title"][lang] in message
+        assert labels["settings.max_cells"][lang] in message
+        assert "ITA_MAX_CELLS" in message
+
+
+def _national_box(path: Path, columns: int) -> Path:
+    """A workbook whose one sheet spans the national OIT sheet's box (8,300 agencies x 43 items
+    under a header row) in ``columns`` columns: the cells the reader sizes, at little cost."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("OIT")
+    ws.write_row(0, 0, [f"c{i}" for i in range(columns)])
+    ws.write_string(8_300 * 43, columns - 1, "x")
+    wb.close()
+    return path
+
+
+def test_the_default_cell_limit_takes_a_national_sheet(tmp_path: Path) -> None:
+    default = Settings(max_cells=Settings.model_fields["max_cells"].default)
+    eight = read_workbook(_national_box(tmp_path / "eight.xlsx", 8), settings=default)
+    assert len(eight.sheets[0].columns) * len(eight.sheets[0].columns[0]) == 356_901 * 8
+    with pytest.raises(UnreadableFile) as info:  # two more columns: over, and told so
+        read_workbook(_national_box(tmp_path / "ten.xlsx", 10), settings=default)
+    assert info.value.issue.code == "sheet_too_large"
+    assert "ITA_MAX_CELLS" in info.value.issue.message
+
+
 def _xls_with(cells: dict[tuple[int, int], str | float], dims: bytes | None = None) -> bytes:
     data = mh.xls([("OIT", False, cells, [])])
     if dims is not None:  # overwrite the DIMENSIONS record body in place
@@ -394,13 +417,10 @@ def test_missing_path() -> None:
 
 
 _PROBE = """
-import json, resource, sys, time
-from ita_model import sandbox
+import json, sys, time
 from ita_model.errors import UnreadableFile
-from ita_model import reader
+from ita_model.i18n import ui_text
 from ita_model.reader import read_workbook
-assert sandbox.can_fork()  # a fresh process: cells load in a child, beside the checks,
-reader._BESIDE_FROM = 0  # which a small file would not
 out = {}
 for path in sys.argv[1:]:
     t = time.perf_counter()
@@ -413,16 +433,13 @@ for path in sys.argv[1:]:
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) forking pytest
 status = open("/proc/self/status").read()
 out["rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
-sandbox.reap()
-out["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
 
 def test_refusals_are_fast_and_small(bombs: dict[str, Path]) -> None:
-    """In a fresh process: each hostile file refused in < 5 s, the process and the child that
-    loads cells beside the checks each under 300 MB (the child's figure counts the pages it
-    shares with its parent too), and nothing printed."""
+    """In a fresh process, as on the server (cells load in process, after the checks): each
+    hostile file refused in < 5 s, the process under 300 MB, and nothing printed."""
     paths = [str(bombs.get(f, HOSTILE / f)) for f, _, _ in REFUSALS]
     run = subprocess.run(
         [sys.executable, "-c", _PROBE, *paths], capture_output=True, text=True, cwd=ROOT, check=True
@@ -430,7 +447,6 @@ def test_refusals_are_fast_and_small(bombs: dict[str, Path]) -> None:
     assert run.stderr == ""
     result = json.loads(run.stdout)
     assert result.pop("rss_mb") < 300
-    assert 0 < result.pop("child_rss_mb") < 300
     for (file, code, _), path in zip(REFUSALS, paths, strict=True):
         assert result[path][0] == code, file
         assert result[path][1] < 5, file
@@ -490,32 +506,3 @@ def col_index(name: str) -> int:
     for ch in name:
         n = n * 26 + ord(ch) - 64
     return n - 1
-
-
-@pytest.mark.parametrize("file", ["good.xlsx", "tiny.xls", "tiny.ods", "sparse_bomb.xlsx"])
-def test_meanwhile_work_runs_once_read_or_refused(file: str) -> None:
-    calls: list[int] = []
-    try:
-        read_workbook(HOSTILE / file, meanwhile=lambda: calls.append(1))
-    except UnreadableFile:
-        assert file == "sparse_bomb.xlsx"
-    assert calls == [1]
-    assert refusal(b"", "empty.xlsx").issue.code == "file_empty"  # and never twice: no leftover
-    assert calls == [1]
-
-
-def test_cells_load_in_a_child_only_beside_checks(
-    reading: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    children = []
-
-    class Counted(sandbox.Forked):
-        def __init__(self, *args: object, **kwargs: float) -> None:
-            children.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(reader, "Forked", Counted)
-    for file in ("good.xlsx", "tiny.xls", "tiny.ods"):
-        assert read_workbook(HOSTILE / file).sheets
-    read_workbook(b"a,b\n1,2\n", "plain.csv")
-    assert len(children) == (3 if reading == "beside" else 0)

@@ -1,0 +1,136 @@
+"""Cells into Arrow: an Excel-format file's sheets loaded through fastexcel as text columns,
+blanks as None and the blank rows above the table dropped, each sheet refused when it holds
+more cells than the limit; and Arrow arrays back into numpy without pyarrow's pandas path.
+
+Only the format modules call ``load_sheets``, and only after their checks have passed: the
+library sizes its memory from the cell positions in the file, and a hostile file would make it
+abort the process.
+"""
+
+from __future__ import annotations
+
+import fastexcel
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ita_model.reader.raw import RawSheet, Refusal, short
+from ita_model.settings import Settings
+
+
+def load_sheets(
+    data: bytes,
+    settings: Settings,
+    wanted: set[str] | None = None,
+    others: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[RawSheet]:
+    """Cells as text through fastexcel: every sheet, or only the ``wanted`` ones (the xlsx
+    worksheets we checked) while skipping ``others`` (sheets without cells); a sheet in
+    neither is refused, never loaded."""
+    try:
+        reader = fastexcel.read_excel(data)
+    except fastexcel.FastExcelError as exc:
+        raise _library_refusal(exc) from exc
+    sheets = []
+    for name in reader.sheet_names:
+        if wanted is not None and name not in wanted:
+            if name in others:
+                continue
+            raise Refusal("corrupt_file", detail=f"sheet {name} cannot be located")
+        try:
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+            batch = sheet.to_arrow()
+        except fastexcel.FastExcelError as exc:
+            raise _library_refusal(exc, name) from exc
+        sheets.append(_raw_sheet(sheet, batch, settings))
+    return sheets
+
+
+def _library_refusal(exc: Exception, sheet: str | None = None) -> Refusal:
+    text = short(exc)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return Refusal("encrypted_file")
+    return Refusal("corrupt_file", detail=f"sheet {sheet}: {text}" if sheet else text)
+
+
+def _raw_sheet(sheet: fastexcel.ExcelSheet, batch: pa.RecordBatch, settings: Settings) -> RawSheet:
+    columns = [_text(col) for col in batch.columns]
+    skip = blank_top(columns)
+    columns = [col.slice(skip) for col in columns] if skip < batch.num_rows else []
+    height = len(columns[0]) if columns else 0
+    if height * len(columns) > settings.max_cells:
+        raise Refusal(
+            "sheet_too_large",
+            sheet=sheet.name,
+            cells=height * len(columns),
+            limit=settings.max_cells,
+        )
+    return RawSheet(
+        name=sheet.name,
+        hidden=sheet.visible != "visible",
+        columns=columns,
+        first_row=1 + skip if columns else 1,
+        first_col=sheet.selected_columns[0].absolute_index if columns else 0,
+    )
+
+
+def _text(col: pa.Array) -> pa.Array:
+    """A string column with blanks as None: validators then never see "".
+
+    Built from arrays only: the first Python value handed to pyarrow (``pc.equal(col, "")``)
+    makes it import pandas, 0.2 s that the reader has no use for.
+    """
+    if not pa.types.is_string(col.type):
+        col = col.cast(pa.string())
+    filled = pc.cast(pc.utf8_length(col), pa.bool_())
+    if filled.null_count < len(col) and not pc.all(filled).as_py():
+        col = pc.if_else(filled, col, pa.nulls(len(col), pa.string()))
+    return col
+
+
+def blank_top(columns: list[pa.Array]) -> int:
+    """How many rows at the top are blank in every column (the reader pads from row 1)."""
+    height = len(columns[0]) if columns else 0
+    firsts = [
+        pc.indices_nonzero(col.is_valid())[0].as_py() if col.null_count else 0
+        for col in columns
+        if col.null_count < len(col)
+    ]
+    return min(firsts, default=height)
+
+
+# Arrow -> numpy. pyarrow converts an array with nulls, a boolean array or any Python value
+# through pandas, which it imports the first time: 0.2-0.4 s that checking a file has no use
+# for. These read the buffers instead.
+
+
+def to_bools(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean array as numpy, a null as False."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n, offset = len(arr), arr.offset
+    if not n:
+        return np.zeros(0, dtype=bool)
+    validity, data = arr.buffers()
+    out = _bits(data, offset, n)
+    if validity is not None and arr.null_count:
+        out &= _bits(validity, offset, n)
+    return out
+
+
+def to_codes(indices: pa.Array) -> np.ndarray:
+    """Integer indices (a dictionary array's) as int64 numpy, a null as -1."""
+    n, offset = len(indices), indices.offset
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    width = np.dtype(f"i{indices.type.bit_width // 8}")
+    data = np.frombuffer(indices.buffers()[1], dtype=width, count=offset + n)
+    out = data[offset:].astype(np.int64)
+    if indices.null_count:
+        out[~_bits(indices.buffers()[0], offset, n)] = -1
+    return out
+
+
+def _bits(buffer: pa.Buffer, offset: int, n: int) -> np.ndarray:
+    raw = np.frombuffer(buffer, dtype=np.uint8)
+    return np.unpackbits(raw, count=offset + n, bitorder="little")[offset:].astype(bool)
