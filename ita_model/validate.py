@@ -821,13 +821,18 @@ def _read_column(arr: pa.Array | pa.ChunkedArray, start: int, n: int) -> _Column
     if isinstance(part, pa.ChunkedArray):
         part = part.combine_chunks()
     raw = pc.dictionary_encode(part.cast(pa.string()))
+    codes = to_codes(raw.indices)
     stripped = pc.utf8_trim_whitespace(raw.dictionary)
     blank = pc.match_substring_regex(stripped, _BLANK)
-    if pc.any(blank).as_py():
-        stripped = pc.if_else(blank, pa.nulls(len(stripped), pa.string()), stripped)
+    trimmed = (
+        pc.sum(pc.utf8_length(stripped)).as_py() != pc.sum(pc.utf8_length(raw.dictionary)).as_py()
+    )
+    if not trimmed and not pc.any(blank).as_py():
+        return _Column(codes, stripped)  # the values are distinct already: no second pass
+    stripped = pc.if_else(blank, pa.nulls(len(stripped), pa.string()), stripped)
     distinct = pc.dictionary_encode(stripped)  # " a" and "a" are one value
     remap = np.append(to_codes(distinct.indices), -1)  # a blank cell (-1) picks the last slot
-    return _Column(remap[to_codes(raw.indices)], distinct.dictionary)
+    return _Column(remap[codes], distinct.dictionary)
 
 
 def _data_rows(cols: dict[str, _Column], spec: SheetKind) -> np.ndarray:

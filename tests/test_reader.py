@@ -6,10 +6,13 @@ from __future__ import annotations
 import ast
 import graphlib
 import importlib.util
+import io
 import json
 import random
+import re
 import subprocess
 import sys
+import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +21,8 @@ import openpyxl
 import pyarrow as pa
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ita_model.errors import UnreadableFile
@@ -222,16 +227,65 @@ def _zip_bomb(megabytes: int, declared: int | None = None) -> bytes:
     return mh.zip_bytes([*entries, (parts[-1][0], body, crc, size)])
 
 
+_SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+
+
+def _string_table_bomb(root: bytes = _SST + b'uniqueCount="4000000000">') -> bytes:
+    """A 1 KB xlsx whose shared-string table starts with ``root``; by default it announces
+    four billion strings: the library reserves room for them all before reading one (96 GB),
+    and aborts the process."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb.add_worksheet("OIT").write(0, 0, "ข้อ")
+    wb.close()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    entries = []
+    for info in source.infolist():
+        part = source.read(info)
+        if info.filename == "xl/sharedStrings.xml":
+            part = re.sub(rb"<sst[^>]*>", lambda _: root, part)
+        entries.append((info.filename, mh.deflate(part), zlib.crc32(part), len(part)))
+    return mh.zip_bytes(entries)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    count=st.integers(0, 10**12),
+    prefix=st.sampled_from(["", "x:"]),
+    quote=st.sampled_from(['"', "'"]),
+    space=st.sampled_from(["", " ", "\n\t"]),
+    before=st.booleans(),
+)
+def test_a_string_table_announcing_more_than_it_can_hold_is_refused(
+    count: int, prefix: str, quote: str, space: str, before: bool
+) -> None:
+    """However the root is written, a count the part could not hold is refused before the
+    library reserves it; any other count reads."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    if prefix:
+        ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    unique = f"uniqueCount{space}={space}{quote}{count}{quote}"
+    attrs = f"{unique} {ns} count='1'" if before else f"{ns} count='1' {unique}"
+    data = _string_table_bomb(f"<{prefix}sst {attrs}>".encode())
+    if count <= 20:  # the part holds over 100 bytes: room for 20 strings of <si/>
+        read_workbook(data, "a.xlsx")
+    elif count > 10**6:
+        with pytest.raises(UnreadableFile) as info:
+            read_workbook(data, "a.xlsx")
+        assert info.value.issue.code == "corrupt_file"
+
+
 @pytest.fixture(scope="module")
 def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Made at run time from a few KB: 2 GiB declared, a 100 MiB part at 1000:1, and a part
-    that declares 1 MiB but inflates to 50."""
+    """Made at run time from a few KB: 2 GiB declared, a 100 MiB part at 1000:1, a part that
+    declares 1 MiB but inflates to 50, and a string table announcing four billion strings."""
     folder = tmp_path_factory.mktemp("bombs")
     out = {}
     for name, data in {
         "zip_bomb_2gb.xlsx": _zip_bomb(2048),
         "zip_bomb_ratio.xlsx": _zip_bomb(100),
         "zip_bomb_lying.xlsx": _zip_bomb(50, declared=1 << 20),
+        "string_table_bomb.xlsx": _string_table_bomb(),
     }.items():
         (folder / name).write_bytes(data)
         out[name] = folder / name
@@ -253,6 +307,7 @@ REFUSALS = [
     ("zip_bomb_2gb.xlsx", "zip_bomb", "2,048 MB, limit 1024 MB"),
     ("zip_bomb_ratio.xlsx", "zip_bomb", "expands"),
     ("zip_bomb_lying.xlsx", "zip_bomb", "more than the size it declares"),
+    ("string_table_bomb.xlsx", "corrupt_file", "announces 4,000,000,000 strings"),
 ]
 
 
@@ -421,7 +476,6 @@ def test_missing_path() -> None:
 _PROBE = """
 import json, sys, time
 from ita_model.errors import UnreadableFile
-from ita_model.i18n import ui_text
 from ita_model.reader import read_workbook
 out = {}
 for path in sys.argv[1:]:

@@ -87,8 +87,11 @@ def read_xlsx(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings
         else:
             raise Refusal("corrupt_file", detail=f"sheet {name} has no data part")
 
+    strings = {target for kind, target in book_rels.values() if kind == "sharedStrings"}
     for name, info in parts.items():  # first every other part: no bomb, no entity
-        if name not in sheet_parts.values():
+        if name in strings or posixpath.basename(name).casefold() == "sharedstrings.xml":
+            _check_strings(data, info)
+        elif name not in sheet_parts.values():
             drain(data, info)
     extras = {}
     for name, part in sheet_parts.items():  # then the cells' positions, which the reader trusts
@@ -96,6 +99,31 @@ def read_xlsx(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings
         extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
     sheets = load_sheets(data, settings, set(sheet_parts), others, hidden)
     return [_with_extras(sheet, extras[sheet.name]) for sheet in sheets]
+
+
+_SST = re.compile(rb"<(?:[\w.-]+:)?sst\b([^>]*)>")
+_UNIQUE_COUNT = re.compile(rb"\buniqueCount\s*=\s*[\"']\s*\+?(\d+)")
+_SMALLEST_STRING = 5  # <si/>
+
+
+def _check_strings(data: bytes, info: zipfile.ZipInfo) -> None:
+    """The shared-string table, guarded like any part, and its announced size checked: the
+    library reserves room for ``uniqueCount`` strings before reading one, so a 1 KB file
+    announcing four billion would abort the process."""
+    chunks = inflate(data, info)
+    head = next(chunks, b"")
+    check_prolog(head, info.filename)
+    text = head.replace(b"\x00", b"")  # UTF-16 too
+    root = _SST.search(text)
+    if root is None and re.search(rb"<(?:[\w.-]+:)?sst\b", text):
+        raise Refusal("corrupt_file", detail=f"{info.filename} is not valid XML")
+    count = _UNIQUE_COUNT.search(root[1]) if root else None
+    announced = int(count[1]) if count else 0
+    if announced > info.file_size // _SMALLEST_STRING + 1:
+        detail = f"{info.filename} announces {announced:,} strings in {info.file_size:,} bytes"
+        raise Refusal("corrupt_file", detail=detail)
+    for _ in chunks:
+        pass
 
 
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
