@@ -18,14 +18,23 @@ from ita_model.reader.raw import RawSheet, Refusal, short
 from ita_model.settings import Settings
 
 
+def open_book(data: bytes) -> fastexcel.ExcelReader:
+    """The library's view of the workbook: its sheet list, styles and shared strings."""
+    try:
+        return fastexcel.read_excel(data)
+    except fastexcel.FastExcelError as exc:
+        raise _library_refusal(exc) from exc
+
+
 def load_sheets(
-    data: bytes,
+    book: bytes | fastexcel.ExcelReader,
     settings: Settings,
     wanted: set[str] | None = None,
     others: set[str] = frozenset(),  # type: ignore[assignment]
     hidden: set[str] | None = None,
 ) -> list[RawSheet]:
-    """Cells as text through fastexcel: every sheet, or only the ``wanted`` ones (the xlsx
+    """Cells as text through fastexcel (``book`` the file, or opened already): every sheet, or
+    only the ``wanted`` ones (the xlsx
     worksheets we checked) while skipping ``others`` (sheets without cells); a sheet in
     neither is refused, never loaded.
 
@@ -33,10 +42,7 @@ def load_sheets(
     cells go straight into Arrow (fastexcel's eager load, which borrows the shared strings
     rather than copying them into a range first): a quarter faster on a national sheet.
     """
-    try:
-        reader = fastexcel.read_excel(data)
-    except fastexcel.FastExcelError as exc:
-        raise _library_refusal(exc) from exc
+    reader = open_book(book) if isinstance(book, bytes) else book
     sheets = []
     for name in reader.sheet_names:
         if wanted is not None and name not in wanted:

@@ -10,11 +10,19 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from xml.etree.ElementTree import Element
 
-from ita_model.reader.arrow import load_sheets
-from ita_model.reader.guards import check_prolog, drain, inflate, parse_xml, read_part
+from ita_model.reader.arrow import load_sheets, open_book
+from ita_model.reader.guards import (
+    check_prolog,
+    drain,
+    inflate,
+    inflate_ahead,
+    parse_xml,
+    read_part,
+)
 from ita_model.reader.raw import RawSheet, Refusal
 from ita_model.settings import Settings
 
@@ -93,11 +101,16 @@ def read_xlsx(data: bytes, parts: dict[str, zipfile.ZipInfo], settings: Settings
             _check_strings(data, info)
         elif name not in sheet_parts.values():
             drain(data, info)
-    extras = {}
-    for name, part in sheet_parts.items():  # then the cells' positions, which the reader trusts
-        links = {rid: target for rid, (_, target) in _rels(data, parts, part).items()}
-        extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
-    sheets = load_sheets(data, settings, set(sheet_parts), others, hidden)
+    # Those parts are all the library reads when it opens the book (the worksheets wait for
+    # load_sheets), so it opens them on the other core while the worksheets are scanned here.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ita-open") as pool:
+        opened = pool.submit(open_book, data)
+        extras = {}
+        for name, part in sheet_parts.items():  # the cells' positions, which the library trusts
+            links = {rid: target for rid, (_, target) in _rels(data, parts, part).items()}
+            extras[name] = _scan_worksheet(data, parts[part], name, links, settings)
+        book = opened.result()
+    sheets = load_sheets(book, settings, set(sheet_parts), others, hidden)
     return [_with_extras(sheet, extras[sheet.name]) for sheet in sheets]
 
 
@@ -159,7 +172,21 @@ def _scan_cells(
 ) -> tuple[bytes, bytes] | None:
     """One streaming pass: the root tag and the tail after ``</sheetData>``, or None when the
     quick check found a cell it can't vouch for."""
-    chunks = inflate(data, info)
+    chunks = inflate_ahead(data, info)
+    try:
+        return _scan_chunks(chunks, info, sheet, settings, exact=exact)
+    finally:
+        chunks.close()  # the inflating thread stops now, not when the generator is collected
+
+
+def _scan_chunks(
+    chunks: Iterator[bytes],
+    info: zipfile.ZipInfo,
+    sheet: str,
+    settings: Settings,
+    *,
+    exact: bool,
+) -> tuple[bytes, bytes] | None:
     head = next(chunks, b"")
     check_prolog(head, info.filename)
     root = _ROOT.search(head)
