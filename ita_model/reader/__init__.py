@@ -6,7 +6,7 @@ leaves ``read_workbook``, whatever the bytes. The type is decided by content, ne
 libraries run in the dashboard's own process: a hostile upload may cost a second and some
 megabytes, never the server. Zip containers are guarded first (``guards``: bombs, entities),
 then each format checks what its library would trust (``xlsx``, ``ods``, ``xls``) before the
-cells load (``arrow``); ``csv`` is read here, row by row. Cells come back as text in Arrow
+cells load (``arrow``); ``csv`` reads text row by row. Cells come back as text in Arrow
 arrays; validators decide what the text means.
 """
 

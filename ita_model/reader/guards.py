@@ -1,6 +1,7 @@
 """Guards on a zip container (xlsx, xlsm, ods) that run before any library sees it: a zip bomb
 refused from its directory, each part inflated in chunks and never past the size it declares,
-and no DTD or entity in any XML part (billion laughs), checked on the bytes themselves."""
+and no DTD or entity in any XML part (billion laughs), checked on the bytes themselves. A part
+the scanners read whole is inflated a few chunks ahead on a helper thread."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ita_model.settings import Settings
 _MAX_PARTS = 10_000  # a real workbook has tens of parts; a million tiny ones is an attack
 _BOMB_RATIO = 200  # a real 356,900-row sheet compresses about 15:1
 _BOMB_MIN_SIZE = 10 * MB
-CHUNK = 1 << 20  # inflated bytes handed to the scanners at a time
+_CHUNK = 1 << 20  # inflated bytes handed to the scanners at a time
 _CHUNK_IN = 1 << 16  # compressed bytes fed to zlib at a time
 
 
@@ -64,8 +65,8 @@ def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
             raise Refusal("corrupt_file", detail=f"part {info.filename} is damaged")
-        for pos in range(start, end, CHUNK):
-            yield bytes(view[pos : min(pos + CHUNK, end)])
+        for pos in range(start, end, _CHUNK):
+            yield bytes(view[pos : min(pos + _CHUNK, end)])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise Refusal("corrupt_file", detail=f"part {info.filename} uses an unknown compression")
@@ -79,7 +80,7 @@ def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
             pos += len(piece)
         else:
             break
-        out = inflater.decompress(piece, CHUNK)
+        out = inflater.decompress(piece, _CHUNK)
         produced += len(out)
         if produced > info.file_size:
             raise Refusal(
