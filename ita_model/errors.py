@@ -83,8 +83,10 @@ CODES: dict[str, Code] = {
         _c(
             "sheet_too_large",
             E,
-            "แผ่นงาน {sheet} มีเซลล์มากเกินกำหนด ({cells:,} เซลล์ เกิน {limit:,})",
-            "sheet {sheet} has too many cells ({cells:,}, limit {limit:,})",
+            "แผ่นงาน {sheet} มีเซลล์มากเกินกำหนด ({cells:,} เซลล์ เกิน {limit:,}) ผู้ดูแลระบบเพิ่มได้ที่"
+            " หน้าการตั้งค่า › จำนวนเซลล์สูงสุดต่อแผ่นงาน หรือตัวแปร ITA_MAX_CELLS",
+            "sheet {sheet} has too many cells ({cells:,}, limit {limit:,}); an administrator can"
+            " raise it on the Settings page › Most cells in one sheet, or with ITA_MAX_CELLS",
         ),
         _c(
             "too_many_columns",

@@ -25,15 +25,12 @@ class Settings(BaseModel):
         20.0, gt=0, description="Refuse files larger than this many megabytes."
     )
     max_cells: int = Field(
-        2_000_000, gt=0, description="Refuse sheets with more cells than this, before reading them."
+        3_000_000,  # a national OIT sheet (8,300 agencies x 43 items x 8 columns) fits
+        gt=0,
+        description="Refuse sheets with more cells than this, before reading them.",
     )
     max_unzipped_mb: float = Field(
         1024.0, description="Refuse workbooks whose parts unpack to more than this (zip bombs)."
-    )
-    reader_memory_mb: float = Field(
-        2048.0,
-        description="Memory the spreadsheet library may take to read one file; it then runs in "
-        "a child process under this ceiling (command line only: a server reads in process).",
     )
     year: int = Field(
         2565, ge=2500, le=2700, description="Default fiscal year (Buddhist Era) of the framework."

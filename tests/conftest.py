@@ -78,7 +78,7 @@ def _isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def _handout_browser_closed() -> Iterator[None]:
     """The hand-outs' warm Chromium (started by a page's download buttons or an export) lives
     only as long as the test module that started it: the next module starts with no browser
-    thread and no child process (the sandbox tests fork, and count their children)."""
+    thread and no child process."""
     yield
     chromium = sys.modules.get("ita_model.handouts.chromium")
     if chromium is not None:

@@ -14,7 +14,7 @@ import pytest
 
 from ita_model import thai
 from ita_model.framework import parse_item_code
-from ita_model.reader import _delimiter
+from ita_model.reader.csv import _delimiter
 from ita_model.validate import validate_file
 from tests.conftest import run_cli
 

@@ -3,11 +3,18 @@ refused with its one code — quickly, in little memory, and never with another 
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import graphlib
 import importlib.util
+import io
 import json
 import random
+import re
 import subprocess
 import sys
+import threading
+import zipfile
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,11 +24,14 @@ import openpyxl
 import pyarrow as pa
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ita_model import reader, sandbox
 from ita_model.errors import UnreadableFile
-from ita_model.reader import RawSheet, RawWorkbook, _letters_upto, read_workbook
+from ita_model.i18n import ui_text
+from ita_model.reader import RawSheet, RawWorkbook, read_workbook
+from ita_model.reader.xlsx import _letters_upto
 from ita_model.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,16 +40,6 @@ _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE.parent / 
 assert _spec and _spec.loader
 mh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mh)
-
-
-@pytest.fixture(autouse=True, params=["in-process", "beside"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Every test twice: checks first and then the cells loaded in process (a threaded server),
-    and the cells loaded in a memory-capped child while the checks run (the command line)."""
-    monkeypatch.setattr(reader, "can_fork", lambda: request.param == "beside")
-    monkeypatch.setattr(reader, "_BESIDE_FROM", 0)  # the test files are small
-    yield request.param
-    sandbox.reap()
 
 
 def texts(sheet: RawSheet) -> list[list[str | None]]:
@@ -230,16 +230,65 @@ def _zip_bomb(megabytes: int, declared: int | None = None) -> bytes:
     return mh.zip_bytes([*entries, (parts[-1][0], body, crc, size)])
 
 
+_SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+
+
+def _string_table_bomb(root: bytes = _SST + b'uniqueCount="4000000000">') -> bytes:
+    """A 1 KB xlsx whose shared-string table starts with ``root``; by default it announces
+    four billion strings: the library reserves room for them all before reading one (96 GB),
+    and aborts the process."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    wb.add_worksheet("OIT").write(0, 0, "ข้อ")
+    wb.close()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    entries = []
+    for info in source.infolist():
+        part = source.read(info)
+        if info.filename == "xl/sharedStrings.xml":
+            part = re.sub(rb"<sst[^>]*>", lambda _: root, part)
+        entries.append((info.filename, mh.deflate(part), zlib.crc32(part), len(part)))
+    return mh.zip_bytes(entries)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    count=st.integers(0, 10**12),
+    prefix=st.sampled_from(["", "x:"]),
+    quote=st.sampled_from(['"', "'"]),
+    space=st.sampled_from(["", " ", "\n\t"]),
+    before=st.booleans(),
+)
+def test_a_string_table_announcing_more_than_it_can_hold_is_refused(
+    count: int, prefix: str, quote: str, space: str, before: bool
+) -> None:
+    """However the root is written, a count the part could not hold is refused before the
+    library reserves it; any other count reads."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    if prefix:
+        ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    unique = f"uniqueCount{space}={space}{quote}{count}{quote}"
+    attrs = f"{unique} {ns} count='1'" if before else f"{ns} count='1' {unique}"
+    data = _string_table_bomb(f"<{prefix}sst {attrs}>".encode())
+    if count <= 20:  # the part holds over 100 bytes: room for 20 strings of <si/>
+        read_workbook(data, "a.xlsx")
+    elif count > 10**6:
+        with pytest.raises(UnreadableFile) as info:
+            read_workbook(data, "a.xlsx")
+        assert info.value.issue.code == "corrupt_file"
+
+
 @pytest.fixture(scope="module")
 def bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Made at run time from a few KB: 2 GiB declared, a 100 MiB part at 1000:1, and a part
-    that declares 1 MiB but inflates to 50."""
+    """Made at run time from a few KB: 2 GiB declared, a 100 MiB part at 1000:1, a part that
+    declares 1 MiB but inflates to 50, and a string table announcing four billion strings."""
     folder = tmp_path_factory.mktemp("bombs")
     out = {}
     for name, data in {
         "zip_bomb_2gb.xlsx": _zip_bomb(2048),
         "zip_bomb_ratio.xlsx": _zip_bomb(100),
         "zip_bomb_lying.xlsx": _zip_bomb(50, declared=1 << 20),
+        "string_table_bomb.xlsx": _string_table_bomb(),
     }.items():
         (folder / name).write_bytes(data)
         out[name] = folder / name
@@ -261,6 +310,7 @@ REFUSALS = [
     ("zip_bomb_2gb.xlsx", "zip_bomb", "2,048 MB, limit 1024 MB"),
     ("zip_bomb_ratio.xlsx", "zip_bomb", "expands"),
     ("zip_bomb_lying.xlsx", "zip_bomb", "more than the size it declares"),
+    ("string_table_bomb.xlsx", "corrupt_file", "announces 4,000,000,000 strings"),
 ]
 
 
@@ -341,6 +391,39 @@ def test_sheet_over_the_cell_limit(tmp_path: Path, make) -> None:  # type: ignor
     assert exc.issue.sheet and exc.issue.sheet in exc.issue.message_en
 
 
+def test_sheet_over_the_cell_limit_says_which_setting_to_raise() -> None:
+    """One line, in both languages, naming the field on the Settings page and the variable."""
+    source = "\n".join(f"{i},x" for i in range(6)).encode()
+    issue = refusal(source, "a.csv", max_cells=5).issue
+    labels = ui_text()
+    for lang, message in (("th", issue.message), ("en", issue.message_en)):
+        assert "\n" not in message
+        assert labels["settings.title"][lang] in message
+        assert labels["settings.max_cells"][lang] in message
+        assert "ITA_MAX_CELLS" in message
+
+
+def _national_box(path: Path, columns: int) -> Path:
+    """A workbook whose one sheet spans the national OIT sheet's box (8,300 agencies x 43 items
+    under a header row) in ``columns`` columns: the cells the reader sizes, at little cost."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("OIT")
+    ws.write_row(0, 0, [f"c{i}" for i in range(columns)])
+    ws.write_string(8_300 * 43, columns - 1, "x")
+    wb.close()
+    return path
+
+
+def test_the_default_cell_limit_takes_a_national_sheet(tmp_path: Path) -> None:
+    default = Settings(max_cells=Settings.model_fields["max_cells"].default)
+    eight = read_workbook(_national_box(tmp_path / "eight.xlsx", 8), settings=default)
+    assert len(eight.sheets[0].columns) * len(eight.sheets[0].columns[0]) == 356_901 * 8
+    with pytest.raises(UnreadableFile) as info:  # two more columns: over, and told so
+        read_workbook(_national_box(tmp_path / "ten.xlsx", 10), settings=default)
+    assert info.value.issue.code == "sheet_too_large"
+    assert "ITA_MAX_CELLS" in info.value.issue.message
+
+
 def _xls_with(cells: dict[tuple[int, int], str | float], dims: bytes | None = None) -> bytes:
     data = mh.xls([("OIT", False, cells, [])])
     if dims is not None:  # overwrite the DIMENSIONS record body in place
@@ -394,13 +477,9 @@ def test_missing_path() -> None:
 
 
 _PROBE = """
-import json, resource, sys, time
-from ita_model import sandbox
+import json, sys, time
 from ita_model.errors import UnreadableFile
-from ita_model import reader
 from ita_model.reader import read_workbook
-assert sandbox.can_fork()  # a fresh process: cells load in a child, beside the checks,
-reader._BESIDE_FROM = 0  # which a small file would not
 out = {}
 for path in sys.argv[1:]:
     t = time.perf_counter()
@@ -413,16 +492,13 @@ for path in sys.argv[1:]:
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) forking pytest
 status = open("/proc/self/status").read()
 out["rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
-sandbox.reap()
-out["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
 
 def test_refusals_are_fast_and_small(bombs: dict[str, Path]) -> None:
-    """In a fresh process: each hostile file refused in < 5 s, the process and the child that
-    loads cells beside the checks each under 300 MB (the child's figure counts the pages it
-    shares with its parent too), and nothing printed."""
+    """In a fresh process, as on the server (cells load in process, after the checks): each
+    hostile file refused in < 5 s, the process under 300 MB, and nothing printed."""
     paths = [str(bombs.get(f, HOSTILE / f)) for f, _, _ in REFUSALS]
     run = subprocess.run(
         [sys.executable, "-c", _PROBE, *paths], capture_output=True, text=True, cwd=ROOT, check=True
@@ -430,7 +506,6 @@ def test_refusals_are_fast_and_small(bombs: dict[str, Path]) -> None:
     assert run.stderr == ""
     result = json.loads(run.stdout)
     assert result.pop("rss_mb") < 300
-    assert 0 < result.pop("child_rss_mb") < 300
     for (file, code, _), path in zip(REFUSALS, paths, strict=True):
         assert result[path][0] == code, file
         assert result[path][1] < 5, file
@@ -492,30 +567,46 @@ def col_index(name: str) -> int:
     return n - 1
 
 
-@pytest.mark.parametrize("file", ["good.xlsx", "tiny.xls", "tiny.ods", "sparse_bomb.xlsx"])
-def test_meanwhile_work_runs_once_read_or_refused(file: str) -> None:
-    calls: list[int] = []
-    try:
-        read_workbook(HOSTILE / file, meanwhile=lambda: calls.append(1))
-    except UnreadableFile:
-        assert file == "sparse_bomb.xlsx"
-    assert calls == [1]
-    assert refusal(b"", "empty.xlsx").issue.code == "file_empty"  # and never twice: no leftover
-    assert calls == [1]
+def test_the_reader_modules_import_one_another_without_a_cycle() -> None:
+    """Each module of the package imports only modules below it; none imports the package."""
+    deps: dict[str, set[str]] = {}
+    for path in (ROOT / "ita_model" / "reader").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        found = {m for m in modules if m.startswith("ita_model.reader")}
+        if path.stem != "__init__":
+            assert "ita_model.reader" not in found, path.name
+        deps[path.stem] = {m.rsplit(".", 1)[-1] for m in found if m != "ita_model.reader"}
+    assert deps["__init__"] >= {"sniff", "guards", "xlsx", "ods", "xls", "csv", "raw"}
+    order = list(graphlib.TopologicalSorter(deps).static_order())  # CycleError on a cycle
+    assert order[-1] == "__init__"
 
 
-def test_cells_load_in_a_child_only_beside_checks(
-    reading: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    children = []
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=3 << 20), st.integers(-1, 3))
+def test_inflating_ahead_hands_the_same_chunks_and_refusals(body: bytes, damage: int) -> None:
+    """The helper thread changes when a part is inflated, never what comes out: the same
+    chunks, or the same refusal (a part cut short, one that inflates past its size)."""
+    from ita_model.reader import guards
+    from ita_model.reader.raw import Refusal
 
-    class Counted(sandbox.Forked):
-        def __init__(self, *args: object, **kwargs: float) -> None:
-            children.append(1)
-            super().__init__(*args, **kwargs)
+    packed = mh.deflate(body)
+    declared = len(body) if damage != 0 else max(len(body) - 1, 0)  # 0: lies about its size
+    if damage == 1:
+        packed = packed[: len(packed) // 2]  # cut short
+    data = mh.zip_bytes([("part.xml", packed, zlib.crc32(body), declared)])
+    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
 
-    monkeypatch.setattr(reader, "Forked", Counted)
-    for file in ("good.xlsx", "tiny.xls", "tiny.ods"):
-        assert read_workbook(HOSTILE / file).sheets
-    read_workbook(b"a,b\n1,2\n", "plain.csv")
-    assert len(children) == (3 if reading == "beside" else 0)
+    def outcome(chunks: Iterator[bytes]) -> list[bytes] | tuple[str, dict[str, object]]:
+        try:
+            return list(chunks)
+        except Refusal as refusal:
+            return refusal.code, refusal.params
+
+    threads = threading.active_count()
+    assert outcome(guards.inflate_ahead(data, info)) == outcome(guards.inflate(data, info))
+    early = guards.inflate_ahead(data, info)
+    with contextlib.suppress(Refusal):
+        next(early, None)
+    early.close()  # a scan that stops early stops the helper too
+    assert threading.active_count() == threads
