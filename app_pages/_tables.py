@@ -50,6 +50,12 @@ def plot(fig: object, key: str | None = None) -> None:
     )
 
 
+def html_chart(markup: str) -> None:
+    """A chart drawn as HTML by a chart module (``ita_model.html_charts``, which escapes every
+    text in it): the browser lays it out at once, no chart library to load or run."""
+    st.html(markup)
+
+
 def status_text(status: str | None) -> str:
     if not status or status not in STATUS_SYMBOLS:
         return "—"

@@ -10,10 +10,10 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import figure, plot, status_text
+from app_pages._tables import html_chart, status_text
 from app_pages._text import md
 from app_pages._words import be, lang, name_col, tr
-from ita_model import charts, overview, scoring
+from ita_model import html_charts, overview, scoring
 from ita_model.i18n import name_of
 
 
@@ -78,8 +78,13 @@ def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
 loaded = page_data()
 header("overview.title", loaded)
 if loaded is not None:
-    with st.popover(tr("handout.buttons"), icon=":material/download:"):
-        handout_buttons(current_handout(loaded), key="ov_handout")
+    # the hand-out is gathered only once the popover is opened (a tenth of a second a run)
+    pop = st.popover(
+        tr("handout.buttons"), icon=":material/download:", key="ov_handouts", on_change="rerun"
+    )
+    if pop.open:
+        with pop:
+            handout_buttons(current_handout(loaded), key="ov_handout")
 
 if loaded is not None:
     with guarded():
@@ -155,9 +160,9 @@ if loaded is not None:
 
         missing_now(loaded, oit_due, today)
         st.subheader(tr("overview.by_subindicator"))
-        plot(figure(charts.subindicator_bars, r.by_subindicator, lang()), key="ov_sub")
+        html_chart(html_charts.subindicator_bars(r.by_subindicator, lang()))
         st.subheader(tr("overview.by_division"))
         late = overview.overdue_by_division(r, oit_due, today)
-        plot(figure(charts.division_bars, r.by_division, late, lang()), key="ov_div")
+        html_chart(html_charts.division_bars(r.by_division, late, lang()))
         if oit_due:
             st.caption(tr("overview.overdue_rule", date=be(oit_due)))

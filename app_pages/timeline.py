@@ -5,10 +5,11 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import figure, plot
+from app_pages._tables import html_chart
 from app_pages._text import md
 from app_pages._words import be, lang, tr
-from ita_model import charts, overview
+from ita_model import overview
+from ita_model.timeline_html import timeline_chart
 
 loaded = page_data()
 header("timeline.title", loaded)
@@ -22,7 +23,7 @@ if loaded is not None:
             st.info(tr("timeline.no_steps"), icon=":material/event_busy:")
             st.stop()
         states = overview.timeline_states(steps, today)
-        plot(figure(charts.timeline_figure, steps, measures, today, lang()), key="timeline")
+        html_chart(timeline_chart(steps, measures, today, lang()))
         st.caption(tr("timeline.legend_note"))
 
         if len(states):

@@ -55,7 +55,7 @@ def test_the_missing_list_is_whole_and_never_clipped(server: str, page: object) 
     assert clipped == []
     # the list comes before the charts
     box = table.bounding_box()
-    chart = page.locator(".stPlotlyChart").first.bounding_box()
+    chart = page.locator(".ita-chart").first.bounding_box()
     assert box["y"] < chart["y"]
 
 
