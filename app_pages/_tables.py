@@ -13,6 +13,7 @@ from app_pages._words import lang, tr
 from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
+from ita_model.html_table import static_table
 from ita_model.i18n import name_of
 from ita_model.records import status_label
 from ita_model.validate import FileReport
@@ -54,6 +55,12 @@ def html_chart(markup: str) -> None:
     """A chart drawn as HTML by a chart module (``ita_model.html_charts``, which escapes every
     text in it): the browser lays it out at once, no chart library to load or run."""
     st.html(markup)
+
+
+def html_table(frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = ()) -> None:
+    """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
+    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser."""
+    st.html(static_table(frame, name=name, nowrap=nowrap))
 
 
 def status_text(status: str | None) -> str:

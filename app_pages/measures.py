@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import status_text
+from app_pages._tables import html_table, status_text
 from app_pages._text import md
 from app_pages._words import lang, tr
 from ita_model import charts
@@ -69,8 +69,8 @@ if loaded is not None:
             "suggestion": tr("measures.suggestion"),
             "status_label": tr("col.status"),
         }
-        # One table per measure; st.table wraps long Thai text instead of cutting it.
+        # One table per measure, every row, long Thai text wrapped instead of cut.
         for measure, actions in frame.groupby("measure", sort=False):
             st.markdown(f"##### {md(measure)}")
             shown = actions.reindex(columns=list(columns)).rename(columns=columns)
-            st.table(shown.fillna("").map(md), hide_index=True)  # st.table reads Markdown
+            html_table(shown, "measure")

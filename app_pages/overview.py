@@ -10,7 +10,7 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import html_chart, status_text
+from app_pages._tables import html_chart, html_table, status_text
 from app_pages._text import md
 from app_pages._words import be, lang, name_col, tr
 from ita_model import html_charts, overview, scoring
@@ -50,7 +50,7 @@ def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
             }
         )
         # a static table: every row, long names wrapped, nothing to scroll inside
-        st.table(table.map(md), hide_index=True, border="horizontal")  # st.table reads Markdown
+        html_table(table, "missing", nowrap=(tr("col.item"), tr("col.sub")))
     late = overview.not_started_by_division(r)
     if not len(late):
         st.caption(tr("overview.all_started"))

@@ -5,8 +5,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import html_chart
-from app_pages._text import md
+from app_pages._tables import html_chart, html_table
 from app_pages._words import be, lang, tr
 from ita_model import overview
 from ita_model.timeline_html import timeline_chart
@@ -38,7 +37,7 @@ if loaded is not None:
                 for p in table["phase"].fillna("general")
             ]
             # a static table: every step, long activity names wrapped, nothing hidden
-            st.table(
+            html_table(
                 pd.DataFrame(
                     {
                         tr("timeline.lane"): lanes,
@@ -52,7 +51,7 @@ if loaded is not None:
                             for s, ev in zip(table["state"], table["is_event"], strict=True)
                         ],
                     }
-                ).map(md),  # st.table reads Markdown: activity names are a workbook's text
-                hide_index=True,
-                border="horizontal",
+                ),
+                "steps",
+                nowrap=(tr("timeline.lane"),),
             )
