@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ from app_pages._words import lang, tr
 from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
+from ita_model.html_cards import Card, cards
 from ita_model.html_table import static_table
 from ita_model.i18n import name_of
 from ita_model.records import status_label
@@ -55,6 +56,11 @@ def html_chart(markup: str) -> None:
     """A chart drawn as HTML by a chart module (``ita_model.html_charts``, which escapes every
     text in it): the browser lays it out at once, no chart library to load or run."""
     st.html(markup)
+
+
+def html_cards(rows: Sequence[Sequence[Card]]) -> None:
+    """Figures in cards (``ita_model.html_cards``, every text escaped there), one HTML block."""
+    st.html(cards(rows))
 
 
 def html_table(frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = ()) -> None:

@@ -22,7 +22,7 @@ CSS = (
     "border-bottom:1px solid rgba(49,51,63,.2);vertical-align:bottom}"
     ".ita-table td{padding:.45rem .6rem;border-bottom:1px solid rgba(49,51,63,.1);"
     "vertical-align:top;overflow-wrap:break-word}"
-    ".ita-table td.ita-nowrap{white-space:nowrap}"
+    ".ita-table .ita-nowrap{white-space:nowrap}"
     "</style>"
 )
 
@@ -36,8 +36,11 @@ def _cell(value: object) -> str:
 def static_table(frame: pd.DataFrame, *, name: str, nowrap: tuple[str, ...] = ()) -> str:
     """``frame``'s columns as headers and its rows as rows (the index left out); the columns
     in ``nowrap`` (codes, dates) never break."""
-    heads = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     keep = [c in nowrap for c in frame.columns]
+    heads = "".join(
+        f'<th class="ita-nowrap">{esc(c)}</th>' if k else f"<th>{esc(c)}</th>"
+        for c, k in zip(frame.columns, keep, strict=True)
+    )
     rows = "".join(
         "<tr>"
         + "".join(

@@ -68,7 +68,7 @@ TIMELINE_CSS = (
     ".itl-lines{position:relative;pointer-events:none}"
     ".itl-month{position:absolute;top:0;bottom:0;border-left:1px solid #e3e3e3}"
     f".itl-today{{position:absolute;top:0;bottom:0;border-left:2px dashed {TODAY_COLOR};z-index:2}}"
-    ".itl-head{position:relative;height:1.4rem}"
+    ".itl-head{position:relative;z-index:3;height:1.4rem}"
     f".itl-head b{{position:absolute;transform:translateX(-50%);white-space:nowrap;"
     f"color:{TODAY_COLOR};font-size:13px;background:rgba(255,255,255,.9)}}"
     ".itl-axis{position:relative;height:2.6rem;font-size:12px;color:#555}"

@@ -250,3 +250,17 @@ def html_tables(at: Any) -> list[Any]:
             ]
             out.append(pd.DataFrame(rows, columns=heads))
     return out
+
+
+def figures_shown(at: Any) -> dict[str, str]:
+    """Every figure a run shows, label → value: its ``st.metric``s and the cards of
+    ``ita_model.html_cards`` (the overview's first screen)."""
+    from lxml import html as lxml_html
+
+    out = {m.label: m.value for m in at.metric}
+    for element in at.get("html"):
+        doc = lxml_html.fromstring(f"<div>{element.value}</div>")
+        for card in doc.xpath('//div[contains(@class, "ita-card ")] | //div[@class="ita-card"]'):
+            value = card.xpath('./div[@class="ita-card-value"]')[0].text_content()
+            out[card.get("data-label")] = value
+    return out

@@ -225,3 +225,23 @@ def test_a_slide_figure_grows_its_type_and_keeps_the_legend_clear(ready) -> None
     assert big.layout.legend.yref == "container" and big.layout.legend.yanchor == "top"
     assert big.layout.margin.t == round(big.layout.legend.font.size * 2.4)
     assert big.layout.legend.font.size == pytest.approx(2 * fig.layout.legend.font.size)
+
+
+def test_cards_show_each_figure_its_note_help_and_progress() -> None:
+    from ita_model.html_cards import Card, cards
+
+    markup = cards(
+        [
+            [
+                Card("OIT", "30 / 43", help="<b>done</b> & more"),
+                Card("IIT", "57 / 100", progress=0.57),
+            ],
+            [Card("x", "1", note="a <script>note</script>", progress=1.7)],
+        ]
+    )
+    chart = read(markup)
+    assert chart.text[:3] == ["OIT", "ⓘ", "30 / 43"]
+    assert chart.titles == ["<b>done</b> & more"]  # the help as the label's hover, as text
+    assert "a <script>note</script>" in chart.text and "<script>" not in markup
+    assert 'style="width:57.0%"' in markup and 'style="width:100.0%"' in markup  # capped
+    assert markup.count("repeat(2,1fr)") == 1 and markup.count("repeat(1,1fr)") == 1
