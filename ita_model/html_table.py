@@ -8,6 +8,9 @@ plain HTML, laid out in a millisecond, in the page's font and Streamlit's table 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 import pandas as pd
 
 from ita_model.html_charts import esc
@@ -27,7 +30,30 @@ CSS = (
 )
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that opens ``url`` in a new tab; only an http(s) URL is a link, anything else is
+    shown as the text it is."""
+
+    url: str
+    text: str
+
+
+def _link(cell: Link) -> str:
+    try:
+        parts = urlsplit(cell.url)
+    except ValueError:
+        return esc(cell.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return esc(cell.url)
+    return (
+        f'<a href="{esc(cell.url)}" target="_blank" rel="noopener noreferrer">{esc(cell.text)}</a>'
+    )
+
+
 def _cell(value: object) -> str:
+    if isinstance(value, Link):
+        return _link(value)
     if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
         return ""
     return esc(value)
@@ -35,7 +61,7 @@ def _cell(value: object) -> str:
 
 def static_table(frame: pd.DataFrame, *, name: str, nowrap: tuple[str, ...] = ()) -> str:
     """``frame``'s columns as headers and its rows as rows (the index left out); the columns
-    in ``nowrap`` (codes, dates) never break."""
+    in ``nowrap`` (codes, dates) never break; a ``Link`` cell is a link."""
     keep = [c in nowrap for c in frame.columns]
     heads = "".join(
         f'<th class="ita-nowrap">{esc(c)}</th>' if k else f"<th>{esc(c)}</th>"

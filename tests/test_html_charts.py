@@ -245,3 +245,26 @@ def test_cards_show_each_figure_its_note_help_and_progress() -> None:
     assert "a <script>note</script>" in chart.text and "<script>" not in markup
     assert 'style="width:57.0%"' in markup and 'style="width:100.0%"' in markup  # capped
     assert markup.count("repeat(2,1fr)") == 1 and markup.count("repeat(1,1fr)") == 1
+
+
+def test_a_static_table_shows_every_row_as_text_and_only_http_links() -> None:
+    from ita_model.html_table import Link, static_table
+
+    frame = pd.DataFrame(
+        {
+            "item": ["o01", "o02", "o03"],
+            "name": ["<img src=x onerror=alert(1)>", "a & b", None],
+            "link": [
+                Link("https://example.go.th/a?b=1&c=2", "open"),
+                Link("javascript:alert(1)", "open"),
+                "—",
+            ],
+        }
+    )
+    markup = static_table(frame, name="t", nowrap=("item",))
+    chart = read(markup)
+    assert chart.tags.count("tr") == 4 and chart.tags.count("a") == 1  # header + 3 rows
+    assert "<img" not in markup and "<img src=x onerror=alert(1)>" in chart.text
+    assert 'href="https://example.go.th/a?b=1&amp;c=2" target="_blank"' in markup
+    assert "javascript:alert(1)" in chart.text  # not a link: shown as the text it is
+    assert markup.count('class="ita-nowrap"') == 4  # the header and three cells of "item"
