@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 # url path of each page ("" is the default page, the overview); charts each page draws (Plotly
 # figures, or HTML charts of ``ita_model.html_charts``, class ``ita-chart``)
-CHARTS = {"overview": 2, "timeline": 1}
+CHARTS = {"overview": 2, "timeline": 1, "score": 2}
 PAGES = {
     "overview": "",
     "oit": "oit",
