@@ -43,12 +43,14 @@ def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def plot(fig: object, key: str | None = None) -> None:
+    """A Plotly figure, hover kept, no mode bar (its buttons were drawn with every chart; the
+    hand-outs are the way to a picture of it)."""
     st.plotly_chart(
         fig,
         width="stretch",
         theme=None,
         key=key,
-        config={"displaylogo": False, "responsive": True, "locale": "th"},
+        config={"displayModeBar": False, "responsive": True, "locale": "th"},
     )
 
 
