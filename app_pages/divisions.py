@@ -68,7 +68,17 @@ if loaded is not None:
             }
         )
         # every item of the division, names wrapped, nothing to scroll inside
-        html_table(shown, "division_items", nowrap=(tr("col.item"), tr("col.updated")))
+        html_table(
+            shown,
+            "division_items",
+            nowrap=(
+                tr("col.item"),
+                tr("divisions.its_status"),
+                tr("divisions.overall_status"),
+                tr("col.link"),
+                tr("col.updated"),
+            ),
+        )
 
         st.subheader(tr("links.division_heading"))
         its_links = [x for x in _links.results(loaded) if x.division == div_id]

@@ -78,4 +78,4 @@ if loaded is not None:
         for measure, actions in frame.groupby("measure", sort=False):
             st.markdown(f"##### {md(measure)}")
             shown = actions.reindex(columns=list(columns)).rename(columns=columns)
-            html_table(shown, "measure")
+            html_table(shown, "measure", nowrap=(tr("col.status"),))

@@ -26,6 +26,7 @@ CSS = (
     ".ita-table td{padding:.45rem .6rem;border-bottom:1px solid rgba(49,51,63,.1);"
     "vertical-align:top;overflow-wrap:break-word}"
     ".ita-table .ita-nowrap{white-space:nowrap}"
+    ".ita-table td:not(.ita-nowrap){min-width:8rem}"
     "</style>"
 )
 
