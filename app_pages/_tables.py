@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,8 @@ from app_pages._words import lang, tr
 from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
+from ita_model.html_cards import Card, cards
+from ita_model.html_table import static_table
 from ita_model.i18n import name_of
 from ita_model.records import status_label
 from ita_model.validate import FileReport
@@ -41,13 +43,32 @@ def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def plot(fig: object, key: str | None = None) -> None:
+    """A Plotly figure, hover kept, no mode bar (its buttons were drawn with every chart; the
+    hand-outs are the way to a picture of it)."""
     st.plotly_chart(
         fig,
         width="stretch",
         theme=None,
         key=key,
-        config={"displaylogo": False, "responsive": True, "locale": "th"},
+        config={"displayModeBar": False, "responsive": True, "locale": "th"},
     )
+
+
+def html_chart(markup: str) -> None:
+    """A chart drawn as HTML by a chart module (``ita_model.html_charts``, which escapes every
+    text in it): the browser lays it out at once, no chart library to load or run."""
+    st.html(markup)
+
+
+def html_cards(rows: Sequence[Sequence[Card]]) -> None:
+    """Figures in cards (``ita_model.html_cards``, every text escaped there), one HTML block."""
+    st.html(cards(rows))
+
+
+def html_table(frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = ()) -> None:
+    """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
+    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser."""
+    st.html(static_table(frame, name=name, nowrap=nowrap))
 
 
 def status_text(status: str | None) -> str:

@@ -2,14 +2,17 @@
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _links
 from app_pages._data import sent_by, store
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import show_issues, status_text, table_height
+from app_pages._tables import html_cards, html_table, show_issues, status_text
 from app_pages._text import link, md
 from app_pages._words import be, lang, tr
+from ita_model.html_cards import Card
+from ita_model.html_table import Link
 from ita_model.i18n import name_of
 
 
@@ -39,42 +42,48 @@ if loaded is not None:
             key="division_pick",
         )
         row = table.loc[div_id]
-        cols = st.columns(4, border=True)
-        cols[0].metric(tr("divisions.completion"), f"{row['pct_done']:.0f}%")
-        cols[1].metric(tr("status.done"), f"{int(row['done'])} / {int(row['total'])}")
-        cols[2].metric(tr("status.in_progress"), int(row["in_progress"]))
-        cols[3].metric(tr("status.not_started"), int(row["not_started"]))
+        html_cards(
+            [
+                [
+                    Card(tr("divisions.completion"), f"{row['pct_done']:.0f}%"),
+                    Card(tr("status.done"), f"{int(row['done'])} / {int(row['total'])}"),
+                    Card(tr("status.in_progress"), str(int(row["in_progress"]))),
+                    Card(tr("status.not_started"), str(int(row["not_started"]))),
+                ]
+            ]
+        )
 
         st.subheader(tr("divisions.items"))
         items = r.items[r.items["item"].isin(row["items"])]
-        shown = items.assign(
-            mine=[status_text(s.get(div_id)) for s in items["owner_status"]],
-            overall=[status_text(s) for s in items["status"]],
-            name=items["name_en" if lang() == "en" else "name_th"],
-            link=[next(filter(None, map(link, u)), None) for u in items["urls"]],
-            when=[be(u) for u in items["updated"]],
-            shared=[
-                ", ".join(name_of(divisions[o], lang()) for o in owners if o != div_id) or "—"
-                for owners in items["owners"]
-            ],
+        opens = tr("divisions.open_link")
+        links = [next(filter(None, map(link, u)), None) for u in items["urls"]]
+        shown = pd.DataFrame(
+            {
+                tr("col.item"): items["item"],
+                tr("col.name"): items["name_en" if lang() == "en" else "name_th"],
+                tr("divisions.its_status"): [
+                    status_text(s.get(div_id)) for s in items["owner_status"]
+                ],
+                tr("divisions.overall_status"): [status_text(s) for s in items["status"]],
+                tr("col.link"): [Link(u, opens) if u else "—" for u in links],
+                tr("col.updated"): [be(u) for u in items["updated"]],
+                tr("divisions.shared_with"): [
+                    ", ".join(name_of(divisions[o], lang()) for o in owners if o != div_id) or "—"
+                    for owners in items["owners"]
+                ],
+            }
         )
-        st.dataframe(
+        # every item of the division, names wrapped, nothing to scroll inside
+        html_table(
             shown,
-            hide_index=True,
-            width="stretch",
-            column_order=["item", "name", "mine", "overall", "link", "when", "shared"],
-            column_config={
-                "item": st.column_config.TextColumn(tr("col.item"), width=45),
-                "name": st.column_config.TextColumn(tr("col.name"), width=200),
-                "mine": st.column_config.TextColumn(tr("divisions.its_status"), width=135),
-                "overall": st.column_config.TextColumn(tr("divisions.overall_status"), width=135),
-                "link": st.column_config.LinkColumn(
-                    tr("col.link"), width=55, display_text=tr("divisions.open_link")
-                ),
-                "when": st.column_config.TextColumn(tr("col.updated"), width=100),
-                "shared": st.column_config.TextColumn(tr("divisions.shared_with"), width=135),
-            },
-            height=table_height(len(shown), 600),
+            "division_items",
+            nowrap=(
+                tr("col.item"),
+                tr("divisions.its_status"),
+                tr("divisions.overall_status"),
+                tr("col.link"),
+                tr("col.updated"),
+            ),
         )
 
         st.subheader(tr("links.division_heading"))

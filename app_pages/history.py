@@ -19,7 +19,14 @@ from app_pages._data import (
     store,
 )
 from app_pages._frame import guarded, header
-from app_pages._tables import changes_table, plot, show_issues, status_text, table_height
+from app_pages._tables import (
+    changes_table,
+    figure,
+    plot,
+    show_issues,
+    status_text,
+    table_height,
+)
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
@@ -372,7 +379,7 @@ with tab_progress:
             day=[d if d is not None else start_day for d in frame["day"]],
             name=frame["name_en" if lang() == "en" else "name_th"],
         )
-        plot(progress_figure(frame, lang()), key="history_chart")
+        plot(figure(progress_figure, frame, lang()), key="history_chart")
         wide = frame.pivot_table(index="name", columns="day", values="done", aggfunc="last")
         wide.columns = [be(c) for c in wide.columns]
         wide.index.name = tr(f"history.by_{by or 'indicator'}")

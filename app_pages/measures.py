@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import status_text
+from app_pages._tables import html_cards, html_table, status_text
 from app_pages._text import md
 from app_pages._words import lang, tr
 from ita_model import charts
+from ita_model.html_cards import Card
 from ita_model.records import status_label
 from ita_model.thai import Period, format_period
 
@@ -32,10 +33,14 @@ if loaded is not None:
         status = status.where(status.notna(), None)
         counts = {s: int((status == s).sum()) for s in charts.STATUS_ORDER}
         unknown = int(status.isna().sum())
-        cols = st.columns(5, border=True)
-        cols[0].metric(tr("measures.actions"), len(measures))
-        for col, s in zip(cols[1:], charts.STATUS_ORDER, strict=True):
-            col.metric(status_text(s), counts[s])
+        html_cards(
+            [
+                [
+                    Card(tr("measures.actions"), str(len(measures))),
+                    *(Card(status_text(s), str(counts[s])) for s in charts.STATUS_ORDER),
+                ]
+            ]
+        )
         if unknown:
             st.caption(tr("measures.no_status", n=unknown))
 
@@ -69,8 +74,8 @@ if loaded is not None:
             "suggestion": tr("measures.suggestion"),
             "status_label": tr("col.status"),
         }
-        # One table per measure; st.table wraps long Thai text instead of cutting it.
+        # One table per measure, every row, long Thai text wrapped instead of cut.
         for measure, actions in frame.groupby("measure", sort=False):
             st.markdown(f"##### {md(measure)}")
             shown = actions.reindex(columns=list(columns)).rename(columns=columns)
-            st.table(shown.fillna("").map(md), hide_index=True)  # st.table reads Markdown
+            html_table(shown, "measure", nowrap=(tr("col.status"),))

@@ -27,8 +27,8 @@ from app_pages._viewport import viewport
 from app_pages._words import tr
 from ita_model import charts
 from ita_model.handouts import Handout
-from ita_model.handouts.figures import scaled
 from ita_model.records import status_label
+from ita_model.slide_charts import slide_figure
 
 SLIDES = ("score", "subindicators", "divisions", "missing", "timeline", "measures")
 SLIDE_KEY = "meeting_slide"
@@ -137,17 +137,8 @@ def _html(markup: str) -> None:
 
 
 def _chart(fig: object, height: int, font_scale: float, key: str) -> None:
-    big = scaled(fig, font_scale=font_scale, height=height)  # type: ignore[arg-type]
-    legend = big.layout.legend
-    if big.layout.showlegend is not False and legend.yanchor == "bottom" and legend.y == 1.0:
-        # the legend above the plot, in a top margin made for its larger type
-        size = big.layout.legend.font.size or 13 * font_scale
-        big.update_layout(
-            legend={"yref": "container", "y": 1.0, "yanchor": "top"},
-            margin={"t": round(size * 2.4)},
-        )
     st.plotly_chart(
-        big,
+        slide_figure(fig, height=height, font_scale=font_scale),  # type: ignore[arg-type]
         width="stretch",
         theme=None,
         key=key,

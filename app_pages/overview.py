@@ -10,10 +10,10 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
-from app_pages._tables import figure, plot, status_text
-from app_pages._text import md
+from app_pages._tables import html_cards, html_chart, html_table, status_text
 from app_pages._words import be, lang, name_col, tr
-from ita_model import charts, overview, scoring
+from ita_model import html_charts, overview, scoring
+from ita_model.html_cards import Card
 from ita_model.i18n import name_of
 
 
@@ -22,6 +22,72 @@ def _who(ids: list[str], not_started: list[str], names: dict[str, str]) -> str:
     mark = status_text("not_started")
     shown = [names.get(d, d) + (f" ({mark})" if d in not_started else "") for d in ids]
     return ", ".join(shown)
+
+
+def key_figures(
+    loaded: Loaded, est: scoring.Estimate, due: overview.Deadline | None, survey: pd.DataFrame
+) -> list[list[Card]]:
+    """The first screen's figures: the estimate, OIT done, indicators 9 and 10; then the next
+    deadline and the two surveys' respondents."""
+    r = loaded.readiness
+    by_ind = r.by_indicator.set_index("indicator")
+    if est.total is None:
+        first = Card(
+            tr("overview.estimate"),
+            "—",
+            tr("overview.estimate_unknown"),
+            tr("overview.estimate_help"),
+        )
+    else:
+        key = "overview.estimate_pass" if est.passed else "overview.estimate_fail"
+        note = tr(
+            key, grade=est.rating_in(lang()), mark=f"{est.pass_mark:g}", gap=abs(est.gap or 0)
+        )
+        first = Card(
+            tr("overview.estimate"), f"{est.total:.2f}", note, tr("overview.estimate_help")
+        )
+    top = [
+        first,
+        Card(tr("overview.oit_done"), f"{r.done} / {r.total}", help=tr("overview.oit_done_help")),
+    ]
+    for number in (9, 10):
+        if number in by_ind.index:
+            row = by_ind.loc[number]
+            done, total = int(row["done"]), int(row["total"])
+            top.append(
+                Card(
+                    tr("overview.indicator_pct", n=number),
+                    f"{row['pct_done']:.0f}%",
+                    tr("overview.items_done", done=done, total=total),
+                    f"{row[name_col()]}: {done} / {total}",
+                )
+            )
+    if due is None:
+        bottom = [Card(tr("overview.next_deadline"), "—", tr("overview.no_deadline"))]
+    else:
+        bottom = [
+            Card(
+                tr("overview.next_deadline"),
+                tr("overview.days_left", n=due.days_left),
+                f"{due.activity} · {be(due.due)}",
+                str(due.activity),
+            )
+        ]
+    for tool in ("IIT", "EIT"):
+        label = tr("overview.respondents", tool=tool)
+        mine = survey[survey["tool"] == tool]
+        if not len(mine):
+            bottom.append(Card(label, "—", tr("overview.no_survey")))
+            continue
+        s = mine.iloc[0]
+        target = s["target"]
+        value = f"{s['respondents']:,}" + (f" / {int(target):,}" if target else "")
+        notes = [f"{s['pct']:.0f}%"] if target else []
+        if s["date"]:
+            notes.append(tr("overview.counted_on", date=be(s["date"])))
+        share = min(float(s["pct"]) / 100, 1.0) if target else None
+        bottom.append(Card(label, value, " · ".join(notes), progress=share))
+    return [top, bottom]
 
 
 def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
@@ -50,7 +116,7 @@ def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
             }
         )
         # a static table: every row, long names wrapped, nothing to scroll inside
-        st.table(table.map(md), hide_index=True, border="horizontal")  # st.table reads Markdown
+        html_table(table, "missing", nowrap=(tr("col.item"), tr("col.sub"), tr("col.status")))
     late = overview.not_started_by_division(r)
     if not len(late):
         st.caption(tr("overview.all_started"))
@@ -78,8 +144,13 @@ def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
 loaded = page_data()
 header("overview.title", loaded)
 if loaded is not None:
-    with st.popover(tr("handout.buttons"), icon=":material/download:"):
-        handout_buttons(current_handout(loaded), key="ov_handout")
+    # the hand-out is gathered only once the popover is opened (a tenth of a second a run)
+    pop = st.popover(
+        tr("handout.buttons"), icon=":material/download:", key="ov_handouts", on_change="rerun"
+    )
+    if pop.open:
+        with pop:
+            handout_buttons(current_handout(loaded), key="ov_handout")
 
 if loaded is not None:
     with guarded():
@@ -89,61 +160,9 @@ if loaded is not None:
         due = overview.next_deadline(steps, today)
         oit_due = overview.oit_deadline(steps)
         survey = overview.survey_progress(loaded.dataset.latest("survey"), today)
-        by_ind = r.by_indicator.set_index("indicator")
 
-        top = st.columns(4, border=True)
         est = scoring.estimate(r, loaded.dataset.latest("scores"))
-        if est.total is None:
-            top[0].metric(tr("overview.estimate"), "—", help=tr("overview.estimate_help"))
-            top[0].caption(tr("overview.estimate_unknown"))
-        else:
-            top[0].metric(
-                tr("overview.estimate"), f"{est.total:.2f}", help=tr("overview.estimate_help")
-            )
-            key = "overview.estimate_pass" if est.passed else "overview.estimate_fail"
-            grade = est.rating_in(lang())
-            top[0].caption(tr(key, grade=grade, mark=f"{est.pass_mark:g}", gap=abs(est.gap or 0)))
-        top[1].metric(
-            tr("overview.oit_done"),
-            f"{r.done} / {r.total}",
-            help=tr("overview.oit_done_help"),
-        )
-        for col, number in zip(top[2:], (9, 10), strict=True):
-            if number in by_ind.index:
-                row = by_ind.loc[number]
-                col.metric(
-                    tr("overview.indicator_pct", n=number),
-                    f"{row['pct_done']:.0f}%",
-                    help=f"{md(row[name_col()])}: {int(row['done'])} / {int(row['total'])}",
-                )
-                col.caption(
-                    tr("overview.items_done", done=int(row["done"]), total=int(row["total"]))
-                )
-        bottom = st.columns(3, border=True)
-        if due is None:
-            bottom[0].metric(tr("overview.next_deadline"), "—")
-            bottom[0].caption(tr("overview.no_deadline"))
-        else:
-            bottom[0].metric(
-                tr("overview.next_deadline"),
-                tr("overview.days_left", n=due.days_left),
-                help=md(due.activity),
-            )
-            bottom[0].caption(f"{md(due.activity)} · {be(due.due)}")
-        for col, tool in zip(bottom[1:], ("IIT", "EIT"), strict=True):
-            mine = survey[survey["tool"] == tool]
-            if not len(mine):
-                col.metric(tr("overview.respondents", tool=tool), "—")
-                col.caption(tr("overview.no_survey"))
-                continue
-            s = mine.iloc[0]
-            target = s["target"]
-            value = f"{s['respondents']:,}" + (f" / {int(target):,}" if target else "")
-            col.metric(tr("overview.respondents", tool=tool), value)
-            if target:
-                col.progress(min(float(s["pct"]) / 100, 1.0), text=f"{s['pct']:.0f}%")
-            if s["date"]:
-                col.caption(tr("overview.counted_on", date=be(s["date"])))
+        html_cards(key_figures(loaded, est, due, survey))
         if checked := _links.results(loaded):
             st.metric(
                 tr("links.with_problems"),
@@ -155,9 +174,9 @@ if loaded is not None:
 
         missing_now(loaded, oit_due, today)
         st.subheader(tr("overview.by_subindicator"))
-        plot(figure(charts.subindicator_bars, r.by_subindicator, lang()), key="ov_sub")
+        html_chart(html_charts.subindicator_bars(r.by_subindicator, lang()))
         st.subheader(tr("overview.by_division"))
         late = overview.overdue_by_division(r, oit_due, today)
-        plot(figure(charts.division_bars, r.by_division, late, lang()), key="ov_div")
+        html_chart(html_charts.division_bars(r.by_division, late, lang()))
         if oit_due:
             st.caption(tr("overview.overdue_rule", date=be(oit_due)))

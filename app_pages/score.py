@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
-from app_pages._tables import plot, status_text, table_height
+from app_pages._tables import figure, plot, status_text, table_height
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model import score_charts, scoring
@@ -183,7 +183,8 @@ if loaded is not None:
         codes = list(lifts["item"])
         ticked = [c for c in codes if st.session_state.get(f"whatif_{c}")]
         after = scoring.what_if(est, ticked) if ticked else None
-        plot(score_charts.subindicator_figure(est, after, lang=lang()), key="score_subs")
+        # built once per distinct estimate (a figure took two thirds of this page's script)
+        plot(figure(score_charts.subindicator_figure, est, after, lang=lang()), key="score_subs")
 
         st.subheader(w("what_if"))
         st.caption(w("what_if_help"))
@@ -268,8 +269,12 @@ if loaded is not None:
                     )
                 )
             plot(
-                score_charts.year_on_year_figure(
-                    yoy, year=fw.year, pass_mark=fw.pass_mark, lang=lang()
+                figure(
+                    score_charts.year_on_year_figure,
+                    yoy,
+                    year=fw.year,
+                    pass_mark=fw.pass_mark,
+                    lang=lang(),
                 ),
                 key="score_yoy",
             )

@@ -5,10 +5,10 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import figure, plot
-from app_pages._text import md
+from app_pages._tables import html_chart, html_table
 from app_pages._words import be, lang, tr
-from ita_model import charts, overview
+from ita_model import overview
+from ita_model.timeline_html import timeline_chart
 
 loaded = page_data()
 header("timeline.title", loaded)
@@ -22,7 +22,7 @@ if loaded is not None:
             st.info(tr("timeline.no_steps"), icon=":material/event_busy:")
             st.stop()
         states = overview.timeline_states(steps, today)
-        plot(figure(charts.timeline_figure, steps, measures, today, lang()), key="timeline")
+        html_chart(timeline_chart(steps, measures, today, lang()))
         st.caption(tr("timeline.legend_note"))
 
         if len(states):
@@ -37,7 +37,7 @@ if loaded is not None:
                 for p in table["phase"].fillna("general")
             ]
             # a static table: every step, long activity names wrapped, nothing hidden
-            st.table(
+            html_table(
                 pd.DataFrame(
                     {
                         tr("timeline.lane"): lanes,
@@ -51,7 +51,7 @@ if loaded is not None:
                             for s, ev in zip(table["state"], table["is_event"], strict=True)
                         ],
                     }
-                ).map(md),  # st.table reads Markdown: activity names are a workbook's text
-                hide_index=True,
-                border="horizontal",
+                ),
+                "steps",
+                nowrap=(tr("timeline.lane"),),
             )

@@ -232,3 +232,35 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+def html_tables(at: Any) -> list[Any]:
+    """The static tables (``ita_model.html_table``) an AppTest run drew, as frames of the text
+    each cell shows."""
+    import pandas as pd
+    from lxml import html as lxml_html
+
+    out = []
+    for element in at.get("html"):
+        doc = lxml_html.fromstring(f"<div>{element.value}</div>")
+        for table in doc.xpath('//table[contains(@class, "ita-table")]'):
+            heads = [th.text_content() for th in table.xpath("./thead/tr/th")]
+            rows = [
+                [td.text_content() for td in tr.xpath("./td")] for tr in table.xpath("./tbody/tr")
+            ]
+            out.append(pd.DataFrame(rows, columns=heads))
+    return out
+
+
+def figures_shown(at: Any) -> dict[str, str]:
+    """Every figure a run shows, label → value: its ``st.metric``s and the cards of
+    ``ita_model.html_cards`` (the overview's first screen)."""
+    from lxml import html as lxml_html
+
+    out = {m.label: m.value for m in at.metric}
+    for element in at.get("html"):
+        doc = lxml_html.fromstring(f"<div>{element.value}</div>")
+        for card in doc.xpath('//div[contains(@class, "ita-card ")] | //div[@class="ita-card"]'):
+            value = card.xpath('./div[@class="ita-card-value"]')[0].text_content()
+            out[card.get("data-label")] = value
+    return out

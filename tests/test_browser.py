@@ -15,8 +15,9 @@ from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
-# url path of each page ("" is the default page, the overview); charts each page draws
-CHARTS = {"overview": 2, "timeline": 1}
+# url path of each page ("" is the default page, the overview); charts each page draws (Plotly
+# figures, or HTML charts of ``ita_model.html_charts``, class ``ita-chart``)
+CHARTS = {"overview": 2, "timeline": 1, "score": 2}
 PAGES = {
     "overview": "",
     "oit": "oit",
@@ -56,9 +57,10 @@ def settle(
               const running = document.querySelector('[data-testid="stStatusWidget"]');
               const stale = document.querySelector('[data-stale="true"]');
               const skeleton = document.querySelector('[data-testid="stSkeleton"]');
-              const charts = [...document.querySelectorAll('.stPlotlyChart')];
-              return !running && !stale && !skeleton && charts.length >= n
-                  && charts.every(c => c.querySelector('.main-svg'));
+              const plots = [...document.querySelectorAll('.stPlotlyChart')];
+              const html = document.querySelectorAll('.ita-chart').length;  // drawn when there
+              return !running && !stale && !skeleton && plots.length + html >= n
+                  && plots.every(c => c.querySelector('.main-svg'));
             }""",
             arg=min_charts,
             timeout=timeout_ms,
@@ -72,6 +74,7 @@ def settle(
               skeleton: document.querySelectorAll('[data-testid="stSkeleton"]').length,
               charts: document.querySelectorAll('.stPlotlyChart').length,
               drawn: document.querySelectorAll('.stPlotlyChart .main-svg').length,
+              html_charts: document.querySelectorAll('.ita-chart').length,
             })"""
         )
         raise AssertionError(f"page did not settle: {state}") from exc

@@ -10,7 +10,7 @@ import pytest
 
 from ita_model.i18n import t
 from ita_model.readiness import load_dataset
-from tests.conftest import app_test
+from tests.conftest import app_test, html_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -27,7 +27,7 @@ def page(path: str, lang: str = "th"):
 def test_the_timeline_lists_every_step_next_first() -> None:
     at = page("app_pages/timeline.py")
     steps = load_dataset([SAMPLE]).latest("timeline")
-    [table] = [x.value for x in at.table]
+    [table] = html_tables(at)
     assert len(table) == len(steps)
     status = list(table[t("col.status", "th")].str.replace("◆ ", ""))
     done = t("step.done", "th")

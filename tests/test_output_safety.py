@@ -289,10 +289,15 @@ def test_only_a_plain_http_url_is_a_link(url: str, ok: bool):
 def test_no_page_hands_unsafe_html_text_it_did_not_write():
     """``unsafe_allow_html`` is used nowhere; ``st.html`` only on the meeting page, whose every
     piece of text goes through ``html.escape`` (checked by its own tests and the browser test),
-    and in ``_words.py``'s uploader CSS, built from our own words as CSS string literals."""
+    in ``_words.py``'s uploader CSS, built from our own words as CSS string literals, and in
+    ``_tables.html_chart``, which draws what ``ita_model.html_charts`` escaped (its tests)."""
     pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py")}
     assert [n for n, s in pages.items() if "unsafe_allow_html" in s] == []
-    assert sorted(n for n, s in pages.items() if "st.html(" in s) == ["_words.py", "meeting.py"]
+    assert sorted(n for n, s in pages.items() if "st.html(" in s) == [
+        "_tables.py",
+        "_words.py",
+        "meeting.py",
+    ]
 
 
 def test_framework_import_keeps_names_as_text_and_the_oit_page_shows_them(tmp_path, monkeypatch):

@@ -43,7 +43,7 @@ def test_overview_by_name_opens_the_overview(server: str, page: object) -> None:
 def test_the_missing_list_is_whole_and_never_clipped(server: str, page: object) -> None:
     page.goto(server, wait_until="domcontentloaded")
     settle(page, min_charts=2)
-    table = page.locator('[data-testid="stTable"]').first
+    table = page.locator("table.ita-table").first
     rows = table.locator("tbody tr").count()
     caption = page.get_by_text(t("overview.missing_caption", "th", n=rows)[:12]).first
     assert str(rows) in caption.inner_text()
@@ -55,7 +55,7 @@ def test_the_missing_list_is_whole_and_never_clipped(server: str, page: object) 
     assert clipped == []
     # the list comes before the charts
     box = table.bounding_box()
-    chart = page.locator(".stPlotlyChart").first.bounding_box()
+    chart = page.locator(".ita-chart").first.bounding_box()
     assert box["y"] < chart["y"]
 
 
