@@ -218,18 +218,24 @@ def _sha(data: bytes) -> str:
 # --------------------------------------------------------------------------- older stores
 
 
+def upgraded_and_filled(s: Store) -> None:
+    """The fixture's three accepted workbooks count, with the rows validate_file gives them,
+    filled in by one ``ingested`` event (three workbooks and the unreadable file)."""
+    current = s.current(YEAR)
+    assert [c.filename for c in current] == ["oit_legal.xlsx", "oit_it.xlsx", "timeline.xlsx"]
+    for r in s.stored(current):
+        same_frames(r, validate_file(SAMPLE / r.path, r.path, year=YEAR))
+        assert r.validator == validate_module.VALIDATOR_VERSION
+    assert [e.detail["count"] for e in s.events(actions=["ingested"])] == [4]
+
+
 def test_a_store_made_before_rows_were_kept_is_upgraded_and_filled_once(tmp_path: Path) -> None:
     root = tmp_path / "store"
     shutil.copytree(V1_STORE, root)
     s = open_store(root)
     try:
-        current = s.current(YEAR)
-        assert [c.filename for c in current] == ["oit_legal.xlsx", "oit_it.xlsx", "timeline.xlsx"]
-        for r in s.stored(current):
-            same_frames(r, validate_file(SAMPLE / r.path, r.path, year=YEAR))
-            assert r.validator == validate_module.VALIDATOR_VERSION
+        upgraded_and_filled(s)
         (ingested,) = s.events(actions=["ingested"])
-        assert ingested.detail["count"] == 4  # three workbooks and the unreadable file
         assert ingested.detail["missing"] == []
         assert s.overrides() == {"use_sample": False}
         assert s.verify() == []
@@ -303,11 +309,7 @@ def test_a_postgresql_store_made_before_rows_were_kept_is_upgraded_too(pg_server
     engine.dispose()
     s = open_store(url)
     try:
-        current = s.current(YEAR)
-        assert [c.filename for c in current] == ["oit_legal.xlsx", "oit_it.xlsx", "timeline.xlsx"]
-        for r in s.stored(current):
-            same_frames(r, validate_file(SAMPLE / r.path, r.path, year=YEAR))
-        assert [e.detail["count"] for e in s.events(actions=["ingested"])] == [4]
+        upgraded_and_filled(s)
         mid = s.events(actions=["accepted"])[1].at
         assert [c.id for c in s.current(YEAR, as_of=mid)] == [
             sub.id for sub, _ in s.current_at(mid, YEAR)
