@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -317,3 +317,16 @@ def test_a_postgresql_store_made_before_rows_were_kept_is_upgraded_too(pg_server
         assert s.verify() == []
     finally:
         s.close()
+
+
+def test_as_of_a_thai_time_is_that_moment_whatever_the_database(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accepted at 01:00 on 2 March in Thailand (18:00 UTC on 1 March): it did not count at the
+    end of 1 March, Thai time. (SQLite keeps times without their zone: the bound time is made
+    UTC first; ``current_at`` compared the Thai wall clock with UTC and counted it.)"""
+    thai = timezone(timedelta(hours=7))
+    monkeypatch.setattr(store_base, "now", lambda: datetime(2022, 3, 1, 18, 0, tzinfo=UTC))
+    store.submit(workbook("legal", 1), "a.xlsx", user="n", year=YEAR, division=None, accept=True)
+    assert store.current(YEAR, as_of=datetime(2022, 3, 1, 23, 59, 59, tzinfo=thai)) == []
+    assert len(store.current(YEAR, as_of=datetime(2022, 3, 2, 1, 0, tzinfo=thai))) == 1
