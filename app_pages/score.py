@@ -5,10 +5,11 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
-from app_pages._tables import figure, plot, status_text, table_height
+from app_pages._tables import figure, html_chart, plot, status_text, table_height
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model import score_charts, scoring
+from ita_model.score_html import subindicator_chart
 
 # The page's own words (Thai, English); to move into ui_text.yaml under "score." when convenient.
 WORDS: dict[str, tuple[str, str]] = {
@@ -183,8 +184,7 @@ if loaded is not None:
         codes = list(lifts["item"])
         ticked = [c for c in codes if st.session_state.get(f"whatif_{c}")]
         after = scoring.what_if(est, ticked) if ticked else None
-        # built once per distinct estimate (a figure took two thirds of this page's script)
-        plot(figure(score_charts.subindicator_figure, est, after, lang=lang()), key="score_subs")
+        html_chart(subindicator_chart(est, after, lang()))
 
         st.subheader(w("what_if"))
         st.caption(w("what_if_help"))

@@ -268,3 +268,27 @@ def test_a_static_table_shows_every_row_as_text_and_only_http_links() -> None:
     assert 'href="https://example.go.th/a?b=1&amp;c=2" target="_blank"' in markup
     assert "javascript:alert(1)" in chart.text  # not a link: shown as the text it is
     assert markup.count('class="ita-nowrap"') == 4  # the header and three cells of "item"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_score_chart_has_every_row_its_value_and_the_what_if(sample, ready, lang: str) -> None:
+    from ita_model import scoring
+    from ita_model.score_html import subindicator_chart
+
+    est = scoring.estimate(ready, sample.latest("scores"))
+    chart = read(subindicator_chart(est, None, lang))
+    fw = est.framework
+    for ind in fw.oit_indicators():
+        name = ind.name_en if lang == "en" else ind.name_th
+        assert f"{ind.number} {name}" in chart.text  # whole, never cut
+        assert f"{est.indicators[ind.number].score:.2f}" in chart.text
+        for sub in ind.subindicators:
+            value = est.subindicators[sub.code].score
+            assert ("—" if value is None else f"{value:.2f}") in chart.text
+    rows = len(fw.oit_indicators()) + sum(len(i.subindicators) for i in fw.oit_indicators())
+    assert len(chart.titles) == rows
+    assert any(f"{fw.pass_mark:g}" in x for x in chart.text)  # the pass mark named on its line
+    # ticking an item adds the what-if bar beside each row
+    item = scoring.lifts(est)["item"].iloc[0]
+    both = read(subindicator_chart(est, scoring.what_if(est, [item]), lang))
+    assert len(both.titles) == 2 * rows
