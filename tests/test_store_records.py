@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -218,18 +218,24 @@ def _sha(data: bytes) -> str:
 # --------------------------------------------------------------------------- older stores
 
 
+def upgraded_and_filled(s: Store) -> None:
+    """The fixture's three accepted workbooks count, with the rows validate_file gives them,
+    filled in by one ``ingested`` event (three workbooks and the unreadable file)."""
+    current = s.current(YEAR)
+    assert [c.filename for c in current] == ["oit_legal.xlsx", "oit_it.xlsx", "timeline.xlsx"]
+    for r in s.stored(current):
+        same_frames(r, validate_file(SAMPLE / r.path, r.path, year=YEAR))
+        assert r.validator == validate_module.VALIDATOR_VERSION
+    assert [e.detail["count"] for e in s.events(actions=["ingested"])] == [4]
+
+
 def test_a_store_made_before_rows_were_kept_is_upgraded_and_filled_once(tmp_path: Path) -> None:
     root = tmp_path / "store"
     shutil.copytree(V1_STORE, root)
     s = open_store(root)
     try:
-        current = s.current(YEAR)
-        assert [c.filename for c in current] == ["oit_legal.xlsx", "oit_it.xlsx", "timeline.xlsx"]
-        for r in s.stored(current):
-            same_frames(r, validate_file(SAMPLE / r.path, r.path, year=YEAR))
-            assert r.validator == validate_module.VALIDATOR_VERSION
+        upgraded_and_filled(s)
         (ingested,) = s.events(actions=["ingested"])
-        assert ingested.detail["count"] == 4  # three workbooks and the unreadable file
         assert ingested.detail["missing"] == []
         assert s.overrides() == {"use_sample": False}
         assert s.verify() == []
@@ -262,3 +268,65 @@ def test_a_file_kept_meanwhile_by_older_code_gets_its_rows_when_read(store: Stor
     same_frames(stored, validate_file(data, "oit_it.xlsx", year=YEAR))
     assert [e.detail["count"] for e in store.events(actions=["ingested"])] == [1]
     assert store.verify() == []
+
+
+def test_a_postgresql_store_made_before_rows_were_kept_is_upgraded_too(pg_server) -> None:
+    """The fixture's schema-1 rows put into a PostgreSQL database laid out as schema 1 was."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, insert, text
+
+    from ita_model.store.schema import (
+        EVENTS_BY_SLOT,
+        blobs_t,
+        current_t,
+        events_t,
+        meta_t,
+        metadata,
+        submissions_t,
+    )
+
+    url = pg_server.new_database()
+    engine = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    old = sqlite3.connect(V1_STORE / "store.sqlite3")
+    old.row_factory = sqlite3.Row
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[submissions_t, events_t, current_t, blobs_t, meta_t])
+        conn.execute(text(f"DROP INDEX {EVENTS_BY_SLOT.name}"))
+        conn.execute(text("ALTER TABLE submissions DROP COLUMN validator"))
+        for table in (submissions_t, events_t, current_t, meta_t):
+            rows = [dict(r) for r in old.execute(f"SELECT * FROM {table.name}")]
+            if table is meta_t:
+                rows = [r for r in rows if r["key"] != "schema"] + [{"key": "schema", "value": "1"}]
+            for r in rows:
+                if "unreadable" in r:  # SQLite kept 0/1
+                    r["unreadable"] = bool(r["unreadable"])
+            conn.execute(insert(table), rows)
+        for f in (V1_STORE / "files").iterdir():
+            conn.execute(insert(blobs_t).values(sha256=f.name.split(".")[0], data=f.read_bytes()))
+        conn.execute(text("SELECT setval('events_seq_seq', (SELECT max(seq) FROM events))"))
+    old.close()
+    engine.dispose()
+    s = open_store(url)
+    try:
+        upgraded_and_filled(s)
+        mid = s.events(actions=["accepted"])[1].at
+        assert [c.id for c in s.current(YEAR, as_of=mid)] == [
+            sub.id for sub, _ in s.current_at(mid, YEAR)
+        ]
+        assert s.verify() == []
+    finally:
+        s.close()
+
+
+def test_as_of_a_thai_time_is_that_moment_whatever_the_database(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accepted at 01:00 on 2 March in Thailand (18:00 UTC on 1 March): it did not count at the
+    end of 1 March, Thai time. (SQLite keeps times without their zone: the bound time is made
+    UTC first; ``current_at`` compared the Thai wall clock with UTC and counted it.)"""
+    thai = timezone(timedelta(hours=7))
+    monkeypatch.setattr(store_base, "now", lambda: datetime(2022, 3, 1, 18, 0, tzinfo=UTC))
+    store.submit(workbook("legal", 1), "a.xlsx", user="n", year=YEAR, division=None, accept=True)
+    assert store.current(YEAR, as_of=datetime(2022, 3, 1, 23, 59, 59, tzinfo=thai)) == []
+    assert len(store.current(YEAR, as_of=datetime(2022, 3, 2, 1, 0, tzinfo=thai))) == 1

@@ -302,17 +302,6 @@ class Submissions(Blobs, Events):
                 raise self._unknown(submission_id)
             return self._get(conn, submission_id)
 
-    def report(self, sub: Submission, *, settings: Settings | None = None) -> dict[str, Any]:
-        """The validation report kept with the submission (``FileReport.to_json()``)."""
-        packed = self._scalar(select(submissions_t.c.report).where(submissions_t.c.id == sub.id))
-        if packed is not None:
-            return json.loads(zlib.decompress(packed))
-        from ita_model.validate import validate_file  # an imported old submission: check now
-
-        return validate_file(
-            self.path(sub), sub.filename, year=sub.year, division=sub.division, settings=settings
-        ).to_json()
-
     def accepted(self, year: int | None = None) -> list[tuple[Submission, Path]]:
         """The current submissions, in the order they became current (the later counts)."""
         with self._read() as conn:
