@@ -84,14 +84,16 @@ def load(store: Store, settings: Settings | None = None, *, user: str | Actor) -
     """Submit and accept every sample workbook as ``sample``; the ``sample_loaded`` event names
     who asked (an administrator, or ``sample`` itself on a fresh store) and the files.
 
-    A workbook never stored before is dated on the sample's report day (what it describes:
-    "as of" that day the dashboard shows it); one stored before (loaded, then removed) counts
-    again from now, so the log still says when it was out."""
+    Into a year where nothing counts yet, a workbook never stored before is dated on the
+    sample's report day (what it describes: "as of" that day the dashboard shows it); beside
+    data that counts, it is dated now (the latest decision, now and in any replay). One stored
+    before (loaded, then removed) counts again from now, so the log still says when it was out."""
     settings = settings or get_settings()
     files = sample_files(settings)
     year = sample_year(settings)
     org = sample_organisation(settings)
-    dated = datetime.combine(org.report_date, time(9), THAILAND)
+    alone = not store.current(year)
+    dated = datetime.combine(org.report_date, time(9), THAILAND) if alone else None
     needed = Role.EDITOR if user == _SENDER else Role.ADMIN
     store.record(
         LOADED, user=user, detail={"year": year, "files": [p.name for p in files]}, needed=needed

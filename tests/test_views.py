@@ -275,3 +275,26 @@ def test_no_view_reads_or_checks_a_stored_file_again(
     assert History(store, year=2565).at(date.today()).readiness.done > 0
     assert main(["summary", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["done"] > 0
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_sample_is_dated_on_its_day_alone_and_now_beside_real_data() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ita_model import sample
+    from ita_model.current import current_data
+    from ita_model.fiscal import THAILAND
+
+    alone = open_store()
+    first = ensure_sample(alone)
+    report_day = sample.sample_day()
+    assert {s.submitted_at.astimezone(THAILAND).date() for s in first} == {report_day}
+    assert current_data(alone, 2565, as_of=report_day).sample_only  # "as of" its day: shown
+
+    store = open_store(Path(os.environ["ITA_STORE_DIR"]) / "second")
+    store.submit(filled_workbook("legal", lambda row, item: ("ดำเนินการแล้ว", None)), "legal.xlsx",
+                 user="nit", year=2565, division="legal", accept=True)  # fmt: skip
+    beside = sample.load(store, user="boss")
+    assert all(datetime.now(UTC) - s.submitted_at < timedelta(hours=1) for s in beside)
+    assert not current_data(store, 2565, as_of=report_day).submissions  # nothing then
+    assert current_data(store, 2565).includes_sample
