@@ -11,8 +11,8 @@ selectbox options are plain text already and need neither.
 from __future__ import annotations
 
 import re
-import unicodedata
-from urllib.parse import urlsplit
+
+from ita_model.html_table import plain_link
 
 # What can start Markdown inside a line: links and images ([ ]), autolinks and HTML (< >),
 # emphasis, code, strikethrough (* ` ~), math ($), entities (&), e-mail autolinks (@), tables (|),
@@ -27,7 +27,6 @@ _AUTOLINK = re.compile(r"\\:(?=//)|(?i:www)(?=\\\.)|\\@")
 _JOINER = "\u2060"
 _LINE_START = re.compile(r"^([-+=]|\d+[.)])")  # a list, a rule or a heading under a line
 _NEWLINES = {ord("\r"): " ", ord("\n"): " ", 0x2028: " ", 0x2029: " "}
-_NOT_IN_URL = set('<>"{}|\\^`')  # RFC 3986 never has these unencoded; nor spaces or controls
 
 
 def md(text: object) -> str:
@@ -50,24 +49,6 @@ def _escape(m: re.Match[str]) -> str:
 
 
 def link(url: object) -> str | None:
-    """The URL when it is a plain http(s) link to a host, else None (then show it as ``md``).
-
-    Nothing that could end a Markdown autolink or start other markup (``>``, spaces, quotes,
-    brackets outside the host) passes, so ``<{link}>`` in Markdown is one link to that host.
-    """
-    if not isinstance(url, str) or len(url) > 2000:
-        return None
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not host:
-        return None
-    rest = url[len(parts.scheme) + 3 + len(parts.netloc) :]
-    for c in url:
-        if c in _NOT_IN_URL or unicodedata.category(c)[0] in "CZ":
-            return None
-    if "[" in rest or "]" in rest:
-        return None
-    return url
+    """The URL when it is a plain http(s) link to a host, else None (then show it as ``md``):
+    ``<{link}>`` in Markdown is then one link to that host (``html_table.plain_link``)."""
+    return plain_link(url)

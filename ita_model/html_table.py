@@ -8,6 +8,7 @@ plain HTML, laid out in a millisecond, in the page's font and Streamlit's table 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,16 +41,39 @@ class Link:
     text: str
 
 
-def _link(cell: Link) -> str:
+_NOT_IN_URL = set('<>"{}|\\^`')  # RFC 3986 never has these unencoded; nor spaces or controls
+
+
+def plain_link(url: object) -> str | None:
+    """The URL when it is a plain http(s) link to a host, else None (then show it as text).
+
+    Nothing that could end a Markdown autolink or start other markup (``>``, spaces, quotes,
+    brackets outside the host) passes, nor a ``)`` no ``(`` opened: what is left of Markdown's
+    ``[text](https://…)`` typed into a link cell is text, not a link.
+    """
+    if not isinstance(url, str) or len(url) > 2000:
+        return None
     try:
-        parts = urlsplit(cell.url)
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    rest = url[len(parts.scheme) + 3 + len(parts.netloc) :]
+    if any(c in _NOT_IN_URL or unicodedata.category(c)[0] in "CZ" for c in url):
+        return None
+    after = url[len(parts.scheme) + 3 :]
+    if "[" in rest or "]" in rest or after.count(")") > after.count("("):
+        return None
+    return url
+
+
+def _link(cell: Link) -> str:
+    url = plain_link(cell.url)
+    if url is None:
         return esc(cell.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return esc(cell.url)
-    return (
-        f'<a href="{esc(cell.url)}" target="_blank" rel="noopener noreferrer">{esc(cell.text)}</a>'
-    )
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(cell.text)}</a>'
 
 
 def _cell(value: object) -> str:

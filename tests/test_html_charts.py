@@ -292,3 +292,21 @@ def test_the_score_chart_has_every_row_its_value_and_the_what_if(sample, ready, 
     item = scoring.lifts(est)["item"].iloc[0]
     both = read(subindicator_chart(est, scoring.what_if(est, [item]), lang))
     assert len(both.titles) == 2 * rows
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://www.pao-phayao.go.th/oit/o1", True),
+        ("https://th.wikipedia.org/wiki/ITA_(Thailand)", True),  # a closed "(": still a link
+        ("https://phishing.example)", False),  # what is left of "[text](https://…)"
+        ("[text](https://phishing.example)", False),
+        ("javascript:alert(1)", False),
+        ("https://ok.example/>x", False),
+    ],
+)
+def test_a_cell_is_a_link_only_when_it_is_a_plain_web_address(url: str, linked: bool) -> None:
+    from ita_model.html_table import Link, static_table
+
+    shown = static_table(pd.DataFrame({"link": [Link(url, "เปิด")]}), name="t")
+    assert ("<a href=" in shown) is linked

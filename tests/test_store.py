@@ -29,6 +29,7 @@ import pytest
 from ita_model.auth import Actor, Role
 from ita_model.errors import InvalidDecision, NotAllowed, StoreError, UnknownSubmission
 from ita_model.organisation import load_organisation
+from ita_model.settings import Settings
 from ita_model.store import Store, kept_files, open_store
 from tests.conftest import ROOT
 from tests.conftest import run_cli as _run_cli
@@ -211,8 +212,6 @@ def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPat
     assert [s.id for s, _ in store.current_at(datetime(2022, 3, 10, tzinfo=UTC), 2565)] == [a.id]
     assert store.current_at(datetime(2022, 2, 1, tzinfo=UTC), 2565) == []
 
-    from ita_model.settings import Settings
-
     settings = Settings()
     then = current_data(store, 2565, as_of=datetime(2022, 3, 6).date())
     assert [s.filename for s in then.submissions] == ["b.xlsx"]
@@ -236,7 +235,6 @@ def test_as_of_replays_the_decisions(store: Store, monkeypatch: pytest.MonkeyPat
 def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatch):
     import ita_model.store.base as sm
     from ita_model.history import History
-    from ita_model.settings import Settings
 
     today = [datetime(2022, 3, 1, 3, 0, tzinfo=UTC)]
     monkeypatch.setattr(sm, "now", lambda: today[0])
@@ -258,7 +256,7 @@ def test_as_of_replays_a_withdrawal(store: Store, monkeypatch: pytest.MonkeyPatc
 def test_settings_changed_by_an_admin_are_kept_and_logged(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ):
-    from ita_model.settings import Settings, with_overrides
+    from ita_model.settings import with_overrides
 
     monkeypatch.delenv("ITA_YEAR", raising=False)
     monkeypatch.delenv("ITA_MAX_CELLS", raising=False)
@@ -270,7 +268,11 @@ def test_settings_changed_by_an_admin_are_kept_and_logged(
     changes = [e.detail for e in store.events(actions=["setting_changed"])]
     assert changes == [
         {"setting": "year", "before": 2565, "after": 2566},
-        {"setting": "max_cells", "before": 2_000_000, "after": 50_000},
+        {
+            "setting": "max_cells",
+            "before": Settings.model_fields["max_cells"].default,
+            "after": 50_000,
+        },
         {"setting": "year", "before": 2566, "after": 2565},
     ]
     assert store.events()[-1].user == "boss"

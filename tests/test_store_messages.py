@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from ita_model.errors import InvalidDecision, Issue, StoreError, UnknownSubmission
+from ita_model.errors import InvalidDecision, Issue, ItaError, StoreError, UnknownSubmission
 from ita_model.store import Store, open_store
 from ita_model.store.schema import current_t, oit_rows_t
 from tests.test_store import workbook
@@ -86,11 +86,14 @@ def test_a_folder_that_cannot_be_made_names_the_store(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     store = open_store(blocker / "store")
-    with pytest.raises(StoreError) as caught:
-        store.submit(workbook("it", 1), "it.xlsx", user="n", year=YEAR, division=None)
+    with pytest.raises(StoreError) as caught, store._write():
+        pass
     assert caught.value.code == "store_write_failed"
     names(caught.value.issue, blocker / "store")
     assert "nothing already stored was changed" in caught.value.issue.message_en
+    with pytest.raises(ItaError) as refused:  # a file sent there: refused, the place named
+        store.submit(workbook("it", 1), "it.xlsx", user="n", year=YEAR, division=None)
+    assert str(blocker / "store") in str(refused.value)
 
 
 def test_a_missing_file_is_a_read_failure_and_a_verify_problem(store: Store) -> None:

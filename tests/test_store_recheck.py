@@ -125,6 +125,8 @@ def test_files_that_would_become_unreadable_exit_2_and_are_listed(store: Store, 
 def test_only_an_administrator_applies(store: Store, monkeypatch) -> None:
     from ita_model.auth import Actor, Role
 
+    store.accounts.add("boss", "admin", None, user="setup")
+    store.accounts.add("clerk", "editor", None, user="boss")
     monkeypatch.setattr(validate_module, "VALIDATOR_VERSION", "2099.3")
     checks = recheck_module.plan(store, year=YEAR)
     assert len([c for c in checks if c.stale]) == 3

@@ -26,7 +26,7 @@ from ita_model.auth import Actor, Role
 from ita_model.i18n import t
 from ita_model.sample import LOADED, REMOVED, SENDER, current_sample, ensure_sample, sample_files
 from ita_model.store import open_store
-from tests.conftest import ROOT, app_test, run_cli, served
+from tests.conftest import ROOT, app_test, figures_shown, html_tables, run_cli, served
 from tests.test_app import PAGES, filled_workbook
 
 APP = ROOT / "dashboard.py"
@@ -59,17 +59,16 @@ def fresh_process() -> None:
 
 
 def figures(at: AppTest) -> dict[str, Any]:
-    """What a page shows as figures: its metrics and its tables."""
+    """What a page shows as figures: its metrics and cards, and its tables (grids and HTML)."""
     return {
-        "metrics": [(m.label, m.value) for m in at.metric],
-        "tables": [d.value.to_dict("records") for d in at.dataframe],
+        "metrics": sorted(figures_shown(at).items()),
+        "tables": [d.value.to_dict("records") for d in at.dataframe]
+        + [h.to_dict("records") for h in html_tables(at)],
     }
 
 
 def metric(at: AppTest, key: str) -> str:
-    label = t(key, "th")
-    [value] = [m.value for m in at.metric if m.label == label]
-    return value
+    return figures_shown(at)[t(key, "th")]
 
 
 # --------------------------------------------------------------------------- the sample
@@ -242,7 +241,7 @@ def test_two_dashboards_on_one_postgresql_store_see_each_others_files(
             page.goto(f"{second}/")  # the other dashboard, never restarted
             label = page.get_by_text(t("overview.oit_done", "th")).first
             label.wait_for(timeout=60_000)
-            text = page.locator('[data-testid="stMetric"]').all_inner_texts()
+            text = page.locator(".ita-card").all_inner_texts()
             done = [x for x in text if t("overview.oit_done", "th") in x]
             assert done and not re.search(r"\b0 / 43\b", done[0]), done
         finally:
