@@ -418,6 +418,18 @@ def step_states(steps: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return out
 
 
+def lane_states(steps: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The steps with their state on ``as_of`` (``step_states``), each in its lane (IIT, EIT,
+    OIT, general: an unknown phase is general), in lane order, then by dates."""
+    states = step_states(steps, as_of) if len(steps) else pd.DataFrame()
+    if len(states):
+        states["lane"] = states["phase"].fillna("general") if "phase" in states else "general"
+        states["lane"] = [lane if lane in LANES else "general" for lane in states["lane"]]
+        states["_lane_order"] = states["lane"].map({lane: i for i, lane in enumerate(LANES)})
+        states = states.sort_values(["_lane_order", "start_date", "end_date"], kind="stable")
+    return states
+
+
 def month_ticks(first: date, last: date, lang: str = "th") -> tuple[list[date], list[str]]:
     """One tick per month: 'ม.ค.' with the Buddhist-Era year under January and the first tick."""
     vals, texts = [], []
@@ -452,12 +464,7 @@ def timeline_figure(
     """A Gantt chart: one row per ITA step, grouped in lanes IIT / EIT / OIT / general, one row
     of meetings (markers), then the measures' periods on the same time axis; a line at
     ``as_of``; months in Thai with Buddhist-Era years."""
-    states = step_states(steps, as_of) if len(steps) else pd.DataFrame()
-    if len(states):
-        states["lane"] = states["phase"].fillna("general") if "phase" in states else "general"
-        states["lane"] = [lane if lane in LANES else "general" for lane in states["lane"]]
-        states["_lane_order"] = states["lane"].map({lane: i for i, lane in enumerate(LANES)})
-        states = states.sort_values(["_lane_order", "start_date", "end_date"], kind="stable")
+    states = lane_states(steps, as_of)
     windows = states[~states["is_event"]] if len(states) else states
     events = states[states["is_event"]] if len(states) else states
     measure_rows = _measure_windows(measures, lang, label_width) if measures is not None else []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ita_model.errors import ItaError, Severity
+from ita_model.i18n import both
 from ita_model.settings import get_settings
 
 if TYPE_CHECKING:
@@ -304,7 +305,7 @@ def _division_id(name: str | None) -> str | None:
 
     div = load_organisation(get_settings().organisation).match_division(name)
     if div is None:
-        raise UnknownDivision(f"ไม่พบส่วนราชการ '{name}' — unknown division '{name}'")
+        raise UnknownDivision(both("cli.unknown_division", name=name))
     return div.id
 
 
@@ -587,11 +588,7 @@ def _framework_import(args: argparse.Namespace) -> int:
         return 1
     out = args.out or FRAMEWORKS_DIR / f"{args.year}.yaml"
     if out.exists() and not args.force:
-        print(
-            f"ผิดพลาด / error: มีไฟล์ {out} อยู่แล้ว ใช้ --force เพื่อเขียนทับ — "
-            f"{out} exists; use --force to overwrite",
-            file=sys.stderr,
-        )
+        print(both("cli.file_exists", out=out), file=sys.stderr)
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(framework_yaml(result.framework), encoding="utf-8")

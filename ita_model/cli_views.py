@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ita_model.i18n import both
 from ita_model.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _date_arg(text: str) -> date:
     try:
         return parse_date(text)
     except DateError:
-        raise argparse.ArgumentTypeError(f"อ่านวันที่ไม่ได้ — cannot read the date {text!r}") from None
+        raise argparse.ArgumentTypeError(both("cli.bad_date", text=repr(text))) from None
 
 
 def _score_arg(text: str) -> float:
@@ -95,9 +96,7 @@ def _score_arg(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(
-            f"คะแนนต้องอยู่ระหว่าง 0 ถึง 100 — a score is between 0 and 100, not {text!r}"
-        )
+        raise argparse.ArgumentTypeError(both("cli.bad_score", text=repr(text)))
     return value
 
 
@@ -122,10 +121,7 @@ def from_store(
 
 def _both_given(args: argparse.Namespace) -> bool:
     if args.paths and args.store:
-        print(
-            "ผิดพลาด / error: ระบุไฟล์หรือ --store อย่างใดอย่างหนึ่ง — give FILEs or --store, not both",
-            file=sys.stderr,
-        )
+        print(both("cli.files_or_store"), file=sys.stderr)
         return True
     return False
 

@@ -17,7 +17,6 @@ import pandas as pd
 from ita_model.charts import (
     _NUMBERED,
     BORDER,
-    LANES,
     STATUS_SYMBOLS,
     STEP_COLORS,
     STEP_ORDER,
@@ -26,10 +25,10 @@ from ita_model.charts import (
     _measure_windows,
     _range_text,
     _x_range,
+    lane_states,
     month_ticks,
     status_name,
     step_name,
-    step_states,
 )
 from ita_model.html_charts import CHART_CLASS, CSS, esc, hover
 from ita_model.i18n import t
@@ -93,12 +92,7 @@ def timeline_chart(
     steps: pd.DataFrame, measures: pd.DataFrame | None, as_of: date, lang: str = "th"
 ) -> str:
     """The Gantt chart as HTML (every text escaped)."""
-    states = step_states(steps, as_of) if len(steps) else pd.DataFrame()
-    if len(states):
-        states["lane"] = states["phase"].fillna("general") if "phase" in states else "general"
-        states["lane"] = [lane if lane in LANES else "general" for lane in states["lane"]]
-        states["_lane_order"] = states["lane"].map({lane: i for i, lane in enumerate(LANES)})
-        states = states.sort_values(["_lane_order", "start_date", "end_date"], kind="stable")
+    states = lane_states(steps, as_of)
     windows = states[~states["is_event"]] if len(states) else states
     events = states[states["is_event"]] if len(states) else states
     measure_rows = _measure_windows(measures, lang, 10_000) if measures is not None else []

@@ -141,3 +141,11 @@ def test_hostile_file_exit_2_one_message_no_traceback(name):
     assert f["ok"] is False and f["sheets"] == []
     (issue,) = f["issues"]
     assert issue["severity"] == "error" and issue["message"] and issue["message_en"]
+
+
+def test_files_and_a_store_together_are_refused_in_thai_and_english(tmp_path):
+    proc = run_cli("summary", "--store", str(tmp_path / "store"), str(tmp_path / "a.xlsx"))
+    assert proc.returncode != 0
+    assert "ระบุไฟล์หรือ --store อย่างใดอย่างหนึ่ง" in proc.stderr
+    assert "give FILEs or --store, not both" in proc.stderr
+    assert "Traceback" not in proc.stderr
