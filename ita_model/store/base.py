@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection, make_url
@@ -28,6 +28,9 @@ from ita_model.errors import StoreError, StoreLost
 from ita_model.settings import Settings, get_settings, users_file
 from ita_model.store.accounts import Accounts
 from ita_model.store.schema import create_or_upgrade, events_t, needs_upgrade
+
+if TYPE_CHECKING:
+    from ita_model.store.models import Submission
 
 DB_NAME = "store.sqlite3"
 _PG_WRITE_LOCK = 0x17A_5704  # one writer at a time, like SQLite
@@ -257,6 +260,30 @@ class StoreBase:
             )
         )
         return int(result.inserted_primary_key[0])
+
+    def _submission_event(
+        self,
+        conn: Connection,
+        actor: Actor,
+        action: str,
+        sub: Submission,
+        *,
+        at: datetime,
+        detail: dict[str, Any],
+    ) -> int:
+        """``_event`` about one submission: its id, year, division and slot, and its file name
+        in the detail."""
+        return self._event(
+            conn,
+            actor,
+            action,
+            at=at,
+            submission_id=sub.id,
+            year=sub.year,
+            division=sub.division,
+            slot=sub.slot,
+            detail={"filename": sub.filename, **detail},
+        )
 
     def revision(self) -> int:
         """A number that grows with every write: a cache key for the pages."""

@@ -219,15 +219,7 @@ class Records(Submissions, StoreSettings):
                     unreadable=unreadable,
                 )
             )
-            seq = self._event(
-                conn,
-                actor,
-                "rechecked",
-                at=base.now(),
-                submission_id=sub.id,
-                year=sub.year,
-                division=sub.division,
-                slot=sub.slot,
-                detail={"filename": sub.filename, **detail},
+            seq = self._submission_event(
+                conn, actor, "rechecked", sub, at=base.now(), detail=detail
             )
             return read_event(conn, seq)

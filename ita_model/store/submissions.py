@@ -194,17 +194,7 @@ class Submissions(Blobs, Events):
             sub = self._get(conn, submission_id)
             if sub.state != "accepted":
                 raise InvalidDecision(code="store_not_current", filename=sub.filename, value=sub.id)
-            self._event(
-                conn,
-                actor,
-                "withdrawn",
-                at=base.now(),
-                submission_id=sub.id,
-                year=sub.year,
-                division=sub.division,
-                slot=sub.slot,
-                detail={"filename": sub.filename},
-            )
+            self._submission_event(conn, actor, "withdrawn", sub, at=base.now(), detail={})
             conn.execute(
                 update(submissions_t).where(submissions_t.c.id == sub.id).values(state="superseded")
             )
@@ -231,16 +221,8 @@ class Submissions(Blobs, Events):
         if before == sub.id:
             return
         now = at or base.now()
-        seq = self._event(
-            conn,
-            actor,
-            action,
-            at=now,
-            submission_id=sub.id,
-            year=sub.year,
-            division=sub.division,
-            slot=sub.slot,
-            detail={**detail, "replaces": before, "filename": sub.filename},
+        seq = self._submission_event(
+            conn, actor, action, sub, at=now, detail={**detail, "replaces": before}
         )
         if before is not None:
             conn.execute(
