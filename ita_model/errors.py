@@ -690,3 +690,20 @@ class NotAllowed(CodedError):
 
 class AccountError(CodedError):
     """An account cannot be added or changed as asked, or the users.json to import is damaged."""
+
+
+CODES.update(  # agencies and scopes (many agencies on one store)
+    {
+        c.code: c
+        for c in [
+            _c(
+                "bad_scope",
+                E,
+                "ขอบเขตหน่วยงาน '{value}' ไม่ถูกต้อง ({why}): เขียนเป็น all, province:ชื่อจังหวัด, "
+                "parent:ชื่อสังกัด หรือ agencies:รหัส,รหัส คั่นหลายส่วนด้วย ;",
+                "the agency scope '{value}' is not valid ({why}): write all, province:NAME, "
+                "parent:NAME or agencies:CODE,CODE, several joined by ;",
+            ),
+        ]
+    }
+)
