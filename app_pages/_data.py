@@ -196,6 +196,9 @@ def agency_store(settings: Settings | None = None) -> Store:
     if not isinstance(actor, Actor):  # before sign-in (the door's "as of" and upload limit)
         return shared
     code = shown_agency(actor)
+    if actor.role == Role.SUPERVISOR and not st.session_state.get("agency"):
+        st.info(both("tenancy.choose_agency"), icon=":material/apartment:")
+        st.stop()  # a supervisor has no agency of its own: it picks one from the roll-up
     if code == DEFAULT_AGENCY == actor.agency and actor.role != Role.SUPERVISOR:
         return shared  # one agency as before: the store itself (sign-in re-read the account)
     try:

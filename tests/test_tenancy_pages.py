@@ -93,6 +93,11 @@ def test_a_supervisor_drills_into_an_agency_read_only(two_agencies):
     assert not page.exception, [e.value for e in page.exception]
     assert t("tenancy.read_only", "th") in [w.value for w in page.warning]
     assert not page.get("file_uploader")
+    # no agency chosen: a supervisor is told to pick one from the roll-up
+    del at.session_state["agency"]
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("tenancy.choose_agency", "th") in " ".join(i.value for i in at.info)
     # the supervisor's scope does not cover the default agency
     at.session_state["agency"] = "default"
     at.switch_page("app_pages/overview.py").run()
