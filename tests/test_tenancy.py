@@ -18,7 +18,7 @@ from ita_model.agency_store import AgencyStore
 from ita_model.errors import AccountError, CodedError, NotAllowed, UnknownSubmission
 from ita_model.store import Store, open_store
 from tests.conftest import ROOT
-from tests.test_store import workbook
+from tests.test_store import target, workbook  # noqa: F401  (the SQLite/PostgreSQL fixture)
 
 V2_STORE = ROOT / "tests" / "data" / "store_v2"  # made by the store of commit 80ba018 (schema 2)
 YEAR = 2565
@@ -31,15 +31,8 @@ AGENCIES = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "store")
-    return request.getfixturevalue("pg_server").new_database()
-
-
 @pytest.fixture
-def store(target: str) -> Store:
+def store(target: str) -> Store:  # noqa: F811
     """A store with a system admin, agencies A, B (พะเยา) and C (เชียงราย), an editor and a
     viewer of A, an editor of B and a พะเยา supervisor."""
     s = open_store(target)
@@ -279,27 +272,18 @@ def test_a_postgresql_store_of_version_2_is_upgraded_in_place(pg_server) -> None
 
     from sqlalchemy import create_engine, insert, text
 
+    import ita_model.store.schema as v3
     from ita_model.store.accounts import account_imports_t, accounts_metadata, accounts_t
-    from ita_model.store.schema import (
-        agencies_t,
-        blobs_t,
-        current_t,
-        events_t,
-        meta_t,
-        metadata,
-        oit_rows_t,
-        records_t,
-        slots_t,
-        submissions_t,
-    )
+    from ita_model.store.base import pg_url
 
-    url = pg_server.new_database()
-    engine = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    tables = [getattr(v3, f"{n}_t") for n in ("submissions", "events", "current", "slots")]
+    tables += [v3.meta_t, v3.records_t, v3.oit_rows_t]
+    engine = create_engine(pg_url(pg_server.new_database()))
+    url = engine.url.render_as_string(hide_password=False)
     old = sqlite3.connect(V2_STORE / "store.sqlite3")
     old.row_factory = sqlite3.Row
-    tables = [submissions_t, events_t, current_t, slots_t, meta_t, records_t, oit_rows_t]
     with engine.begin() as conn:
-        metadata.create_all(conn, tables=[*tables, blobs_t])
+        v3.metadata.create_all(conn, tables=[*tables, v3.blobs_t])
         accounts_metadata.create_all(conn)
         for name in ("submissions", "events", "current", "slots", "oit_rows", "accounts"):
             conn.execute(text(f"ALTER TABLE {name} DROP COLUMN agency"))
@@ -320,9 +304,10 @@ def test_a_postgresql_store_of_version_2_is_upgraded_in_place(pg_server) -> None
                 columns, values = ", ".join(names), ", ".join(f":{n}" for n in names)
                 conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"), rows)
         for f in (V2_STORE / "files").iterdir():
-            conn.execute(insert(blobs_t).values(sha256=f.name.split(".")[0], data=f.read_bytes()))
+            row = {"sha256": f.name.split(".")[0], "data": f.read_bytes()}
+            conn.execute(insert(v3.blobs_t).values(**row))
         conn.execute(text("SELECT setval('events_seq_seq', (SELECT max(seq) FROM events))"))
-        assert agencies_t.name not in {
+        assert v3.agencies_t.name not in {
             r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables"))
         }
     old.close()

@@ -25,6 +25,11 @@ SIGN_IN = t("auth.title", "th")
 HISTORY = t("history.title", "th")
 
 
+def thai_window(browser: object) -> object:
+    """A browser context of its own (its own cookies: its own session), in Thai."""
+    return browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
+
+
 def sign_in(page: object, base: str, name: str) -> None:
     page.goto(base, wait_until="domcontentloaded")
     page.get_by_text(SIGN_IN).first.wait_for(timeout=60_000)
@@ -64,12 +69,10 @@ def test_two_dashboards_share_one_store_of_many_agencies(pg_server, browser, tmp
     s.close()
     book = tmp_path / "file_of_A.xlsx"
     book.write_bytes(workbook("legal", 11))
-    with (
-        served(dashboard_env(tmp_path, url, "one"), tmp_path / "one.log") as one,
-        served(dashboard_env(tmp_path, url, "two"), tmp_path / "two.log") as two,
-    ):
-        first = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
-        second = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
+    envs = {name: dashboard_env(tmp_path, url, name) for name in ("one", "two")}
+    logs = {name: tmp_path / f"{name}.log" for name in envs}
+    with served(envs["one"], logs["one"]) as one, served(envs["two"], logs["two"]) as two:
+        first, second = thai_window(browser), thai_window(browser)
         try:
             # dashboard two, warm: A's viewer sees A (named in the sidebar), nothing sent yet
             watcher = second.new_page()
