@@ -375,3 +375,43 @@ def test_two_sessions_on_two_agencies_never_see_each_others_set_up(store: Store)
     assert year == Settings().year and divisions != seen["A"][1] and not has_2570
     # and this thread, which activated nothing, still sees the demo
     assert 2570 not in available_years()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_the_command_line_reads_and_writes_one_agency(tmp_path: Path):
+    from tests.conftest import run_cli
+
+    root = tmp_path / "store"
+    s = open_store(root)
+    s.accounts.add("root", "admin", PW, user="setup", rounds=4)
+    s.register_agencies(AGENCIES, user="root")
+    s.accounts.add("ed_a", "editor", PW, user="root", agency="A", rounds=4)
+    s.accounts.add("sup", "supervisor", PW, user="root", scope="agencies:A", rounds=4)
+    s.close()
+    book = tmp_path / "legal.xlsx"
+    book.write_bytes(workbook("legal", 3))
+    env = {"ITA_LOAD_SAMPLE": "false"}
+    sent = run_cli("submit", book, "--store", root, "--agency", "A", "--user", "ed_a", env=env)
+    assert sent.returncode == 0, sent.stderr
+    mine = run_cli("summary", "--store", root, "--agency", "A", "--user", "sup", "--json", env=env)
+    assert mine.returncode == 0, mine.stderr
+    theirs = run_cli("summary", "--store", root, "--json", "--user", "root", env=env)
+    assert mine.stdout != theirs.stdout  # A's file counts for A only
+    for args in (
+        ("history", "--agency", "B", "--user", "ed_a"),
+        ("submit", book, "--agency", "B", "--user", "sup"),
+        ("summary", "--agency", "Z", "--user", "root"),
+    ):
+        refused = run_cli(*args, "--store", root, env=env)
+        assert refused.returncode == 2, refused.stdout
+        assert "Traceback" not in refused.stderr
+        assert "agency" in refused.stderr and "หน่วยงาน" in refused.stderr
+    listed = run_cli("users", "list", "--store", root, env=env).stdout
+    assert "sup" in listed and "agencies:A" in listed
+    bad = run_cli(
+        "users", "add", "s2", "--role", "supervisor", "--no-password", "--store", root,
+        "--user", "root", env=env,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "--scope" in bad.stderr
