@@ -25,7 +25,7 @@ from ita_model.framework import Framework, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, oit_counts, score_rows
+from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
@@ -68,6 +68,11 @@ class Rollup:
     @property
     def empty(self) -> bool:
         return not len(self.agencies)
+
+    def heading(self, lang: str = "th") -> str:
+        """The year, how many agencies and how many pass, in one line."""
+        n, passing = len(self.agencies), int(self.agencies["passed"].sum())
+        return t("rollup.heading", lang, year=self.year, n=n, passing=passing)
 
     def message(self, lang: str = "th") -> str | None:
         """What to say instead of a table when there is nothing to show (Thai first)."""
@@ -245,6 +250,11 @@ def _compute(
     with store._read() as conn:
         if conn is None:
             return [], {}
+        if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(
+            conn, year, DEFAULT_AGENCY
+        ):  # the embedded agency of a store that never had one: not an agency to list
+            records = [r for r in records if r.code != DEFAULT_AGENCY]
+            groups = [(f, [m for m in ms if m.code != DEFAULT_AGENCY], g) for f, ms, g in groups]
         scores: dict[str, list[tuple[Any, Any, Any]]] = {}
         for agency, y, indicator, value in score_rows(
             conn, year, None if everything else codes, when
@@ -268,7 +278,7 @@ def _compute(
                 done, na = by_item.get(item.code, (0, 0))
                 name, missing, counted = items.get(item.code, (item.name_th, 0, 0))
                 n = len(members)
-                items[item.code] = (name, missing + n - done - na, counted + n)
+                items[item.code] = (name, missing + max(n - done - na, 0), counted + n)
     return out, items
 
 

@@ -252,3 +252,10 @@ def score_rows(
         .order_by(newest.c.agency, s.c.n)
     )
     return [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+
+
+def has_slots(conn: Connection, year: int, agency: str) -> bool:
+    """Whether anything was ever decided for an agency in a year."""
+    a = agency_of(slots_t)
+    q = select(slots_t.c.slot).where(slots_t.c.year == year, a == agency).limit(1)
+    return conn.execute(q).first() is not None
