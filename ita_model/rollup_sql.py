@@ -286,9 +286,8 @@ def setup_groups(conn: Connection, year: int, table: Table) -> dict[str, tuple[s
         )
     ):
         have.setdefault(agency, set()).add(part)
-    years = dict(
-        conn.execute(select(table.c.agency_id, table.c.value).where(table.c.part == "year"))
-    )
+    year_of = select(table.c.agency_id, table.c.value).where(table.c.part == "year")
+    years = dict(conn.execute(year_of).tuples().all())
     out = {}
     for agency, parts in keys.items():
         own = have.get(agency, set())
