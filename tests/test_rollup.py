@@ -12,9 +12,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ita_model.auth import SAMPLE_SENDER
 from ita_model.current import current_data
+from ita_model.errors import CodedError
 from ita_model.fiscal import THAILAND
 from ita_model.framework import load_framework
 from ita_model.readiness import compute_readiness
@@ -228,3 +231,39 @@ def test_fixed_moments_are_thai_days() -> None:
         date(2021, 12, 15),
     ]
     assert datetime.combine(date(2022, 3, 27), time(9), THAILAND) == FIRST
+
+
+# --------------------------------------------------------------------------- any scope text
+
+
+@pytest.fixture(scope="module")
+def one_agency_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("rollup") / "store")
+    send(s, sample_files(), FIRST)
+    return s
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.builds(
+            lambda kind, values: f"{kind}:{','.join(values)}",
+            st.sampled_from(["province", "parent", "agencies", "all", "PROVINCE", "x"]),
+            st.lists(st.text(max_size=12), max_size=4),
+        ),
+    )
+)
+def test_any_scope_text_gives_a_rollup_or_a_coded_refusal(one_agency_store: Store, words: str):
+    """What a supervisor types after --scope: a roll-up of the agencies it covers (here the one
+    agency, or none), or ``bad_scope`` — never another error."""
+    try:
+        scope = Scope.parse(words)
+    except CodedError as exc:
+        assert exc.code == "bad_scope"
+        return
+    r = rollup(one_agency_store, year=YEAR, scope=scope, progress=False)
+    assert list(r.agencies["agency"]) in ([], ["default"])
+    assert r.empty == (r.message("th") is not None)
