@@ -15,11 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ita_model.auth import SAMPLE_SENDER
+from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.current import current_data
 from ita_model.errors import CodedError
 from ita_model.fiscal import THAILAND
 from ita_model.framework import load_framework
+from ita_model.organisation import Organisation
 from ita_model.readiness import compute_readiness
 from ita_model.rollup import Rollup, progress_days, rollup, rollup_json
 from ita_model.sample import sample_files, sample_organisation
@@ -65,12 +66,12 @@ def send_bytes(s: Store, data: bytes, name: str, division: str, at: datetime) ->
     s.submit(data, name, user=SAMPLE_SENDER, year=YEAR, division=division, accept=True, at=at)
 
 
-def own(s: Store, as_of: date | None = None) -> dict[str, Any]:
+def own(s: Store, as_of: date | None = None, org: Organisation | None = None) -> dict[str, Any]:
     """The agency's own figures, as its overview, ``summary --json`` and ``score --json`` make
     them: what counts, readiness with the organisation and framework, the estimate."""
     counting = current_data(s, YEAR, as_of=as_of)
     fw = load_framework(YEAR)
-    ready = compute_readiness(counting.dataset, fw, sample_organisation())
+    ready = compute_readiness(counting.dataset, fw, org or sample_organisation())
     est = estimate(ready, counting.dataset.latest("scores"), framework=fw)
     return {
         "oit_done": ready.done,
@@ -122,6 +123,41 @@ def test_the_default_agency_equals_its_own_overview_now_and_as_of(sample_store: 
     nothing_yet = rollup(sample_store, year=YEAR, as_of=date(2022, 3, 26))
     same(row_of(nothing_yet, "default"), own(sample_store, date(2022, 3, 26)))
     assert row_of(nothing_yet, "default")["oit_done"] == 0
+
+
+def set_up(s: Store, code: str = "default") -> Organisation:
+    """The agency set up in the store with the sample's divisions but one owner per item (the
+    first the bundled file names): its own owners, not the bundled ones, make its figures."""
+    from ita_model.agency import Agency
+    from ita_model.agency_store import AgencyStore
+
+    demo, fw = sample_organisation(), load_framework(YEAR)
+    agency, admin = AgencyStore(s, code), Actor("admin", Role.ADMIN)
+    agency.save_agency(
+        Agency(name_th="หน่วยงานทดสอบ", short_th="ทดสอบ", agency_type="local_government"),
+        user=admin,
+    )
+    agency.save_divisions(list(demo.divisions), user=admin)
+    agency.save_year(YEAR, user=admin)
+    agency.save_framework(YEAR, "shipped", None, user=admin)
+    owners = {i.code: [demo.owners(i.code, YEAR)[0].id] for i in fw.items()}
+    agency.save_assignments(YEAR, owners, user=admin)
+    return agency.setup().organisation()
+
+
+def test_an_agency_set_up_in_the_store_is_rolled_up_with_its_own_owners(
+    sample_store: Store,
+) -> None:
+    bundled = own(sample_store)
+    org = set_up(sample_store)
+    mine = own(sample_store, org=org)
+    assert mine["oit_done"] != bundled["oit_done"]  # the owners make a difference here
+    same(row_of(rollup(sample_store, year=YEAR), "default"), mine)
+    earlier = date(2022, 4, 1)
+    same(
+        row_of(rollup(sample_store, year=YEAR, as_of=earlier), "default"),
+        own(sample_store, earlier, org),
+    )
 
 
 def test_indicators_missing_and_progress_follow_the_agencies(sample_store: Store) -> None:
