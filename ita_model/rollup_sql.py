@@ -41,7 +41,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.sql.selectable import CTE, Subquery
 
-from ita_model.agency import DEFAULT_AGENCY
 from ita_model.store.schema import (
     DECISIONS,
     current_t,
@@ -54,13 +53,6 @@ from ita_model.store.schema import (
 DONE, NA, STARTED = "done", "not_applicable", ("done", "in_progress")
 
 
-def agency_of(table: Table) -> ColumnElement:
-    """A table's agency column; a store of one agency (no such column) is all ``default``."""
-    if "agency" in table.c:
-        return table.c.agency
-    return literal(DEFAULT_AGENCY)
-
-
 def _within(column: ColumnElement, codes: Sequence[str] | None) -> list[ColumnElement]:
     return [] if codes is None else [column.in_(list(codes))]
 
@@ -68,21 +60,16 @@ def _within(column: ColumnElement, codes: Sequence[str] | None) -> list[ColumnEl
 def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Select:
     """(agency, submission_id, seq): the submissions that count, now or at ``when``."""
     if when is None:
-        a = agency_of(current_t)
+        a = current_t.c.agency
         return select(
             a.label("agency"),
             current_t.c.submission_id,
             current_t.c.event_seq.label("seq"),
         ).where(current_t.c.year == year, *_within(a, codes))
-    same_agency = (
-        [events_t.c.agency == slots_t.c.agency]
-        if "agency" in events_t.c and "agency" in slots_t.c
-        else []
-    )
     latest = (
         select(events_t.c.seq)
         .where(
-            *same_agency,
+            events_t.c.agency == slots_t.c.agency,
             events_t.c.year == slots_t.c.year,
             events_t.c.slot == slots_t.c.slot,
             events_t.c.at <= when.astimezone(UTC),
@@ -94,7 +81,7 @@ def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Sele
         .correlate(slots_t)
         .scalar_subquery()
     )
-    sa = agency_of(slots_t)
+    sa = slots_t.c.agency
     chosen = (
         select(sa.label("agency"), latest.label("seq"))
         .where(slots_t.c.year == year, *_within(sa, codes))
@@ -260,8 +247,7 @@ def score_rows(
 
 def has_slots(conn: Connection, year: int, agency: str) -> bool:
     """Whether anything was ever decided for an agency in a year."""
-    a = agency_of(slots_t)
-    q = select(slots_t.c.slot).where(slots_t.c.year == year, a == agency).limit(1)
+    q = select(slots_t.c.slot).where(slots_t.c.year == year, slots_t.c.agency == agency).limit(1)
     return conn.execute(q).first() is not None
 
 

@@ -4,9 +4,10 @@ rating, pass), now and as of a day, on SQLite and PostgreSQL; a scope keeps only
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ita_model.agencies import AgencyRecord
 from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.current import current_data
 from ita_model.errors import CodedError
@@ -50,20 +52,27 @@ AGENCY_KEYS = {
 }
 
 
-def send(s: Store, paths: list[Path], at: datetime) -> None:
+@functools.cache
+def checked(path: Path) -> Any:
+    return validate_file(
+        path.read_bytes(), path.name, year=YEAR, organisation=sample_organisation()
+    )
+
+
+def send(s: Store, paths: list[Path], at: datetime, user: str | Actor = SAMPLE_SENDER) -> None:
     """Sample workbooks submitted and accepted on a day, as the sample loader does."""
-    org = sample_organisation()
     for path in paths:
-        data = path.read_bytes()
-        report = validate_file(data, path.name, year=YEAR, organisation=org)
+        report = checked(path)
         s.submit(
-            data, path.name, user=SAMPLE_SENDER, year=YEAR, division=report.division,
+            path.read_bytes(), path.name, user=user, year=YEAR, division=report.division,
             report=report, accept=True, at=at,
         )  # fmt: skip
 
 
-def send_bytes(s: Store, data: bytes, name: str, division: str, at: datetime) -> None:
-    s.submit(data, name, user=SAMPLE_SENDER, year=YEAR, division=division, accept=True, at=at)
+def send_bytes(
+    s: Store, data: bytes, name: str, division: str, at: datetime, user: str | Actor = SAMPLE_SENDER
+) -> None:
+    s.submit(data, name, user=user, year=YEAR, division=division, accept=True, at=at)
 
 
 def own(s: Store, as_of: date | None = None, org: Organisation | None = None) -> dict[str, Any]:
@@ -125,14 +134,14 @@ def test_the_default_agency_equals_its_own_overview_now_and_as_of(sample_store: 
     assert row_of(nothing_yet, "default")["oit_done"] == 0
 
 
-def set_up(s: Store, code: str = "default") -> Organisation:
+def set_up(s: Store, admin: str | Actor | None = None) -> Organisation:
     """The agency set up in the store with the sample's divisions but one owner per item (the
     first the bundled file names): its own owners, not the bundled ones, make its figures."""
     from ita_model.agency import Agency
     from ita_model.agency_store import AgencyStore
 
     demo, fw = sample_organisation(), load_framework(YEAR)
-    agency, admin = AgencyStore(s, code), Actor("admin", Role.ADMIN)
+    agency, admin = AgencyStore(s), admin or Actor("admin", Role.ADMIN)
     agency.save_agency(
         Agency(name_th="หน่วยงานทดสอบ", short_th="ทดสอบ", agency_type="local_government"),
         user=admin,
@@ -212,6 +221,83 @@ def test_the_workbook_has_one_sheet_per_table_with_thai_headers(sample_store: St
     assert wb.sheetnames == ["หน่วยงาน", "ตัวชี้วัด", "ข้อที่ยังขาด", "ความคืบหน้า"]
     agencies = wb["หน่วยงาน"]
     assert agencies["A1"].value == "รหัสหน่วยงาน" and agencies["A2"].value == "default"
+
+
+# --------------------------------------------------------------------------- many agencies
+
+PW = "pass-word-1"
+AGENCIES = [
+    AgencyRecord(code="A", name="อบต.แม่กา", type="local_government", province="พะเยา"),
+    AgencyRecord(code="B", name="อบต.บ้านต๋อม", type="local_government", province="พะเยา"),
+    AgencyRecord(code="C", name="อบต.ป่าแดด", type="local_government", province="เชียงราย"),
+]
+
+
+@pytest.fixture
+def agencies(store: Store) -> tuple[Store, dict[str, Organisation]]:
+    """Agencies A and B (พะเยา), C (เชียงราย), each with its own files: A the whole sample and a
+    month later the legal division's workbook again; B the sample without its scores sheet and
+    three divisions' files; C the whole sample a month later, set up with its own owners. The
+    default agency has nothing. Returns the store and each agency's organisation."""
+    store.accounts.add("root", "admin", PW, user="setup", rounds=4)
+    store.register_agencies(AGENCIES, user="root")
+    for name, role, agency, scope in [
+        ("ed_a", "editor", "A", None),
+        ("ed_b", "editor", "B", None),
+        ("admin_c", "admin", "C", None),
+        ("sup", "supervisor", "default", "province:พะเยา"),
+    ]:
+        store.accounts.add(name, role, PW, user="root", agency=agency, scope=scope, rounds=4)
+    a = store.for_agency("A", user="ed_a")
+    send(a, sample_files(), FIRST, "ed_a")
+    send_bytes(a, workbook("legal", 7), "legal_may.xlsx", "legal", LATER, "ed_a")
+    b = store.for_agency("B", user="ed_b")
+    dropped = {"scores.xlsx", "oit_it.xlsx", "oit_health.xlsx", "oit_finance.xlsx"}
+    # a second later: a submission's id is its time and bytes, the same in two agencies
+    later = FIRST + timedelta(seconds=1)
+    send(b, [p for p in sample_files() if p.name not in dropped], later, "ed_b")
+    c = store.for_agency("C", user="admin_c")
+    send(c, sample_files(), LATER, "admin_c")
+    orgs = {"A": sample_organisation(), "B": sample_organisation(), "C": set_up(c, "admin_c")}
+    return store, orgs
+
+
+def test_each_agencys_figures_equal_its_own_overview(agencies) -> None:
+    store, orgs = agencies
+    for as_of in (None, date(2022, 4, 1), date(2022, 3, 26)):
+        r = rollup(store, year=YEAR, as_of=as_of)
+        assert list(r.agencies["agency"]) == ["A", "B", "C"]  # default: nothing, not listed
+        for code in "ABC":
+            bound = store.for_agency(code, user="root")
+            same(row_of(r, code), own(bound, as_of, orgs[code]))
+    now = rollup(store, year=YEAR).agencies.set_index("agency")
+    assert math.isnan(now.loc["B", "total"]) and now.loc["B", "rating"] == ""  # no scores sheet
+    assert not math.isnan(now.loc["A", "total"]) and now.loc["A", "province"] == "พะเยา"
+    before = rollup(store, year=YEAR, as_of=date(2022, 4, 1)).agencies.set_index("agency")
+    assert before.loc["C", "oit_done"] == 0 < now.loc["C", "oit_done"]  # C sent in May
+    assert before.loc["A", "oit_done"] < now.loc["A", "oit_done"]
+
+
+def test_scopes_and_supervisors_see_their_agencies_only(agencies) -> None:
+    store, _ = agencies
+
+    def codes(r: Rollup) -> list[str]:
+        return list(r.agencies["agency"])
+
+    assert codes(rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา"))) == ["A", "B"]
+    assert codes(rollup(store, year=YEAR, scope=Scope.parse("agencies:C;province:x"))) == ["C"]
+    r = rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา"))
+    assert r.missing["agencies_missing"].max() <= 2
+    assert set(r.indicators["agency"]) == {"A", "B"}
+    supervised = store.for_agency("A", user="sup")  # a พะเยา supervisor, whatever it asks
+    assert codes(rollup(supervised, year=YEAR)) == ["A", "B"]
+    assert codes(rollup(supervised, year=YEAR, scope=Scope.parse("agencies:C"))) == []
+    own_a = store.for_agency("A", user="ed_a")
+    assert codes(rollup(own_a, year=YEAR)) == ["A"]
+    out = rollup_json(rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา")))
+    assert [a["agency"] for a in out["agencies"]] == ["A", "B"]
+    assert all(set(a) == AGENCY_KEYS for a in out["agencies"])
+    assert out["summary"]["agencies"] == 2
 
 
 # --------------------------------------------------------------------------- command line
