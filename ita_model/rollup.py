@@ -21,7 +21,7 @@ import pandas as pd
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import end_of_day, today_in_thailand
-from ita_model.framework import Framework, load_framework
+from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
@@ -190,35 +190,69 @@ def _tools(fw: Framework, rows: Sequence[tuple[Any, Any, Any]]) -> dict[str, flo
     return out
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A framework's shape, read once per roll-up: what ``scoring.score`` walks per agency."""
+
+    indicators: tuple[tuple[int, float, tuple[tuple[str, float, int], ...]], ...]
+    tools: tuple[tuple[str, float, bool], ...]  # code, weight, an OIT tool
+    oit_tools: frozenset[str]
+    others: tuple[int, ...]  # the indicators not scored from items (IIT, EIT)
+    items: int
+
+    @classmethod
+    def of(cls, fw: Framework) -> _Plan:
+        oit = fw.oit_indicators()
+        oit_tools = frozenset(ind.tool for ind in oit)
+        return cls(
+            tuple(
+                (
+                    ind.number,
+                    ind.weight,
+                    tuple((s.code, s.weight, len(s.items())) for s in ind.subindicators),
+                )
+                for ind in oit
+            ),
+            tuple((t.code, t.weight, t.code in oit_tools) for t in fw.tools),
+            oit_tools,
+            tuple(i.number for i in fw.indicators if not i.subindicators),
+            len(fw.items()),
+        )
+
+
+def _subs(ind: Indicator) -> tuple[tuple[str, float, int], ...]:
+    return tuple((s.code, s.weight, len(s.items())) for s in ind.subindicators)
+
+
 def _figures(
     fw: Framework,
+    plan: _Plan,
     counts: Mapping[str, tuple[int, int]],
     tools: dict[str, float | None],
     this_year: Mapping[str, float],
 ) -> _Figures:
-    """``scoring.score`` on counts: per sub-indicator (done, not applicable)."""
+    """``scoring.score`` on counts (per sub-indicator: done, not applicable), the same sums in
+    the same order, so the same floats."""
     indicators: dict[int, float | None] = {}
     done_all = 0
-    for ind in fw.oit_indicators():
+    for number, _weight, subs in plan.indicators:
         parts = []
-        for sub in ind.subindicators:
-            done, na = counts.get(sub.code, (0, 0))
+        for code, weight, n_items in subs:
+            done, na = counts.get(code, (0, 0))
             done_all += done
-            applicable = len(sub.items()) - na
-            parts.append((sub.weight, 100 * done / applicable if applicable else None))
-        indicators[ind.number] = _weighted(parts)
-    oit = _weighted((ind.weight, indicators[ind.number]) for ind in fw.oit_indicators())
-    oit_tools = {ind.tool for ind in fw.oit_indicators()}
-    parts = [(x.weight, oit if x.code in oit_tools else tools.get(x.code)) for x in fw.tools]
+            applicable = n_items - na
+            parts.append((weight, 100 * done / applicable if applicable else None))
+        indicators[number] = _weighted(parts)
+    oit = _weighted((weight, indicators[number]) for number, weight, _ in plan.indicators)
+    parts = [(weight, oit if is_oit else tools.get(code)) for code, weight, is_oit in plan.tools]
     total = None if any(s is None for _, s in parts) else _weighted(parts)
     rating = None
     if total is not None:
-        values = dict(tools) | dict.fromkeys(oit_tools, oit)
+        values = dict(tools) | dict.fromkeys(plan.oit_tools, oit)
         rating = fw.rating(min(max(total, 0.0), 100.0), values)
-    for ind in fw.indicators:
-        if ind.number not in indicators:
-            indicators[ind.number] = this_year.get(str(ind.number))
-    return _Figures(done_all, len(fw.items()), oit, tools, total, rating, indicators)
+    for number in plan.others:
+        indicators[number] = this_year.get(str(number))
+    return _Figures(done_all, plan.items, oit, tools, total, rating, indicators)
 
 
 def _nan(value: float | None) -> float:
@@ -270,12 +304,15 @@ def _compute(
             for agency, sub, done, na in per_agency:
                 counts.setdefault(agency, {})[sub] = (done, na)
             fw = force.framework
+            plan = _Plan.of(fw)
             for record in members:
                 rows = scores.get(record.code, [])
                 this_year = {
                     str(i): float(v) for y, i, v in rows if y == fw.year and i and v is not None
                 }
-                figures = _figures(fw, counts.get(record.code, {}), _tools(fw, rows), this_year)
+                figures = _figures(
+                    fw, plan, counts.get(record.code, {}), _tools(fw, rows), this_year
+                )
                 out.append((record, figures, fw))
             by_item = {item: (done, na) for item, done, na in per_item}
             for item in fw.items():
