@@ -25,7 +25,7 @@ from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows, setup_groups
+from ita_model.rollup_sql import Group, analytic, has_slots, oit_counts, score_rows, setup_groups
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
@@ -103,12 +103,16 @@ class _Figures:
 # --------------------------------------------------------------------------- the registry
 
 
-def registry(store: Store) -> list[AgencyRecord]:
+def registry(store: Store) -> tuple[list[AgencyRecord], bool]:
     """The agencies of the registry that whoever the store is bound for may read (a supervisor:
-    its scope; an agency's own people: their agency; a store opened without a viewer: all)."""
+    its scope; an agency's own people: their agency; a store opened without a viewer: all), and
+    whether that is every agency."""
     records = store.agency_registry()
     viewer = getattr(store, "_viewer", None)
-    return records if viewer is None else [r for r in records if viewer.may_read(r)]
+    if viewer is None:
+        return records, True
+    readable = [r for r in records if viewer.may_read(r)]
+    return readable, len(readable) == len(records)
 
 
 def in_scope(records: Sequence[AgencyRecord], scope: Scope | None) -> list[AgencyRecord]:
@@ -272,19 +276,6 @@ def _compute(
     settings: Settings,
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
     """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
-    codes = [r.code for r in records]
-    base, set_up = _forces(store, codes, year, settings)
-    own = {code for _, group in set_up for code in group}
-    by_code = {r.code: r for r in records}
-    groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
-    plain = [r for r in records if r.code not in own]
-    if plain:
-        scoped = None if everything else [r.code for r in plain]
-        groups.append((base, plain, _group(base, scoped, sorted(own))))
-    for force, group in set_up:
-        groups.append((force, [by_code[c] for c in group], _group(force, group, [])))
-    out: list[tuple[AgencyRecord, _Figures, Framework]] = []
-    items: dict[str, tuple[str, int, int]] = {}
     with store._read() as conn:
         if conn is None:
             return [], {}
@@ -292,20 +283,38 @@ def _compute(
             conn, year, DEFAULT_AGENCY
         ):  # the embedded agency of a store that never had one: not an agency to list
             records = [r for r in records if r.code != DEFAULT_AGENCY]
-            groups = [(f, [m for m in ms if m.code != DEFAULT_AGENCY], g) for f, ms, g in groups]
+    codes = [r.code for r in records]
+    base, set_up = _forces(store, codes, year, settings)
+    own = {code for _, group in set_up for code in group}
+    by_code = {r.code: r for r in records}
+    members = [(base, [r for r in records if r.code not in own])]
+    members += [(force, [by_code[c] for c in group]) for force, group in set_up]
+    members = [(force, agencies) for force, agencies in members if agencies]
+    members.sort(key=lambda m: -len(m[1]))
+    groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
+    for n, (force, agencies) in enumerate(members):
+        mine = [r.code for r in agencies]
+        if n == 0 and everything:  # the largest group: every agency but the other groups'
+            others = [r.code for _, rest in members[1:] for r in rest]
+            groups.append((force, agencies, _group(force, None, others)))
+        else:
+            groups.append((force, agencies, _group(force, mine, [])))
+    out: list[tuple[AgencyRecord, _Figures, Framework]] = []
+    items: dict[str, tuple[str, int, int]] = {}
+    with store._read() as conn:
+        if conn is None:
+            return [], {}
+        analytic(conn)
         scores: dict[str, list[tuple[Any, Any, Any]]] = {}
         for agency, y, indicator, value in score_rows(
             conn, year, None if everything else codes, when
         ):
             scores.setdefault(agency, []).append((y, indicator, value))
-        for force, members, group in groups:
-            per_agency, per_item = oit_counts(conn, year, group, when)
-            counts: dict[str, dict[str, tuple[int, int]]] = {}
-            for agency, sub, done, na in per_agency:
-                counts.setdefault(agency, {})[sub] = (done, na)
+        for force, agencies, group in groups:
+            counts, per_item = oit_counts(conn, year, group, when)
             fw = force.framework
             plan = _Plan.of(fw)
-            for record in members:
+            for record in agencies:
                 rows = scores.get(record.code, [])
                 this_year = {
                     str(i): float(v) for y, i, v in rows if y == fw.year and i and v is not None
@@ -318,9 +327,10 @@ def _compute(
             for item in fw.items():
                 done, na = by_item.get(item.code, (0, 0))
                 name, missing, counted = items.get(item.code, (item.name_th, 0, 0))
-                n = len(members)
+                n = len(agencies)
                 items[item.code] = (name, missing + max(n - done - na, 0), counted + n)
-    return out, items
+    order = {code: n for n, code in enumerate(codes)}
+    return sorted(out, key=lambda found: order[found[0].code]), items
 
 
 def rollup(
@@ -335,8 +345,9 @@ def rollup(
     """Every agency of ``scope`` (None: all) in ``year``, now or as of a moment (a date: the
     end of that day in Thailand). ``progress=False`` skips the figures over the year."""
     settings = settings or get_settings()
-    records = in_scope(registry(store), scope)
-    everything = scope is None or scope.everything
+    readable, complete = registry(store)
+    records = in_scope(readable, scope)
+    everything = complete and (scope is None or scope.everything)
     when = _moment(as_of)
     found, items = _compute(store, year, records, everything, when, settings)
     rows, inds = [], []

@@ -36,6 +36,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     tuple_,
     union_all,
 )
@@ -194,32 +195,43 @@ def _null(name: str) -> ColumnElement:
 
 def oit_counts(
     conn: Connection, year: int, group: Group, when: datetime | None
-) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, int, int]]]:
-    """Per (agency, sub-indicator) and per item: how many items done, how many not applicable.
-
-    Only what has a done or not-applicable item comes back; the rest is nothing done."""
+) -> tuple[dict[str, dict[str, tuple[int, int]]], list[tuple[str, int, int]]]:
+    """Per agency and sub-indicator, and per item: how many items done, how many not applicable
+    (an agency with no such item is not there: nothing done). One row per agency."""
     st = _statuses(year, group, when)
-    sub = case(dict(group.subindicator), value=st.c.item, else_=literal(""))
-    done = func.sum(case((st.c.status == DONE, 1), else_=0))
-    na = func.sum(case((st.c.status == NA, 1), else_=0))
+    subs = sorted(set(group.subindicator.values()))
+    items_of = {sub: [i for i, s in group.subindicator.items() if s == sub] for sub in subs}
+
+    def count(status: str, items: list[str] | None = None) -> ColumnElement:
+        hit = (
+            st.c.status == status
+            if items is None
+            else and_(st.c.status == status, st.c.item.in_(items))
+        )
+        return func.sum(case((hit, 1), else_=0))
+
     keep = st.c.status.in_((DONE, NA))
+    wide = [count(status, items_of[sub]) for sub in subs for status in (DONE, NA)]
     per_agency = (
-        select(literal("a").label("kind"), st.c.agency, sub.label("key"), done, na)
+        select(literal("a").label("kind"), st.c.agency.label("key"), *wide)
         .where(keep)
-        .group_by(st.c.agency, sub)
+        .group_by(st.c.agency)
     )
+    blanks = [_null(f"c{n}") for n in range(len(wide) - 2)]
     per_item = (
-        select(literal("i").label("kind"), _null("agency"), st.c.item, done, na)
+        select(literal("i").label("kind"), st.c.item, count(DONE), count(NA), *blanks)
         .where(keep)
         .group_by(st.c.item)
     )
-    agencies: list[tuple[str, str, int, int]] = []
+    agencies: dict[str, dict[str, tuple[int, int]]] = {}
     items: list[tuple[str, int, int]] = []
-    for kind, agency, key, d, n in conn.execute(union_all(per_agency, per_item)):
+    for kind, key, *values in conn.execute(union_all(per_agency, per_item)).all():
         if kind == "a":
-            agencies.append((agency, key, int(d), int(n)))
+            agencies[key] = {
+                sub: (int(values[2 * n]), int(values[2 * n + 1])) for n, sub in enumerate(subs)
+            }
         else:
-            items.append((key, int(d), int(n)))
+            items.append((key, int(values[0]), int(values[1])))
     return agencies, items
 
 
@@ -246,6 +258,14 @@ def score_rows(
         .order_by(newest.c.agency, s.c.n)
     )
     return [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+
+
+def analytic(conn: Connection) -> None:
+    """PostgreSQL, for this read only: room to hash a national roll-up in memory (not sort it on
+    disk), and no JIT compilation, which costs more than it saves on a query run once."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        conn.execute(text("SET LOCAL jit = off"))
 
 
 def has_slots(conn: Connection, year: int, agency: str) -> bool:
