@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -45,13 +45,13 @@ from sqlalchemy.sql.schema import Table
 from sqlalchemy.sql.selectable import CTE
 
 from ita_model.store.schema import (
-    DECISIONS,
     current_t,
     events_t,
     oit_rows_t,
     score_rows_t,
     slots_t,
 )
+from ita_model.store.submissions import latest_decision
 
 DONE, NA, STARTED = "done", "not_applicable", ("done", "in_progress")
 
@@ -69,21 +69,7 @@ def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Sele
             current_t.c.submission_id,
             current_t.c.event_seq.label("seq"),
         ).where(current_t.c.year == year, *_within(a, codes))
-    latest = (
-        select(events_t.c.seq)
-        .where(
-            events_t.c.agency == slots_t.c.agency,
-            events_t.c.year == slots_t.c.year,
-            events_t.c.slot == slots_t.c.slot,
-            events_t.c.at <= when.astimezone(UTC),
-            events_t.c.action.in_(DECISIONS),
-            events_t.c.submission_id.is_not(None),
-        )
-        .order_by(events_t.c.at.desc(), events_t.c.seq.desc())
-        .limit(1)
-        .correlate(slots_t)
-        .scalar_subquery()
-    )
+    latest = latest_decision(when)
     sa = slots_t.c.agency
     chosen = (
         select(sa.label("agency"), latest.label("seq"))
@@ -274,37 +260,33 @@ def has_slots(conn: Connection, year: int, agency: str) -> bool:
     return conn.execute(q).first() is not None
 
 
-def setup_groups(conn: Connection, year: int, table: Table) -> dict[str, tuple[str, ...]]:
-    """Per agency set up in the store (``agency_parts``): the key of its set-up for ``year``,
-    equal for agencies whose divisions, owners and framework are the same text — each key an
-    agency that holds it, so that a group is read once whatever its size."""
+def setup_groups(
+    conn: Connection, year: int, table: Table, codes: Sequence[str] | None
+) -> dict[str, tuple[str, ...]]:
+    """Per agency set up in the store (``agency_parts``; ``codes`` None: every one): the key of
+    its set-up for ``year``, equal for agencies whose divisions, owners and framework are the
+    same text (PostgreSQL compares their MD5s, so only 32 characters a part come back)."""
     content = ("divisions", f"assignments:{year}", f"framework:{year}")
-    reps = (
-        select(table.c.part, table.c.value, func.min(table.c.agency_id).label("rep"))
-        .where(table.c.part.in_(content))
-        .group_by(table.c.part, table.c.value)
-        .subquery("reps")
+    value = func.md5(table.c.value) if conn.dialect.name == "postgresql" else table.c.value
+    q = select(table.c.agency_id, table.c.part, value).where(
+        or_(table.c.part.in_((*content, "agency", "year")), table.c.part.like("framework:%")),
+        *_within(table.c.agency_id, codes),
     )
-    keys: dict[str, dict[str, str]] = {}
-    for agency, part, rep in conn.execute(
-        select(table.c.agency_id, table.c.part, reps.c.rep).select_from(
-            table.join(reps, and_(reps.c.part == table.c.part, reps.c.value == table.c.value))
+    parts: dict[str, dict[str, str]] = {}
+    for agency, part, text_or_hash in conn.execute(q).tuples():
+        parts.setdefault(agency, {})[part] = text_or_hash
+    years = {
+        agency: row["year"]
+        for agency, row in parts.items()
+        if "year" in row and "divisions" in row and "agency" in row
+    }
+    if conn.dialect.name == "postgresql" and years:  # the year itself, not its hash
+        q = select(table.c.agency_id, table.c.value).where(
+            table.c.part == "year", *_within(table.c.agency_id, codes)
         )
-    ):
-        keys.setdefault(agency, {})[part] = rep
-    have: dict[str, set[str]] = {}
-    for agency, part in conn.execute(
-        select(table.c.agency_id, table.c.part).where(
-            or_(table.c.part.in_(("agency", "year")), table.c.part.like("framework:%"))
-        )
-    ):
-        have.setdefault(agency, set()).add(part)
-    year_of = select(table.c.agency_id, table.c.value).where(table.c.part == "year")
-    years = dict(conn.execute(year_of).tuples().all())
-    out = {}
-    for agency, parts in keys.items():
-        own = have.get(agency, set())
-        ready = "divisions" in parts and {"agency", "year"} <= own
-        if ready and f"framework:{years.get(agency)}" in own:
-            out[agency] = tuple(parts.get(p, "") for p in content)
-    return out
+        years = {a: v for a, v in conn.execute(q).tuples() if a in years}
+    return {
+        agency: tuple(parts[agency].get(p, "") for p in content)
+        for agency, y in years.items()
+        if f"framework:{y}" in parts[agency]
+    }
