@@ -22,6 +22,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -166,6 +167,27 @@ oit_rows_t = Table(  # the OIT rows again, typed, for roll-ups computed in SQL
     Column("note", Text),
 )
 
+# the roll-up reads the counting files' OIT rows by submission from this index alone (PostgreSQL:
+# an index-only scan), never the whole history of the table
+OIT_ROWS_COVER = Index(
+    "ix_oit_rows_cover",
+    oit_rows_t.c.submission_id,
+    oit_rows_t.c.n,
+    oit_rows_t.c.division,
+    oit_rows_t.c.item,
+    oit_rows_t.c.status,
+)
+
+score_rows_t = Table(  # the scores sheet's rows again, typed: a roll-up's IIT and EIT in SQL
+    "score_rows",
+    metadata,
+    Column("submission_id", String(64), primary_key=True),
+    Column("n", Integer, primary_key=True),  # the row's place in the file's score rows
+    Column("year", Integer),
+    Column("indicator", String(32)),
+    Column("score", Float),
+)
+
 agencies_t = Table(  # the registry: every agency of the deployment ("default" always there)
     "agencies",
     metadata,
@@ -201,6 +223,10 @@ def create_or_upgrade(conn: Connection) -> None:
     transaction (the caller's)."""
     had = set(inspect(conn).get_table_names())
     metadata.create_all(conn)  # only the tables not there yet
+    if "records" in had and score_rows_t.name not in had:
+        from ita_model.store.rows import backfill_score_rows
+
+        backfill_score_rows(conn)
     for table in (*_ADDED, *_REBUILT):
         if table.name in had and "agency" not in _columns(conn, table.name):
             _give_agency(conn, table)
@@ -217,6 +243,8 @@ def create_or_upgrade(conn: Connection) -> None:
         i["name"] for i in inspect(conn).get_indexes("submissions")
     }:
         SUBMISSIONS_BY_AGENCY.create(conn)
+    if OIT_ROWS_COVER.name not in {i["name"] for i in inspect(conn).get_indexes("oit_rows")}:
+        OIT_ROWS_COVER.create(conn)
     if "accounts" in had and "agency" not in _columns(conn, "accounts"):
         conn.execute(text(f"ALTER TABLE accounts ADD COLUMN agency {_AGENCY_SQL}"))
         conn.execute(text("ALTER TABLE accounts ADD COLUMN scope TEXT"))
