@@ -742,14 +742,14 @@ CODES.update(  # branch multi-agency: the agencies sheet and the agency column o
                 E,
                 "ไม่พบหน่วยงาน '{value}' ในทะเบียนหน่วยงาน{hint_th} "
                 "(เพิ่มด้วย python -m ita_model agencies import)",
-                "agency '{value}' is not in the registry{hint_en} "
-                "(add it with python -m ita_model agencies import)",
+                "agency '{value}' is not in the registry{hint_en}; "
+                "add it with python -m ita_model agencies import",
             ),
             _c(
                 "ambiguous_agency",
                 E,
-                "ชื่อหน่วยงาน '{value}' ตรงกับหลายหน่วยงาน ({codes}) ให้ใช้รหัสหน่วยงานแทนชื่อ",
-                "the agency name '{value}' matches several agencies ({codes}); write the code",
+                "ชื่อหน่วยงาน '{value}' ตรงกับหลายหน่วยงาน{hint_th} ให้ใช้รหัสหน่วยงานแทนชื่อ",
+                "the agency name '{value}' matches several agencies{hint_en}; write the code",
             ),
             _c(
                 "agency_not_checked",
