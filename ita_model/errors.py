@@ -766,6 +766,14 @@ CODES.update(  # branch multi-agency: the agencies sheet and the agency column o
                 "'{column}' is not used",
             ),
             _c(
+                "agency_sheet_without_agency",
+                E,
+                "แผ่นงาน {sheet} ไม่มีคอลัมน์หน่วยงาน แต่ไฟล์นี้มีข้อมูลหลายหน่วยงาน ข้อมูลทุกแผ่นงานต้องระบุหน่วยงาน "
+                "(แยกแผ่นงานนี้เป็นไฟล์ของหน่วยงานนั้น)",
+                "sheet {sheet} has no agency column in a file of several agencies: every sheet's "
+                "rows must name their agency (send this sheet in that agency's own file)",
+            ),
+            _c(
                 "agency_write_not_allowed",
                 E,
                 "{name} ไม่มีสิทธิ์ส่งข้อมูลของหน่วยงาน {agencies} ต้องเป็นผู้นำเข้าข้อมูล (editor) "

@@ -1,0 +1,243 @@
+"""A multi-agency OIT status sheet, split into each agency's own part.
+
+``validate_file(..., agencies=AgencyMatcher(...))`` reads and checks the file once; ``split``
+then gives one ``AgencyPart`` per agency it names: that agency's rows only (the agency column
+left out: in the store the agency is the submission's own), and a report of the problems on
+those rows plus the file's own notices, as ``FileReport.to_json`` words them. Every agency
+reports as a whole (division None).
+
+The rule, all or nothing: a file with any error (an unknown agency, a bad item on one agency's
+row, a sheet with no agency column beside the others) counts for nobody. It is kept once, with
+its whole report, as a rejected submission of the sender's store, so that nothing sent is lost
+and every problem stays listed; no agency's figures change until a corrected file is sent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ita_model.agency_column import COLUMN
+from ita_model.auth import Actor, Role
+from ita_model.errors import CodedError, Issue
+from ita_model.issues import IssueBatch
+from ita_model.store.rows import _tag, present
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ita_model.validate import FileReport
+
+OIT_ROW_COLUMNS = ("row", "division", "item", "status", "url", "urls", "updated", "owner", "note")
+
+
+def is_multi_agency(report: FileReport) -> bool:
+    """Whether the file has an OIT sheet with an agency column."""
+    return any(s.columns is not None and COLUMN in s.columns for s in report.sheets)
+
+
+def check_sheets(report: FileReport) -> None:
+    """In a multi-agency file every recognised sheet must be an OIT sheet with an agency
+    column: any other sheet (measures, a division's OIT table) belongs to no agency."""
+    for s in report.sheets:
+        if s.kind and not (s.kind == "oit" and s.columns is not None and COLUMN in s.columns):
+            if s.kind == "oit" and s.columns is None:
+                continue  # its header lacked a required column: already an error of its own
+            report.issues.add("agency_sheet_without_agency", sheet=s.name, kind=s.kind)
+
+
+@dataclass
+class AgencyPart:
+    """One agency's share of a multi-agency file."""
+
+    agency: str
+    start: int  # its rows are frame[start:stop] of the file's OIT rows sorted by agency
+    stop: int
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def warnings(self) -> int:
+        return sum(i.severity == "warning" for i in self.issues)
+
+
+@dataclass
+class Split:
+    """The file's OIT rows sorted by agency, and each agency's part of them."""
+
+    report: FileReport
+    frame: pd.DataFrame  # every valid OIT row, by agency (stable: each agency's rows in order)
+    parts: list[AgencyPart]
+    common: list[Issue]  # problems of the file that are no agency's row (notices)
+
+    @property
+    def agencies(self) -> list[str]:
+        return [p.agency for p in self.parts]
+
+    def report_json(self, part: AgencyPart) -> dict[str, Any]:
+        """What ``FileReport.to_json`` would say of a file holding only this agency's rows."""
+        sheets = [
+            {"name": s["name"], "kind": s["kind"], "rows": part.rows, "valid_rows": part.rows}
+            if s["kind"] == "oit"
+            else s
+            for s in self._sheets
+        ]
+        issues = [
+            i.model_dump(mode="json", exclude={"value", "message_en"})
+            | {"message_en": i.message_en}
+            for i in (*self.common, *part.issues)
+        ]
+        return {"path": self.report.path, "ok": True, "sheets": sheets, "issues": issues}
+
+    @property
+    def _sheets(self) -> list[dict[str, Any]]:
+        return [
+            {"name": s.name, "kind": s.kind, "rows": s.rows, "valid_rows": s.valid_rows}
+            for s in self.report.sheets
+        ]
+
+    def payloads(self) -> list[bytes]:
+        """Each part's OIT rows as ``store.rows.encode_frame`` keeps them, encoded column-wise
+        once for the whole file and cut per agency (8,300 frames one by one take seconds)."""
+        frame = self.frame.drop(columns=[COLUMN])
+        columns = []
+        for name in frame.columns:
+            col = frame[name]
+            dtype = str(col.dtype)
+            if dtype == "str":
+                values = col.to_numpy(dtype=object, na_value=None).tolist()
+            elif dtype in ("int64", "bool"):
+                values = col.tolist()
+            else:
+                values = [_tag(v) for v in col.tolist()]
+            columns.append((str(name), dtype, values))
+        out = []
+        for p in self.parts:
+            body = {"columns": [[n, d, v[p.start : p.stop]] for n, d, v in columns]}
+            text = json.dumps(body, ensure_ascii=False, allow_nan=False)
+            out.append(zlib.compress(text.encode("utf-8"), 6))
+        return out
+
+    def oit_rows(self) -> list[tuple[Any, ...]]:
+        """Every row for ``oit_rows`` as (agency, n, row, division, item, status, url, urls,
+        updated, owner, note): n counts within the agency's part, as ``rows.oit_rows`` does."""
+        f = self.frame
+        n = np.zeros(len(f), dtype=np.int64)
+        for p in self.parts:
+            n[p.start : p.stop] = np.arange(p.rows)
+        cols = {c: f[c].tolist() for c in OIT_ROW_COLUMNS}
+        urls = [
+            None if u is None else json.dumps(list(u), ensure_ascii=False)
+            for u in (present(v) for v in cols["urls"])
+        ]
+        return list(
+            zip(
+                f[COLUMN].tolist(),
+                n.tolist(),
+                [int(r) for r in cols["row"]],
+                [present(v) for v in cols["division"]],
+                cols["item"],
+                cols["status"],
+                [present(v) for v in cols["url"]],
+                urls,
+                [present(v) for v in cols["updated"]],
+                [present(v) for v in cols["owner"]],
+                [present(v) for v in cols["note"]],
+                strict=True,
+            )
+        )
+
+
+def split(report: FileReport) -> Split:
+    """The file's valid OIT rows and problems, per agency (call on a file without errors)."""
+    frame = report.frame("oit")
+    order = np.argsort(frame[COLUMN].to_numpy(dtype=object).astype(str), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    agencies = frame[COLUMN].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, agencies[1:] != agencies[:-1]]) if len(frame) else []
+    bounds = [*np.asarray(starts).tolist(), len(frame)]
+    parts = [AgencyPart(str(agencies[a]), a, b) for a, b in itertools.pairwise(bounds)]
+    index = {p.agency: p for p in parts}
+    where = _row_agency(report)
+    common: list[Issue] = []
+    for batch in report.issues.batches:
+        if batch.rows is None:
+            common.extend(batch.issues())
+            continue
+        owners = [where.get((batch.sheet, int(r))) for r in batch.rows.tolist()]
+        for code in dict.fromkeys(owners):
+            mask = np.array([o == code for o in owners], dtype=bool)
+            sub = _take(batch, mask)
+            (index[code].issues if code in index else common).extend(sub.issues())
+    return Split(report, frame, parts, common)
+
+
+def _row_agency(report: FileReport) -> dict[tuple[str | None, int], str]:
+    """(sheet, Excel row) -> the agency of that row, for the sheets with an agency column."""
+    out: dict[tuple[str | None, int], str] = {}
+    for s in report.sheets:
+        if s.columns is not None and COLUMN in s.columns:
+            for row, code in zip(
+                s.columns["row"].tolist(), s.columns[COLUMN].tolist(), strict=True
+            ):
+                out[(s.name, int(row))] = code
+    return out
+
+
+def _take(batch: IssueBatch, mask: np.ndarray) -> IssueBatch:
+    return IssueBatch(
+        batch.code,
+        batch.sheet,
+        batch.column,
+        None if batch.rows is None else batch.rows[mask],
+        None if batch.values is None else batch.values[mask],
+        batch.params,
+        {k: v[mask] for k, v in batch.row_params.items()},
+    )
+
+
+# --------------------------------------------------------------------------- who may
+
+
+def system_admin(actor: Actor) -> bool:
+    """An administrator whose scope is everything (or the single local user of a store with no
+    accounts): may register agencies and submit for any of them."""
+    if actor.role is not Role.ADMIN:
+        return False
+    scope = getattr(actor, "scope", None)
+    if scope is None:
+        return actor.source == "single" or getattr(actor, "agency", None) is None
+    return bool(getattr(scope, "everything", False))
+
+
+def may_submit_for(actor: Actor, agency: str) -> bool:
+    """A system administrator, or an editor (or admin) of that very agency; a supervisor's
+    scope reads, never writes."""
+    if system_admin(actor):
+        return True
+    return actor.can(Role.EDITOR) and getattr(actor, "agency", None) == agency
+
+
+def require_submit(actor: Actor, agencies: list[str]) -> None:
+    """``agency_write_not_allowed`` naming the agencies ``actor`` may not submit for."""
+    refused = [a for a in agencies if not may_submit_for(actor, a)]
+    if refused:
+        shown = ", ".join(refused[:10]) + (
+            f" … (+{len(refused) - 10:,})" if len(refused) > 10 else ""
+        )
+        raise AgencyWriteNotAllowed(name=actor.name, agencies=shown)
+
+
+class AgencyWriteNotAllowed(CodedError):
+    """Someone submitted rows of an agency they may not write."""
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__("agency_write_not_allowed", **params)
