@@ -25,13 +25,13 @@ import numpy as np
 from ita_model.agency_column import COLUMN
 from ita_model.auth import Actor, Role
 from ita_model.errors import CodedError, Issue
-from ita_model.issues import IssueBatch
+from ita_model.issues import IssueBatch, IssueList
 from ita_model.store.rows import _tag, present
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ita_model.validate import FileReport
+    from ita_model.validate import FileReport, SheetReport
 
 OIT_ROW_COLUMNS = ("row", "division", "item", "status", "url", "urls", "updated", "owner", "note")
 
@@ -49,6 +49,47 @@ def check_sheets(report: FileReport) -> None:
             if s.kind == "oit" and s.columns is None:
                 continue  # its header lacked a required column: already an error of its own
             report.issues.add("agency_sheet_without_agency", sheet=s.name, kind=s.kind)
+
+
+@dataclass
+class KeptWhole:
+    """A refused multi-agency file as the sender's store keeps it: its whole report, none of
+    its rows. Its sheets of several agencies are of the kind ``agencies`` (slot
+    ``kind:agencies``), so that accepting it by hand later counts nothing for anyone."""
+
+    report: FileReport
+    division: None = None
+
+    @property
+    def sheets(self) -> list[SheetReport]:
+        from ita_model.validate import SheetReport
+
+        return [
+            SheetReport(
+                s.name, "agencies" if s.columns is not None and COLUMN in s.columns else s.kind
+            )
+            for s in self.report.sheets
+        ]
+
+    @property
+    def issues(self) -> IssueList:
+        return self.report.issues
+
+    @property
+    def unreadable(self) -> bool:
+        return self.report.unreadable
+
+    @property
+    def path(self) -> str:
+        return self.report.path
+
+    def to_json(self) -> dict[str, Any]:
+        return self.report.to_json()
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        from ita_model.store.rows import empty_frame
+
+        return empty_frame(kind)
 
 
 @dataclass
