@@ -167,7 +167,7 @@ def _row(
         kind = agency_type_of(cells["type"])
         if kind is None:
             near = suggest_type(cells["type"] or "")
-            problem("unknown_agency_type", "type", cells["type"], **allowed_types(), **_hint(near))
+            problem("unknown_agency_type", "type", cells["type"], **allowed_types(), **hint(near))
     if bad or code is None or cells["name"] is None:
         return None
     return AgencyRecord(
@@ -177,12 +177,6 @@ def _row(
         province=cells.get("province"),
         parent=cells.get("parent"),
     )
-
-
-def _hint(suggestion: str | None) -> dict[str, str]:
-    params = hint(suggestion)
-    params.pop("suggestion")
-    return params
 
 
 def read_code(text: str) -> str | None:
