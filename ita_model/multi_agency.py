@@ -26,7 +26,7 @@ from ita_model.agency_column import COLUMN
 from ita_model.auth import Actor, Role
 from ita_model.errors import CodedError, Issue
 from ita_model.issues import IssueBatch, IssueList
-from ita_model.store.rows import _tag, present
+from ita_model.store.rows import _tag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,13 +158,13 @@ class Split:
             elif dtype in ("int64", "bool"):
                 values = col.tolist()
             else:
-                values = [_tag(v) for v in col.tolist()]
+                values = _tags(col.tolist())
             columns.append((str(name), dtype, values))
         out = []
         for p in self.parts:
             body = {"columns": [[n, d, v[p.start : p.stop]] for n, d, v in columns]}
             text = json.dumps(body, ensure_ascii=False, allow_nan=False)
-            out.append(zlib.compress(text.encode("utf-8"), 6))
+            out.append(zlib.compress(text.encode("utf-8"), 1))  # any level decodes alike
         return out
 
     def oit_rows(self) -> list[tuple[Any, ...]]:
@@ -174,27 +174,57 @@ class Split:
         n = np.zeros(len(f), dtype=np.int64)
         for p in self.parts:
             n[p.start : p.stop] = np.arange(p.rows)
-        cols = {c: f[c].tolist() for c in OIT_ROW_COLUMNS}
+        cols = {c: _present(f[c]) for c in OIT_ROW_COLUMNS}
         urls = [
-            None if u is None else json.dumps(list(u), ensure_ascii=False)
-            for u in (present(v) for v in cols["urls"])
+            None if u is None else json.dumps(list(u), ensure_ascii=False) for u in cols["urls"]
         ]
         return list(
             zip(
                 f[COLUMN].tolist(),
                 n.tolist(),
-                [int(r) for r in cols["row"]],
-                [present(v) for v in cols["division"]],
+                f["row"].astype("int64").tolist(),
+                cols["division"],
                 cols["item"],
                 cols["status"],
-                [present(v) for v in cols["url"]],
+                cols["url"],
                 urls,
-                [present(v) for v in cols["updated"]],
-                [present(v) for v in cols["owner"]],
-                [present(v) for v in cols["note"]],
+                cols["updated"],
+                cols["owner"],
+                cols["note"],
                 strict=True,
             )
         )
+
+
+def _present(col: pd.Series) -> list[Any]:
+    """The column's values, None for a missing one (None, NaN, NaT), as ``rows.present`` says
+    value by value (a list, the URLs of a cell, is a value)."""
+    import pandas as pd
+
+    values = col.to_numpy(dtype=object).copy()
+    missing = pd.isna(col).to_numpy(dtype=bool)
+    values[missing] = None
+    return values.tolist()
+
+
+def _tags(values: list[Any]) -> list[Any]:
+    """``rows._tag`` of every value, each distinct value tagged once (dates repeat, and so
+    does None)."""
+    memo: dict[tuple[type, Any], Any] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        try:
+            key = (type(v), v)
+            tagged = memo.get(key)
+            if tagged is None:
+                tagged = memo[key] = _tag(v)
+        except TypeError:  # a list: not hashable
+            tagged = _tag(v)
+        out.append(tagged)
+    return out
 
 
 def split(report: FileReport) -> Split:
