@@ -136,7 +136,8 @@ class Split:
             | {"message_en": i.message_en}
             for i in (*self.common, *part.issues)
         ]
-        return {"path": self.report.path, "ok": True, "sheets": sheets, "issues": issues}
+        ok = not any(i["severity"] == "error" for i in issues)
+        return {"path": self.report.path, "ok": ok, "sheets": sheets, "issues": issues}
 
     @property
     def _sheets(self) -> list[dict[str, Any]]:
@@ -273,6 +274,62 @@ def _take(batch: IssueBatch, mask: np.ndarray) -> IssueBatch:
         batch.params,
         {k: v[mask] for k, v in batch.row_params.items()},
     )
+
+
+@dataclass
+class PartReport:
+    """One agency's part of a multi-agency file, usable where the store takes a ``FileReport``
+    (``recheck``: a file stored per agency is checked again as that agency's part)."""
+
+    whole: Split
+    part: AgencyPart | None  # None: the file has no valid row of that agency (any more)
+    division: None = None
+    unreadable: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.whole.report.path
+
+    @property
+    def sheets(self) -> list[SheetReport]:
+        from ita_model.validate import SheetReport
+
+        rows = self.part.rows if self.part else 0
+        return [
+            SheetReport(s.name, s.kind, rows, rows, {}) if s.kind == "oit" else s
+            for s in self.whole.report.sheets
+        ]
+
+    @property
+    def issues(self) -> IssueList:
+        out = IssueList()
+        for issue in (*self.whole.common, *(self.part.issues if self.part else [])):
+            out.add_issue(issue)
+        return out
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        from ita_model.store.rows import empty_frame
+
+        if kind != "oit" or self.part is None:
+            return empty_frame(kind)
+        rows = self.whole.frame.iloc[self.part.start : self.part.stop]
+        return rows.drop(columns=[COLUMN]).reset_index(drop=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.whole.report_json(self.part or AgencyPart("", 0, 0))
+
+
+def agency_share(report: FileReport, kinds: list[str], agency: str | None) -> Any:
+    """What a stored submission of a multi-agency file holds when its file is checked again:
+    the agency's part (``PartReport``), or nothing for a file kept whole after it was refused
+    (``KeptWhole``); any other file's report as it is."""
+    if not is_multi_agency(report):
+        return report
+    if "agencies" in kinds or agency is None:
+        return KeptWhole(report)
+    check_sheets(report)
+    whole = split(report)
+    return PartReport(whole, next((p for p in whole.parts if p.agency == agency), None))
 
 
 # --------------------------------------------------------------------------- who may
