@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 OIT_ROW_COLUMNS = ("row", "division", "item", "status", "url", "urls", "updated", "owner", "note")
 
 
-def is_multi_agency(report: FileReport) -> bool:
+def is_multi_agency(report: Any) -> bool:
     """Whether the file has an OIT sheet with an agency column."""
-    return any(s.columns is not None and COLUMN in s.columns for s in report.sheets)
+    return any(COLUMN in (getattr(s, "columns", None) or {}) for s in report.sheets)
 
 
 def check_sheets(report: FileReport) -> None:
