@@ -320,7 +320,7 @@ def _submit(args: argparse.Namespace) -> int:
     from ita_model.validate import validate_file
 
     store = _open(args)
-    agencies = AgencyMatcher(store.agency_registry)  # read only for a sheet with an agency column
+    agencies = AgencyMatcher(lambda: store.agency_registry())  # read for an agency column only
     settings = with_overrides(get_settings(), store.overrides())  # as the dashboard checks
     year = args.year or settings.year
     user = _cli_user(args)

@@ -122,7 +122,7 @@ def plan(
 
     subs = store.submissions(year=year)
     version = validator_version()
-    agencies = AgencyMatcher(store.agency_registry)  # read for a multi-agency file only
+    agencies = AgencyMatcher(lambda: store.agency_registry())  # read for an agency column only
     out = []
     for stored in store.stored(subs):
         sub = stored.submission
