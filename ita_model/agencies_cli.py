@@ -116,13 +116,22 @@ def submit_multi(
     """Keep a multi-agency file: each agency's part as its own accepted submission, or, when
     the file has any error, the whole file once as a rejected submission of the sender's store
     (nothing counted for any agency). Returns the exit code and the submissions' summaries."""
-    from ita_model.multi_agency import KeptWhole, check_sheets, split
+    from ita_model.agency_column import COLUMN
+    from ita_model.multi_agency import KeptWhole, check_sheets, require_submit, split
 
+    actor = store.accounts.actor(user)
+    require_submit(actor, sorted(set(report.frame("oit")[COLUMN])))  # before anything is kept
     check_sheets(report)
-    if not report.ok:
-        kept = KeptWhole(report)
-        sub, new = store.submit(
-            data, path.name, user=user, year=year, division=None, report=kept, accept=False
+    if not report.ok:  # kept whole in the sender's own agency, counted for nobody
+        own = store.for_agency(actor.agency, user=user)
+        sub, new = own.submit(
+            data,
+            path.name,
+            user=user,
+            year=year,
+            division=None,
+            report=KeptWhole(report),
+            accept=False,
         )
         if not quiet:
             print(both("agencies.file_refused", path=path.name, errors=report.issues.errors))

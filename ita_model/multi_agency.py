@@ -24,7 +24,7 @@ import numpy as np
 
 from ita_model.agency_column import COLUMN
 from ita_model.auth import Actor, Role
-from ita_model.errors import CodedError, Issue
+from ita_model.errors import Issue, NotAllowed
 from ita_model.issues import IssueBatch, IssueList
 from ita_model.store.rows import _tag
 
@@ -335,37 +335,24 @@ def agency_share(report: FileReport, kinds: list[str], agency: str | None) -> An
 # --------------------------------------------------------------------------- who may
 
 
-def system_admin(actor: Actor) -> bool:
-    """An administrator whose scope is everything (or the single local user of a store with no
-    accounts): may register agencies and submit for any of them."""
-    if actor.role is not Role.ADMIN:
-        return False
-    scope = getattr(actor, "scope", None)
-    if scope is None:
-        return actor.source == "single" or getattr(actor, "agency", None) is None
-    return bool(getattr(scope, "everything", False))
-
-
 def may_submit_for(actor: Actor, agency: str) -> bool:
-    """A system administrator, or an editor (or admin) of that very agency; a supervisor's
+    """A system administrator (an admin whose scope is everything, or the single local user of
+    a store with no accounts), or an editor (or admin) of that very agency; a supervisor's
     scope reads, never writes."""
-    if system_admin(actor):
-        return True
-    return actor.can(Role.EDITOR) and getattr(actor, "agency", None) == agency
+    return actor.system_admin or actor.may_write(agency, Role.EDITOR)
 
 
 def require_submit(actor: Actor, agencies: list[str]) -> None:
     """``agency_write_not_allowed`` naming the agencies ``actor`` may not submit for."""
     refused = [a for a in agencies if not may_submit_for(actor, a)]
     if refused:
-        shown = ", ".join(refused[:10]) + (
-            f" … (+{len(refused) - 10:,})" if len(refused) > 10 else ""
+        more = len(refused) - 10
+        shown = ", ".join(refused[:10]) + (f" … (+{more:,})" if more > 0 else "")
+        raise NotAllowed(
+            "agency_write_not_allowed",
+            name=actor.name,
+            own=actor.agency,
+            agency=shown,
+            what_th="ส่งข้อมูล",
+            what_en="submit the rows",
         )
-        raise AgencyWriteNotAllowed(name=actor.name, agencies=shown)
-
-
-class AgencyWriteNotAllowed(CodedError):
-    """Someone submitted rows of an agency they may not write."""
-
-    def __init__(self, **params: Any) -> None:
-        super().__init__("agency_write_not_allowed", **params)
