@@ -50,12 +50,12 @@ def registered(target: str, tmp_path: Path) -> str:
     return target
 
 
-def store_of(target: str, agency: str) -> Store:
-    return open_store(target).for_agency(agency, user="local")
+def store_of(target: str, agency: str, user: str = "local") -> Store:
+    return open_store(target).for_agency(agency, user=user)
 
 
-def oit_of(target: str, agency: str) -> list[tuple]:
-    frame = current_data(store_of(target, agency), YEAR).dataset.oit_current()
+def oit_of(target: str, agency: str, user: str = "local") -> list[tuple]:
+    frame = current_data(store_of(target, agency, user), YEAR).dataset.oit_current()
     return sorted(zip(frame["item"], frame["status"], frame["division"].isna(), strict=True))
 
 
@@ -181,3 +181,46 @@ def test_the_registry_as_a_store_method(target: str) -> None:
     counts = store.register_agencies([AgencyRecord(code="A1", name="หน่วยงานหนึ่ง")], user="local")
     assert counts == {"added": 1, "updated": 0, "unchanged": 0}
     assert "A1" in [r.code for r in store.agency_registry()]
+
+
+def test_who_may_submit_for_which_agencies(registered: str, tmp_path: Path) -> None:
+    """A system admin, or an editor of every agency the file names; nobody else, and a refusal
+    stores nothing at all."""
+    accounts = open_store(registered).accounts
+    accounts.add("boss", "admin", None, user="boss", scope="all")
+    accounts.add("ed5601", "editor", None, user="boss", agency="5601")
+    accounts.add("sup", "supervisor", None, user="boss", scope="province:พะเยา")
+    both = status_sheet(tmp_path / "both.csv", GOOD)
+    store = open_store(registered)
+    revision = store.revision()
+    for user in ("ed5601", "sup"):
+        done = run_cli("submit", "--store", registered, "--user", user, both)
+        assert done.returncode == 2
+        assert "agency_write_not_allowed" not in done.stderr  # worded, not a code
+        assert "5602" in done.stderr and "ไม่ได้" in done.stderr, done.stderr
+    assert open_store(registered).revision() == revision  # nothing kept, not even the file
+    own = status_sheet(tmp_path / "own.csv", GOOD[:2])
+    done = run_cli("submit", "--store", registered, "--user", "ed5601", own, "--json")
+    assert done.returncode == 0, done.stderr
+    assert [s["agency"] for s in json.loads(done.stdout)["submissions"]] == ["5601"]
+    done = run_cli("submit", "--store", registered, "--user", "boss", both, "--json")
+    assert done.returncode == 0, done.stderr
+    assert oit_of(registered, "5602", "boss") == [
+        ("o01", "in_progress", True),
+        ("o03", "done", True),
+    ]
+
+
+def test_the_store_stays_consistent_and_a_recheck_changes_nothing(
+    registered: str, tmp_path: Path
+) -> None:
+    from ita_model.store import recheck
+
+    run_cli("submit", "--store", registered, status_sheet(tmp_path / "v1.csv", GOOD))
+    bad = [*GOOD, ["5699", "o04", "เสร็จสิ้น", "https://x.go.th/o04"]]
+    run_cli("submit", "--store", registered, status_sheet(tmp_path / "bad.csv", bad))
+    for agency in ("default", "5601", "5602"):
+        store = store_of(registered, agency)
+        assert store.verify() == []
+        checks = recheck.plan(store)
+        assert checks and not any(c.changed for c in checks), [c.to_json() for c in checks]
