@@ -4,15 +4,18 @@ multi-agency OIT sheet sent with ``submit`` (the command line, as the legal unit
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from ita_model.agencies import AgencyRecord
 from ita_model.current import current_data
 from ita_model.store import Store, open_store
+from ita_model.store.schema import oit_rows_t
 from tests.conftest import run_cli
 
 YEAR = 2565
@@ -109,12 +112,17 @@ def test_import_again_adds_updates_or_leaves(registered: str, tmp_path: Path) ->
 
 def status_sheet(path: Path, rows: list[list[str]]) -> Path:
     return csv_file(
-        path, [["สถานะ OIT ของหน่วยงานในจังหวัดพะเยา"], ["หน่วยงาน", "ข้อ", "สถานะ", "ลิงก์"], *rows]
+        path,
+        [
+            ["สถานะ OIT ของหน่วยงานในจังหวัดพะเยา"],
+            ["หน่วยงาน", "ข้อ", "สถานะ", "ลิงก์", "วันที่ปรับปรุง"],
+            *rows,
+        ],
     )
 
 
 GOOD = [
-    ["5601", "o01", "เสร็จสิ้น", "https://pyo.go.th/o01"],
+    ["5601", "o01", "เสร็จสิ้น", "https://pyo.go.th/o01", "๒๖ ม.ค. ๒๕๖๕"],
     ["5601", "o02", "ยังไม่ดำเนินการ", ""],
     ["เทศบาลเมืองพะเยา", "o01", "อยู่ระหว่างดำเนินการ", ""],
     ["5602", "o03", "เสร็จสิ้น", "https://pym.go.th/o03"],
@@ -135,6 +143,21 @@ def test_a_multi_agency_sheet_gives_each_agency_its_own_rows(
     assert oit_of(registered, "5601") == [("o01", "done", True), ("o02", "not_started", True)]
     assert oit_of(registered, "5602") == [("o01", "in_progress", True), ("o03", "done", True)]
     assert oit_of(registered, "5603") == []  # named by no row: nothing for it
+    store = store_of(registered, "5601")
+    frame = current_data(store, YEAR).dataset.oit_current()
+    assert frame.loc[frame["item"] == "o01", "updated"].tolist() == [dt.date(2022, 1, 26)]
+    with store.engine.connect() as conn:  # the typed rows for roll-ups in SQL, by agency
+        typed = conn.execute(
+            select(oit_rows_t.c.agency, oit_rows_t.c.item, oit_rows_t.c.updated).order_by(
+                oit_rows_t.c.agency, oit_rows_t.c.n
+            )
+        ).all()
+    assert [tuple(r) for r in typed] == [
+        ("5601", "o01", dt.date(2022, 1, 26)),
+        ("5601", "o02", None),
+        ("5602", "o01", None),
+        ("5602", "o03", None),
+    ]
     store = open_store(registered)
     revision = store.revision()
     again = run_cli("submit", "--store", registered, path, "--json")
