@@ -161,15 +161,12 @@ class AgencySubmissions(Submissions):
                     copy.write_row(r)
             return
         updated = _OIT_COLUMNS.index("updated")
+        days = {d: f"{d:%Y-%m-%d}" for d in {r[updated] for r in rows} if d is not None}
+        days[None] = None  # SQLite keeps a date as its ISO text (what SQLAlchemy's Date reads)
         marks = ", ".join("?" for _ in _OIT_COLUMNS)
         conn.exec_driver_sql(
             f"INSERT INTO oit_rows ({names}) VALUES ({marks})",
-            [
-                r
-                if r[updated] is None
-                else (*r[:updated], f"{r[updated]:%Y-%m-%d}", *r[updated + 1 :])
-                for r in rows
-            ],
+            [(*r[:updated], days[r[updated]], *r[updated + 1 :]) for r in rows],
         )
 
     # ---- the parts
