@@ -14,7 +14,7 @@ from ita_model.agencies import AgencyRecord
 from ita_model.agency_column import AgencyMatcher
 from ita_model.agency_sheet import read_agencies, read_code
 from ita_model.multi_agency import check_sheets, is_multi_agency, split
-from ita_model.validate import validate_file
+from ita_model.validate import FileReport, validate_file
 from tests.conftest import flat
 
 HEADER = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ประเภท", "จังหวัด", "สังกัด"]
@@ -145,8 +145,13 @@ def oit(rows: list[list[str | None]], header: list[str] | None = None) -> bytes:
     return csv_bytes([header or ["หน่วยงาน", "ข้อ", "สถานะ", "ลิงก์"], *rows])
 
 
+def checked(rows: list[list[str | None]], header: list[str] | None = None) -> FileReport:
+    """A multi-agency sheet checked against the four agencies of ``REGISTRY``."""
+    return validate_file(oit(rows, header), "province.csv", agencies=AgencyMatcher(REGISTRY))
+
+
 def test_agencies_by_code_or_name_as_a_clerk_writes_them() -> None:
-    data = oit(
+    report = checked(
         [
             ["5001", "o01", "เสร็จสิ้น", "https://a.go.th/1"],
             ["๕๐๐๑", "o02", "ยังไม่ดำเนินการ", ""],
@@ -154,7 +159,6 @@ def test_agencies_by_code_or_name_as_a_clerk_writes_them() -> None:
             ["5001 องค์การบริหารส่วนจังหวัดพะเยา", "o03", "เสร็จสิ้น", "https://a.go.th/3"],
         ]
     )
-    report = validate_file(data, "province.csv", agencies=AgencyMatcher(REGISTRY))
     assert flat(report) == [] and is_multi_agency(report)
     frame = report.frame("oit")
     assert frame["agency"].tolist() == ["5001", "5001", "5002", "5001"]
@@ -162,7 +166,7 @@ def test_agencies_by_code_or_name_as_a_clerk_writes_them() -> None:
 
 
 def test_unknown_and_ambiguous_agencies_are_row_errors() -> None:
-    data = oit(
+    report = checked(
         [
             ["5001", "o01", "เสร็จสิ้น", "https://a.go.th/1"],
             ["เทศบาลเมืองพะยา", "o01", "เสร็จสิ้น", "https://b.go.th/1"],
@@ -170,7 +174,6 @@ def test_unknown_and_ambiguous_agencies_are_row_errors() -> None:
             ["", "o02", "เสร็จสิ้น", "https://a.go.th/2"],
         ]
     )
-    report = validate_file(data, "province.csv", agencies=AgencyMatcher(REGISTRY))
     assert flat(report) == [
         (3, "หน่วยงาน", "unknown_agency"),
         (4, "หน่วยงาน", "ambiguous_agency"),
@@ -184,11 +187,10 @@ def test_unknown_and_ambiguous_agencies_are_row_errors() -> None:
 
 def test_the_division_column_of_the_contract_stays_the_division() -> None:
     """หน่วยงานที่รับผิดชอบ is the contract's division header, matched exactly: not an agency."""
-    data = oit(
+    report = checked(
         [["ฝ่ายนิติการ", "o01", "เสร็จสิ้น", "https://a.go.th/1"]],
         header=["หน่วยงานที่รับผิดชอบ", "ข้อ", "สถานะ", "ลิงก์"],
     )
-    report = validate_file(data, "oit.csv", agencies=AgencyMatcher(REGISTRY))
     assert not is_multi_agency(report)
     assert report.frame("oit")["division"].tolist() == ["legal"]
 
@@ -221,7 +223,7 @@ def test_a_sheet_without_the_agency_column_beside_them_is_an_error(book) -> None
 
 
 def test_split_gives_each_agency_its_rows_and_its_own_problems() -> None:
-    data = oit(
+    report = checked(
         [
             ["5002", "o01", "เสร็จสิ้น", ""],
             ["5001", "o01", "เสร็จสิ้น", "https://a.go.th/1"],
@@ -229,7 +231,6 @@ def test_split_gives_each_agency_its_rows_and_its_own_problems() -> None:
             ["5001", "o01", "เสร็จสิ้น", "https://a.go.th/1b"],
         ]
     )
-    report = validate_file(data, "province.csv", agencies=AgencyMatcher(REGISTRY))
     parts = split(report)
     assert [(p.agency, p.rows) for p in parts.parts] == [("5001", 2), ("5002", 2)]
     assert parts.frame["row"].tolist() == [3, 5, 2, 4]  # by agency, each in the file's order
@@ -257,8 +258,7 @@ _agency_cell = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(cells=st.lists(_agency_cell, min_size=1, max_size=8))
 def test_any_agency_cell_gives_a_registered_code_or_a_located_error(cells) -> None:
-    data = oit([[c, "o01", "done", "https://x.go.th"] for c in cells])
-    report = validate_file(data, "province.csv", agencies=AgencyMatcher(REGISTRY))
+    report = checked([[c, "o01", "done", "https://x.go.th"] for c in cells])
     assert not report.unreadable
     codes = {r.code for r in REGISTRY}
     frame = report.frame("oit")

@@ -35,13 +35,6 @@ def csv_file(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "store")
-    return request.getfixturevalue("pg_server").new_database()
-
-
 @pytest.fixture
 def registered(target: str, tmp_path: Path) -> str:
     """A store holding the three agencies, imported by the single local user (no accounts)."""
