@@ -120,7 +120,9 @@ def submit_multi(
     from ita_model.multi_agency import KeptWhole, check_sheets, require_submit, split
 
     actor = store.accounts.actor(user)
-    require_submit(actor, sorted(set(report.frame("oit")[COLUMN])))  # before anything is kept
+    require_submit(
+        actor, sorted(set(report.frame("oit")[COLUMN].dropna()))
+    )  # before anything is kept
     check_sheets(report)
     if not report.ok:  # kept whole in the sender's own agency, counted for nobody
         own = store.for_agency(actor.agency, user=user)
