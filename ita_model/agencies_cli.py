@@ -120,9 +120,8 @@ def submit_multi(
     from ita_model.multi_agency import KeptWhole, check_sheets, require_submit, split
 
     actor = store.accounts.actor(user)
-    require_submit(
-        actor, sorted(set(report.frame("oit")[COLUMN].dropna()))
-    )  # before anything is kept
+    named = sorted(set(report.frame("oit")[COLUMN].dropna()))
+    require_submit(actor, named)  # before anything is kept
     check_sheets(report)
     if not report.ok:  # kept whole in the sender's own agency, counted for nobody
         own = store.for_agency(actor.agency, user=user)
@@ -143,8 +142,14 @@ def submit_multi(
             print(f"  python -m ita_model annotate {sub.id}")
         summary = {**sub.summary(), "agency": None, "new": new, "errors": sub.errors}
         return (2 if report.unreadable else 1), [summary]
-    parts = split(report)
-    kept = store.submit_agencies(data, path.name, parts, user=user, year=year)
+    again = store.kept_already(data, year, named)
+    if again is not None:  # the same file again: nothing to split, nothing changes
+        kept = [(code, sub, False) for code, sub in again]
+        rows = len(report.frame("oit"))
+    else:
+        parts = split(report)
+        kept = store.submit_agencies(data, path.name, parts, user=user, year=year)
+        rows = len(parts.frame)
     out = [
         {
             **sub.summary(),
@@ -164,7 +169,7 @@ def submit_multi(
                 agencies=len(kept),
                 new=fresh,
                 again=len(kept) - fresh,
-                rows=len(parts.frame),
+                rows=rows,
             )
         )
     return 0, out

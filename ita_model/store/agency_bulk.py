@@ -29,6 +29,7 @@ from ita_model.store.blobs import stored_suffix
 from ita_model.store.models import Submission, slot_of
 from ita_model.store.rows import validator_version
 from ita_model.store.schema import (
+    agencies_t,
     current_t,
     events_t,
     records_t,
@@ -187,12 +188,27 @@ class AgencySubmissions(Submissions):
         }
 
     def _known_agencies(self, codes: list[str]) -> None:
-        """``agency_unknown`` for a code the registry does not hold (registered meanwhile or
-        removed since the file was checked)."""
-        registered = {r.code for r in self.agency_registry()}
+        """``agency_unknown`` for a code the registry does not hold (removed since the file was
+        checked)."""
+        registered: set[str] = set()
+        with self._read() as conn:
+            for chunk in _chunks(codes) if conn is not None else ():
+                q = select(agencies_t.c.code).where(agencies_t.c.code.in_(chunk))
+                registered.update(r.code for r in conn.execute(q))
         for code in codes:
             if code not in registered:
                 raise CodedError("agency_unknown", value=code)
+
+    def kept_already(
+        self, data: bytes, year: int, codes: list[str]
+    ) -> list[tuple[str, Submission]] | None:
+        """Each agency's submission of these very bytes for the year, when every one of
+        ``codes`` has one (the same file sent again: nothing to split or write), else None."""
+        sha = hashlib.sha256(data).hexdigest()
+        with self._read() as conn:
+            if conn is None or len(self._having(conn, sha, year, codes)) < len(codes):
+                return None
+            return self._kept(conn, sha, year, codes)
 
     def _having(self, conn: Connection, sha: str, year: int, codes: list[str]) -> dict[str, str]:
         """Agency -> its submission of these bytes for the year, for the agencies that have one."""
