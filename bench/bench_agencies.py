@@ -97,6 +97,9 @@ def backend(name: str, new_store, files: dict[str, Path], bases, env, runs: int)
             cpus[key].append(cpu)
     ratio_line("agencies import, 8,300 rows", walls["import"], cpus["import"], *bases["agencies"])
     ratio_line(
+        "  the same, against the process starting", walls["import"], cpus["import"], *bases["start"]
+    )
+    ratio_line(
         f"submit, {AGENCIES * ITEMS:,} rows → {AGENCIES:,} submissions (target ≤ 5×)",
         walls["submit"],
         cpus["submit"],
@@ -125,12 +128,19 @@ def main() -> None:
         size = files[k].stat().st_size / 1e6
         print(f"unzip -p {files[k].name} ({size:.1f} MB): {wall:.2f} s, CPU {cpu:.2f} s")
     walls, cpus = [], []
+    starts, start_cpus = [], []
     for _ in range(args.runs):
         wall, cpu, _, _ = cli(["validate", str(files["national"])], env)
         walls.append(wall)
         cpus.append(cpu)
+        wall, cpu, _, _ = cli(["agencies", "--help"], env)
+        starts.append(wall)
+        start_cpus.append(cpu)
     print("\nno store:")
     ratio_line("validate alone (agency column unchecked)", walls, cpus, *bases["national"])
+    start, start_cpu = statistics.median(starts), statistics.median(start_cpus)
+    print(f"  python -m ita_model agencies --help (start-up): {start:.2f} s, CPU {start_cpu:.2f} s")
+    bases["start"] = (start, start_cpu)
     n = iter(range(1000))
     backend("SQLite", lambda: str(tmp / f"store{next(n)}"), files, bases, env, args.runs)
     if not args.skip_postgresql:
