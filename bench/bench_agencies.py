@@ -70,12 +70,17 @@ def cli(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
 
 
 def ratio_line(
-    label: str, walls: list[float], cpus: list[float], base: float, base_cpu: float
+    label: str,
+    walls: list[float],
+    cpus: list[float],
+    base: float,
+    base_cpu: float,
+    against: str = "unzip",
 ) -> None:
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     print(
         f"  {label}: median {wall:.2f} s of {', '.join(f'{w:.2f}' for w in walls)} = "
-        f"{wall / base:.2f}× unzip; CPU {cpu:.2f} s = {cpu / base_cpu:.2f}×"
+        f"{wall / base:.2f}× {against}; CPU {cpu:.2f} s = {cpu / base_cpu:.2f}×"
     )
 
 
