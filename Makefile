@@ -28,6 +28,7 @@ bench: install
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_links.py
 	$(PY) bench/bench_handouts.py
+	$(PY) bench/bench_agencies.py
 
 sample: install
 	$(PY) scripts/make_sample_data.py --out data/sample
