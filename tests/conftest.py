@@ -98,14 +98,6 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty store: a folder, or a new database on the session's PostgreSQL server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "store")
-    return request.getfixturevalue("pg_server").new_database()
-
-
 @pytest.fixture
 def book(tmp_path: Path) -> Callable[..., Path]:
     """book("name.xlsx", {"Sheet": rows}, links={("Sheet", "C4"): url}) -> path."""

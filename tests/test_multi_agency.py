@@ -16,8 +16,10 @@ from ita_model.agencies import AgencyRecord
 from ita_model.current import current_data
 from ita_model.store import Store, open_store
 from ita_model.store.schema import oit_rows_t
+from tests import test_store
 from tests.conftest import run_cli
 
+target = test_store.target  # the fixture: a fresh SQLite or PostgreSQL store
 YEAR = 2565
 HEADER = ["รหัสหน่วยงาน", "ชื่อหน่วยงาน", "ประเภท", "จังหวัด", "สังกัด"]
 LOCAL = "องค์กรปกครองส่วนท้องถิ่น"

@@ -60,6 +60,14 @@ def workbook(division: str, version: int = 0, *, status: str = "เสร็จ�
     return out.getvalue()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store: a folder, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store")
+    return request.getfixturevalue("pg_server").new_database()
+
+
 @pytest.fixture
 def store(target: str) -> Store:
     s = open_store(target)
