@@ -8,9 +8,11 @@ from contextlib import contextmanager
 import streamlit as st
 
 from app_pages._as_of import as_of
+from app_pages._auth import may_write
 from app_pages._data import PAGE_ERRORS, Loaded, load
 from app_pages._text import md
 from app_pages._words import be, lang, tr
+from ita_model.auth import Role
 from ita_model.errors import ItaError
 from ita_model.i18n import both
 from ita_model.store import StoreError
@@ -40,11 +42,13 @@ def guarded() -> Iterator[None]:
 
 
 def empty_state() -> None:
-    """No data at all: say so kindly and point to the Data-in page."""
+    """No data at all: say so kindly and point to the Data-in page (to those the door lists it
+    for: a viewer, a supervisor or another agency's reader has none to go to)."""
     with st.container(border=True):
         st.markdown(f"### {tr('empty.title')}")
         st.markdown(tr("empty.body"))
-        st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
+        if may_write(Role.EDITOR):
+            st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
 
 
 def page_data() -> Loaded | None:
