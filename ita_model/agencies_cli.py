@@ -94,8 +94,12 @@ def _list(args: argparse.Namespace) -> int:
         rows = [r.model_dump(mode="json") for r in records]
         print(json.dumps({"agencies": rows}, ensure_ascii=False, indent=1))
         return 0
+    from ita_model.agency import agency_types
+
+    kinds = agency_types()
     for r in records:
-        print(f"{r.code:<12} {r.name}  {r.type or '-'}  {r.province or '-'}  {r.parent or '-'}")
+        kind = kinds[r.type].name_th if r.type in kinds else "-"
+        print(f"{r.code:<12} {r.name}  {kind}  {r.province or '-'}  {r.parent or '-'}")
     print(both("agencies.count", n=len(records)))
     return 0
 
