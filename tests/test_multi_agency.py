@@ -242,3 +242,17 @@ def test_the_store_stays_consistent_and_a_recheck_changes_nothing(
         assert store.verify() == []
         checks = recheck.plan(store)
         assert checks and not any(c.changed for c in checks), [c.to_json() for c in checks]
+
+
+def test_a_multi_agency_file_handed_to_store_submit_counts_for_nobody(
+    registered: str, tmp_path: Path
+) -> None:
+    """The Data-in page hands files to ``Store.submit``: a sheet of many agencies is kept there
+    whole, with no rows, so that accepting it never gives one agency every agency's rows."""
+    path = status_sheet(tmp_path / "province.csv", GOOD)
+    store = open_store(registered)
+    sub, new = store.submit(path.read_bytes(), path.name, user="local", year=YEAR, division=None)
+    assert new and sub.kinds == ["agencies"]
+    store.accept(sub.id, user="local")
+    assert current_data(store, YEAR).dataset.oit_current().empty
+    assert oit_of(registered, "5601") == [] and oit_of(registered, "5602") == []
