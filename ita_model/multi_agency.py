@@ -14,6 +14,7 @@ and every problem stays listed; no agency's figures change until a corrected fil
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import zlib
@@ -146,21 +147,30 @@ class Split:
             for s in self.report.sheets
         ]
 
+    @functools.cached_property
+    def _values(self) -> dict[str, tuple[str, list[Any]]]:
+        """Each column's dtype and values as ``encode_frame`` reads them (text: None where
+        missing), converted once for the payloads and the typed rows."""
+        out = {}
+        for name in self.frame.columns:
+            col = self.frame[name]
+            dtype = str(col.dtype)
+            if dtype == "str":
+                out[str(name)] = (dtype, col.to_numpy(dtype=object, na_value=None).tolist())
+            else:
+                out[str(name)] = (dtype, col.tolist())
+        return out
+
     def payloads(self) -> list[bytes]:
         """Each part's OIT rows as ``store.rows.encode_frame`` keeps them, encoded column-wise
         once for the whole file and cut per agency (8,300 frames one by one take seconds)."""
-        frame = self.frame.drop(columns=[COLUMN])
         columns = []
-        for name in frame.columns:
-            col = frame[name]
-            dtype = str(col.dtype)
-            if dtype == "str":
-                values = col.to_numpy(dtype=object, na_value=None).tolist()
-            elif dtype in ("int64", "bool"):
-                values = col.tolist()
-            else:
-                values = _tags(col.tolist())
-            columns.append((str(name), dtype, values))
+        for name, (dtype, values) in self._values.items():
+            if name == COLUMN:
+                continue
+            if dtype not in ("str", "int64", "bool"):
+                values = _tags(values)
+            columns.append((name, dtype, values))
         out = []
         for p in self.parts:
             body = {"columns": [[n, d, v[p.start : p.stop]] for n, d, v in columns]}
@@ -175,13 +185,13 @@ class Split:
         n = np.zeros(len(f), dtype=np.int64)
         for p in self.parts:
             n[p.start : p.stop] = np.arange(p.rows)
-        cols = {c: _present(f[c]) for c in OIT_ROW_COLUMNS}
+        cols = {c: _present(*self._values[c]) for c in OIT_ROW_COLUMNS}
         urls = [
             None if u is None else json.dumps(list(u), ensure_ascii=False) for u in cols["urls"]
         ]
         return list(
             zip(
-                f[COLUMN].tolist(),
+                self._values[COLUMN][1],
                 n.tolist(),
                 f["row"].astype("int64").tolist(),
                 cols["division"],
@@ -197,15 +207,17 @@ class Split:
         )
 
 
-def _present(col: pd.Series) -> list[Any]:
-    """The column's values, None for a missing one (None, NaN, NaT), as ``rows.present`` says
-    value by value (a list, the URLs of a cell, is a value)."""
+def _present(dtype: str, values: list[Any]) -> list[Any]:
+    """The values, None for a missing one (None, NaN, NaT), as ``rows.present`` says value by
+    value (a list, the URLs of a cell, is one value); text and numbers are as they are."""
+    if dtype in ("str", "int64", "bool"):
+        return values
     import pandas as pd
 
-    values = col.to_numpy(dtype=object).copy()
-    missing = pd.isna(col).to_numpy(dtype=bool)
-    values[missing] = None
-    return values.tolist()
+    def missing(v: Any) -> bool:
+        return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v)
+
+    return [None if missing(v) else v for v in values]
 
 
 def _tags(values: list[Any]) -> list[Any]:
@@ -241,26 +253,38 @@ def split(report: FileReport) -> Split:
     where = _row_agency(report)
     common: list[Issue] = []
     for batch in report.issues.batches:
-        if batch.rows is None:
+        found = where.get(batch.sheet)
+        if batch.rows is None or found is None:
             common.extend(batch.issues())
             continue
-        owners = [where.get((batch.sheet, int(r))) for r in batch.rows.tolist()]
-        for code in dict.fromkeys(owners):
-            mask = np.array([o == code for o in owners], dtype=bool)
-            sub = _take(batch, mask)
+        owners = _owners(found, batch.rows)
+        for code in dict.fromkeys(owners.tolist()):
+            sub = _take(batch, owners == code)
             (index[code].issues if code in index else common).extend(sub.issues())
     return Split(report, frame, parts, common)
 
 
-def _row_agency(report: FileReport) -> dict[tuple[str | None, int], str]:
-    """(sheet, Excel row) -> the agency of that row, for the sheets with an agency column."""
-    out: dict[tuple[str | None, int], str] = {}
+def _row_agency(report: FileReport) -> dict[str | None, tuple[np.ndarray, np.ndarray]]:
+    """Per sheet with an agency column: its valid rows' Excel rows, sorted, and their agencies."""
+    out: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
     for s in report.sheets:
         if s.columns is not None and COLUMN in s.columns:
-            for row, code in zip(
-                s.columns["row"].tolist(), s.columns[COLUMN].tolist(), strict=True
-            ):
-                out[(s.name, int(row))] = code
+            rows = np.asarray(s.columns["row"], dtype=np.int64)
+            order = np.argsort(rows, kind="stable")
+            out[s.name] = (rows[order], np.asarray(s.columns[COLUMN], dtype=object)[order])
+    return out
+
+
+def _owners(found: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """The agency of each Excel row (None: a row with no valid record, an error's row)."""
+    known, agencies = found
+    out = np.full(len(rows), None, dtype=object)
+    if not len(known):
+        return out
+    wanted = np.asarray(rows, dtype=np.int64)
+    at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    hit = known[at] == wanted
+    out[hit] = agencies[at[hit]]
     return out
 
 
