@@ -30,6 +30,7 @@ bench: install
 	$(PY) bench/bench_tenancy.py
 	$(PY) bench/bench_handouts.py
 	$(PY) bench/bench_rollup.py
+	$(PY) bench/bench_agencies.py
 
 sample: install
 	$(PY) scripts/make_sample_data.py --out data/sample

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -77,20 +78,26 @@ def national_workbook(path: Path) -> None:
     wb.close()
 
 
-def excel_like_workbook(path: Path) -> None:
+def excel_like_workbook(
+    path: Path, first_column: tuple[str, Callable[[int], str]] | None = None
+) -> None:
     """The national sheet laid out as Excel saves it: every text in xl/sharedStrings.xml (no
     ``constant_memory``), the dates real dates (numbers with a d/m/yyyy style), a note on
-    one row in seven, the item names and the people repeated as they are in a real table."""
+    one row in seven, the item names and the people repeated as they are in a real table.
+    ``first_column``: another first column (its header, and its text for agency number a) in
+    place of the division (bench_agencies.py: the agency's code)."""
     names = [d.name_th for d in load_organisation().divisions]
+    head, value = first_column or (EXCEL_HEADER[0], lambda a: names[a % len(names)])
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("OIT")
     date = wb.add_format({"num_format": "d/m/yyyy"})
-    ws.write_row(0, 0, EXCEL_HEADER)
+    ws.write_row(0, 0, [head, *EXCEL_HEADER[1:]])
     first = dt.datetime(2022, 1, 1)
     r = 1
     for a in range(AGENCIES):
+        first_cell = value(a)
         for i in range(1, ITEMS + 1):
-            ws.write_string(r, 0, names[a % len(names)])
+            ws.write_string(r, 0, first_cell)
             ws.write_string(r, 1, f"o{i:02d}")
             ws.write_string(r, 2, f"ข้อมูลรายการที่ {i}")
             ws.write_string(r, 3, STATUSES[(a + i) % len(STATUSES)])

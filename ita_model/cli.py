@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_view_commands(sub, year)
     add_sample_commands(sub)
+    from ita_model.agencies_cli import add_commands as add_agencies_commands
+
+    add_agencies_commands(sub)
     from ita_model.links.cli import add_commands as add_links_commands
 
     add_links_commands(sub)
@@ -299,10 +302,14 @@ def _division_id(name: str | None) -> str | None:
 
 
 def _submit(args: argparse.Namespace) -> int:
+    from ita_model.agencies_cli import submit_multi
+    from ita_model.agency_column import AgencyMatcher
+    from ita_model.multi_agency import is_multi_agency
     from ita_model.settings import with_overrides
     from ita_model.validate import validate_file
 
     store = _open(args)
+    agencies = AgencyMatcher(lambda: store.agency_registry())  # read for an agency column only
     settings = with_overrides(get_settings(), store.overrides())  # as the dashboard checks
     year = args.year or settings.year
     user = _cli_user(args)
@@ -316,7 +323,16 @@ def _submit(args: argparse.Namespace) -> int:
             print(f"{path}: อ่านไฟล์ไม่ได้ / cannot read ({exc.strerror})", file=sys.stderr)
             worst = 2
             continue
-        report = validate_file(data, path.name, year=year, division=division, settings=settings)
+        report = validate_file(
+            data, path.name, year=year, division=division, settings=settings, agencies=agencies
+        )
+        if is_multi_agency(report):  # one sheet for many agencies: agencies_cli.py
+            code, subs = submit_multi(
+                store, path, data, report, user=user, year=year, quiet=args.json
+            )
+            worst = max(worst, code)
+            out.extend(subs)
+            continue
         sub, new = store.submit(
             data,
             path.name,

@@ -759,3 +759,72 @@ CODES.update(  # branch tenancy: agencies as tenants, their registry, accounts a
         ]
     }
 )
+
+CODES.update(  # branch multi-agency: the agencies sheet and the agency column of an OIT sheet
+    {
+        c.code: c
+        for c in [
+            _c(
+                "bad_agency_code",
+                E,
+                "รหัสหน่วยงาน '{value}' ใช้ไม่ได้ (ตัวอักษรไทยหรืออังกฤษ ตัวเลข . _ - ไม่เกิน 32 ตัว ไม่มีช่องว่าง)",
+                "the agency code '{value}' cannot be used (Thai or Latin letters, digits, . _ -; "
+                "at most 32, no spaces)",
+            ),
+            _c(
+                "duplicate_agency",
+                E,
+                "รหัสหน่วยงาน {value} ซ้ำกับแถว {first_row} รหัสหนึ่งต้องมีเพียงแถวเดียว",
+                "agency code {value} repeats row {first_row}; one row per code",
+            ),
+            _c(
+                "unknown_agency_type",
+                E,
+                "ไม่รู้จักประเภทหน่วยงาน '{value}'{hint_th} ใช้: {allowed}",
+                "unknown agency type '{value}'{hint_en}; use one of: {allowed_en}",
+            ),
+            _c(
+                "cell_too_long",
+                E,
+                "'{column}' ยาว {length:,} ตัวอักษร เกินกำหนด {limit:,} ตัวอักษร",
+                "'{column}' is {length:,} characters long, more than {limit:,}",
+            ),
+            _c(
+                "unknown_agency",
+                E,
+                "ไม่พบหน่วยงาน '{value}' ในทะเบียนหน่วยงาน{hint_th} "
+                "(เพิ่มด้วย python -m ita_model agencies import)",
+                "agency '{value}' is not in the registry{hint_en}; "
+                "add it with python -m ita_model agencies import",
+            ),
+            _c(
+                "ambiguous_agency",
+                E,
+                "ชื่อหน่วยงาน '{value}' ตรงกับหลายหน่วยงาน{hint_th} ให้ใช้รหัสหน่วยงานแทนชื่อ",
+                "the agency name '{value}' matches several agencies{hint_en}; write the code",
+            ),
+            _c(
+                "agency_not_checked",
+                N,
+                "ยังไม่ได้ตรวจคอลัมน์ '{column}' กับทะเบียนหน่วยงาน จะตรวจเมื่อส่งเข้าคลังด้วย "
+                "python -m ita_model submit",
+                "column '{column}' was not checked against the agency registry; submit checks it",
+            ),
+            _c(
+                "agency_division_ignored",
+                N,
+                "แผ่นงานนี้มีหลายหน่วยงาน แต่ละหน่วยงานรายงานรวมทั้งหน่วยงาน คอลัมน์ '{column}' จึงไม่นำมาใช้",
+                "a sheet of several agencies: each agency reports as a whole, so column "
+                "'{column}' is not used",
+            ),
+            _c(
+                "agency_sheet_without_agency",
+                E,
+                "แผ่นงาน {sheet} ไม่มีคอลัมน์หน่วยงาน แต่ไฟล์นี้มีข้อมูลหลายหน่วยงาน ข้อมูลทุกแผ่นงานต้องระบุหน่วยงาน "
+                "(แยกแผ่นงานนี้เป็นไฟล์ของหน่วยงานนั้น)",
+                "sheet {sheet} has no agency column in a file of several agencies: every sheet's "
+                "rows must name their agency (send this sheet in that agency's own file)",
+            ),
+        ]
+    }
+)

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ita_model import thai
+from ita_model.agency_column import COLUMN, AgencyMatcher, read_agency_column
 from ita_model.errors import UnreadableFile
 from ita_model.framework import Framework, item_code, load_framework, parse_item_code
 from ita_model.issues import IssueList
@@ -174,10 +175,12 @@ def validate_file(
     division: str | None = None,
     organisation: Organisation | None = None,
     settings: Settings | None = None,
+    agencies: AgencyMatcher | None = None,
 ) -> FileReport:
     """Read and check one file. Never raises for bad input: an unreadable file is a report too.
 
     ``division`` is the uploader's division, the last resort when the file does not say.
+    ``agencies``: the registry an agency column is checked against (``agency_column.py``).
     """
     settings = settings or get_settings()
     year = year or settings.year
@@ -186,7 +189,7 @@ def validate_file(
         return report
     framework, org = load_framework(year), organisation or load_organisation()
     try:
-        _Checker(book, report, framework, org, division).run()
+        _Checker(book, report, framework, org, division, agencies).run()
     except Exception as exc:  # a fault of ours: the file gets a report, the user no traceback
         _log.exception("checking %s failed", report.path)
         return _failed(report, exc)
@@ -265,7 +268,9 @@ class _Checker:
         framework: Framework,
         org: Organisation,
         uploader_division: str | None,
+        agencies: AgencyMatcher | None = None,
     ) -> None:
+        self.agencies = agencies
         self.book = book
         self.report = report
         self.fw = framework
@@ -482,11 +487,16 @@ class _Checker:
             return self.org.reporting_division(div.id).id
 
         fallback = self.report.division  # for blank cells, or when there is no such column
-        div_of, div_codes, bad_div = self._parse_codes(
-            ctx, "division", read_division, blank_value=fallback
-        )
-        divisions = div_of[div_codes]
-        if fallback is None:
+        multi = COLUMN in ctx.cols  # a sheet of several agencies, each as a whole
+        if multi:  # div_of/div_codes: the agencies, for the duplicate check below
+            div_of, div_codes, bad_div = read_agency_column(self, ctx)
+            divisions = np.full(len(ctx.rows), None, dtype=object)
+        else:
+            div_of, div_codes, bad_div = self._parse_codes(
+                ctx, "division", read_division, blank_value=fallback
+            )
+            divisions = div_of[div_codes]
+        if fallback is None and not multi:
             no_div = np.array([d is None for d in div_of], dtype=bool)[div_codes] & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
@@ -506,13 +516,16 @@ class _Checker:
                 "note": _text(ctx, "note"),
             }
         )
+        if multi:
+            frame[COLUMN] = div_of[div_codes]
         label_item = ctx.header.labels["item"]
         no_url = np.array([u is None for u in urls], dtype=bool)
         done_no_url = keep & (status == Status.DONE.value) & no_url
         self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
         pair = _pair_codes(div_of, div_codes, item_of, item_codes)
         self._duplicates(ctx, keep, pair, items, label_item)
-        self._unassigned(ctx, keep, pair, items, divisions, label_item)
+        if not multi:
+            self._unassigned(ctx, keep, pair, items, divisions, label_item)
         return frame, keep
 
     def _duplicates(

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ita_model.errors import StoreError
 from ita_model.settings import Settings, get_settings, store_target
+from ita_model.store.agency_bulk import AgencySubmissions
 from ita_model.store.base import DB_NAME, _db_failed, is_url, kept_files, sqlite_url
 from ita_model.store.blobs import stored_suffix
 from ita_model.store.export import Export
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 
-class Store(Verify, Export, Registry):
+class Store(Verify, Export, Registry, AgencySubmissions):
     """Submissions, decisions, their rows and the audit log, on SQLite or PostgreSQL; bound to
     one agency (``agency``; ``for_agency`` binds another on the same engines)."""
 

@@ -117,14 +117,24 @@ def plan(
     from ita_model.validate import validate_file
 
     settings = settings or with_overrides(get_settings(), store.overrides())
+    from ita_model.agency_column import AgencyMatcher
+    from ita_model.multi_agency import agency_share
+
     subs = store.submissions(year=year)
     version = validator_version()
+    agencies = AgencyMatcher(lambda: store.agency_registry())  # read for an agency column only
     out = []
     for stored in store.stored(subs):
         sub = stored.submission
         report = validate_file(
-            store.data(sub), sub.filename, year=sub.year, division=sub.division, settings=settings
+            store.data(sub),
+            sub.filename,
+            year=sub.year,
+            division=sub.division,
+            settings=settings,
+            agencies=agencies,
         )
+        report = agency_share(report, sub.kinds, getattr(store, "agency", None))
         unreadable = bool(report.unreadable)
         out.append(
             FileCheck(

@@ -78,6 +78,10 @@ class Submissions(Blobs, Events):
             from ita_model.validate import validate_file
 
             report = validate_file(data, filename, year=year, division=division, settings=settings)
+        from ita_model.multi_agency import KeptWhole, is_multi_agency
+
+        if is_multi_agency(report):
+            report = KeptWhole(report)  # many agencies' rows are never one submission's
         unreadable = bool(report.unreadable)
         errors = report.issues.errors + int(unreadable) if errors is None else errors
         warnings = report.issues.warnings if warnings is None else warnings
