@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages._as_of import as_of_picker
 from app_pages._auth import sign_in
 from app_pages._data import upload_limit_mb
+from app_pages._rollup import ROLLUP_PAGE, back_to_rollup, may_see_rollup
 from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
@@ -38,6 +39,11 @@ PAGES = [
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
     ("app_pages/history.py", "nav.history", ":material/history:", "history"),
 ]
+back = False
+if may_see_rollup(actor):  # supervisors and system admins: the picture across agencies
+    PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
+    with st.sidebar:
+        back = back_to_rollup(actor)  # while an agency is drilled into: the way back
 if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
@@ -51,7 +57,7 @@ def _overview_by_name() -> None:
     st.switch_page(PAGES[0][0])
 
 
-st.navigation(
+page = st.navigation(
     [
         *(
             st.Page(
@@ -73,4 +79,7 @@ st.navigation(
         ),
     ],
     position="sidebar",
-).run()
+)
+if back:
+    st.switch_page(ROLLUP_PAGE)
+page.run()

@@ -1,0 +1,135 @@
+"""The roll-up across agencies for the pages: who may see it, its cached figures, the way into one
+agency's own dashboard (read-only) and back. Not a page.
+
+Drilling into an agency sets ``st.session_state["agency"]`` (the agency the pages' store is bound
+to, ``_data.agency_store``) and switches to the overview; the sidebar then offers the way back,
+which clears it. The roll-up itself is ``ita_model.rollup.rollup``, cached per store revision,
+year, scope and "as of" date: a page switch back to the roll-up draws from the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from app_pages._data import app_settings, store
+from app_pages._words import tr
+from ita_model.auth import Actor, Role
+from ita_model.fiscal import end_of_day, today_in_thailand
+from ita_model.scope import Part, Scope
+from ita_model.settings import store_target
+
+ROLLUP_PAGE = "app_pages/rollup.py"
+OVERVIEW_PAGE = "app_pages/overview.py"
+AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
+
+
+def actor_scope(actor: Actor) -> Scope:
+    """What an actor oversees: a supervisor's scope, else everything (a system admin)."""
+    scope = getattr(actor, "scope", None)
+    if isinstance(scope, Scope):
+        return scope
+    if isinstance(scope, str) and scope.strip():
+        return Scope.parse(scope)
+    return Scope.all()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _registry(target: str, revision: int) -> tuple[Any, ...]:
+    fs = store()
+    found = getattr(fs, "agency_registry", None)
+    return tuple(found()) if found is not None else ()
+
+
+def registry() -> tuple[Any, ...]:
+    """Every agency of the store (``AgencyRecord``), read again when the store changes."""
+    settings = app_settings()
+    return _registry(str(store_target(settings)), store(settings).revision())
+
+
+def may_see_rollup(actor: Actor) -> bool:
+    """Supervisors, and system admins (an admin whose scope is everything: the single local
+    user is one) once the store holds more agencies than the default one."""
+    supervisor = getattr(Role, "SUPERVISOR", None)
+    if supervisor is not None and actor.role == supervisor:
+        return True
+    if actor.role == Role.ADMIN and actor_scope(actor).everything:
+        return len(registry()) > 1
+    return False
+
+
+def compute(store_: Any, *, year: int, scope: Scope, as_of: Any) -> Any:
+    """The roll-up of a scope (``ita_model.rollup.rollup``)."""
+    from ita_model.rollup import rollup
+
+    return rollup(store_, year=year, scope=scope, as_of=as_of)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached(
+    target: str,
+    revision: int,
+    year: int,
+    scope_text: str,
+    codes: tuple[str, ...] | None,
+    when: Any,
+) -> Any:
+    """The roll-up of ``scope_text``, or of exactly ``codes`` when they are given."""
+    scope = Scope.parse(scope_text) if codes is None else Scope((Part("agencies", codes),))
+    return compute(store(), year=year, scope=scope, as_of=when)
+
+
+def _when(as_of: date) -> Any:
+    """None for today or later (what counts now), else the end of that day in Thailand."""
+    return None if as_of >= today_in_thailand() else end_of_day(as_of)
+
+
+def scope_rollup(scope: Scope, as_of: date) -> Any:
+    """The roll-up of a scope as of a date, cached per store revision."""
+    settings = app_settings()
+    target, revision = str(store_target(settings)), store(settings).revision()
+    return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
+
+
+def agencies_rollup(codes: Sequence[str], as_of: date) -> Any:
+    """The roll-up of exactly these agencies (the page's filters applied): its most-missing
+    items and progress are theirs, not the whole scope's."""
+    settings = app_settings()
+    target, revision = str(store_target(settings)), store(settings).revision()
+    chosen = tuple(sorted(codes))
+    return _cached(target, revision, settings.year, "agencies", chosen, _when(as_of))
+
+
+def drill_into(code: str) -> None:
+    """One agency's own dashboard, read-only: the overview bound to that agency."""
+    st.session_state[AGENCY_KEY] = code
+    st.switch_page(OVERVIEW_PAGE)
+
+
+def drilled() -> str | None:
+    value = st.session_state.get(AGENCY_KEY)
+    return value if isinstance(value, str) and value else None
+
+
+def back_to_rollup(actor: Actor) -> bool:
+    """In the sidebar while an agency is drilled into: the agency's name and the way back.
+    True once clicked (the agency cleared): the door then switches to the roll-up, which it
+    can do only after ``st.navigation`` has listed the pages."""
+    code = drilled()
+    if code is None or not may_see_rollup(actor):
+        return False
+    names = {getattr(r, "code", None): getattr(r, "name", code) for r in registry()}
+    st.caption(tr("rollup_page.viewing", name=names.get(code, code)))
+    if st.button(
+        tr("rollup_page.back"),
+        icon=":material/arrow_back:",
+        key="rollup_back",
+        type="primary",
+        width="stretch",
+    ):
+        st.session_state.pop(AGENCY_KEY, None)
+        return True
+    return False

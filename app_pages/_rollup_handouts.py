@@ -1,0 +1,55 @@
+"""The roll-up's hand-outs (PDF, PowerPoint, Excel) for the scope and filters shown. Not a page.
+
+Each file is made only when its button is clicked, from the very roll-up the page draws.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._as_of import as_of
+from app_pages._handouts import ICONS
+from app_pages._words import lang, thai_digits, tr
+from ita_model import rollup_figures as rf
+from ita_model.handouts import MEDIA_TYPES
+from ita_model.handouts.rollup_report import ROLLUP_FORMATS, RollupHandout, export, file_name
+
+
+def rollup_handout_buttons(
+    rollup: Any, agencies: pd.DataFrame, scope: str, chosen: rf.Filters
+) -> None:
+    """A popover of download buttons; the hand-out is gathered once it is opened."""
+    pop = st.popover(
+        tr("rollup_page.handouts"),
+        icon=":material/download:",
+        key="rollup_handouts",
+        on_change="rerun",
+    )
+    if not pop.open:
+        return
+    handout = RollupHandout(
+        rollup=rollup,
+        agencies=agencies,
+        scope=scope,
+        filters=rf.filters_text(chosen, lang()),
+        as_of=as_of(),
+        lang=lang(),
+        thai_digits=thai_digits(),
+    )
+    with pop:
+        st.caption(tr("handout.buttons_help"))
+        for fmt in ROLLUP_FORMATS:
+            st.download_button(
+                tr(f"handout.{fmt}"),
+                data=partial(export, handout, fmt),
+                file_name=file_name(handout, fmt),
+                mime=MEDIA_TYPES[fmt],
+                icon=ICONS[fmt],
+                key=f"rollup_handout_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
