@@ -137,7 +137,7 @@ def heat_map(agencies: pd.DataFrame, indicators: pd.DataFrame) -> None:
 def drill(agencies: pd.DataFrame) -> None:
     """Any agency of the list, worst first, into its own dashboard."""
     st.subheader(tr("rollup_page.drill"))
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
     labels = {
         code: f"{name} · {province or '—'} · {'—' if pd.isna(total) else f'{total:.2f}'}"
         for code, name, province, total in zip(
@@ -206,7 +206,7 @@ def missing(frame: pd.DataFrame, agencies: int) -> None:
     html_chart(rollup_html.missing_bars(shown, agencies, lang=lang()))
 
 
-def progress(frame: pd.DataFrame, agencies: int, mark: float) -> None:
+def progress(frame: pd.DataFrame, agencies: int) -> None:
     st.subheader(tr("rollup_page.progress"))
     if not len(frame):
         st.caption(tr("rollup_page.no_progress"))
@@ -277,7 +277,7 @@ def body(scope: Scope) -> None:
     spread(agencies, year, mark)
     below(agencies, mark)
     missing(shown.missing, len(agencies))
-    progress(shown.progress, len(agencies), mark)
+    progress(shown.progress, len(agencies))
 
 
 st.title(tr("rollup_page.title"))

@@ -71,8 +71,27 @@ CSS = (
     ".rl-track{height:1.5rem;border-left:1px solid #9e9e9e;display:flex}"
     f".rl-track i{{display:block;height:100%;border:1px solid {BORDER};box-sizing:border-box}}"
     ".rl-note{font-size:13px;white-space:nowrap;font-variant-numeric:tabular-nums}"
-    ".rl-svg{width:100%;height:auto;display:block}"
-    ".rl-svg text{font-family:inherit;fill:#444}"
+    ".rl-heat td.rl-gap{min-width:10rem;text-align:left;display:flex;gap:.4rem;"
+    "align-items:center;border:0;border-bottom:1px solid #eee}"
+    ".rl-gap span{flex:none;min-width:3.2rem;text-align:right}"
+    ".rl-gap div{flex:1}"
+    f".rl-gap i{{display:block;height:.9rem;background:{BELOW_FILL};border:1px solid {BORDER};"
+    "box-sizing:border-box}"
+    ".rl-prog{display:grid;grid-template-columns:3.2rem 1fr;column-gap:.5rem}"
+    ".rl-y{position:relative;height:11rem;font-size:12px;color:#555}"
+    ".rl-y span{position:absolute;right:0;transform:translateY(-50%)}"
+    ".rl-plot{position:relative;height:11rem;border-left:1px solid #9e9e9e;"
+    "border-bottom:1px solid #9e9e9e;background-image:linear-gradient(to bottom,#e6e6e6 1px,"
+    "transparent 1px);background-size:100% 25%}"
+    f".rl-area{{position:absolute;inset:0;background:{PASS_FILL};opacity:.85}}"
+    ".rl-dot{position:absolute;width:.5rem;height:.5rem;border-radius:50%;background:#262730;"
+    "transform:translate(-50%,-50%)}"
+    ".rl-hits{position:absolute;inset:0;display:flex}"
+    ".rl-hits span{flex:1}"
+    ".rl-x{position:relative;height:1.4rem;font-size:12px;color:#555}"
+    ".rl-x span{position:absolute;top:.2rem;transform:translateX(-50%);white-space:nowrap}"
+    ".rl-x span:first-child{transform:none}"
+    ".rl-x span:last-child{transform:translateX(-100%)}"
     "</style>"
 )
 
@@ -233,8 +252,10 @@ def rating_bars(counts: pd.DataFrame, *, lang: str = "th") -> str:
 
 
 def missing_bars(missing: pd.DataFrame, agencies: int, *, lang: str = "th") -> str:
-    """The items most often missing: each item's share of the agencies that lack it."""
+    """The items most often missing: each item's count and share of the agencies that lack it
+    (the longest bar is the item missing most often)."""
     rows = []
+    most = max(float(missing["share"].max()) if len(missing) else 1.0, 1e-9)
     for rec in missing.itertuples(index=False):
         text = f"{rec.item} {rec.name}"
         note = t(
@@ -244,7 +265,7 @@ def missing_bars(missing: pd.DataFrame, agencies: int, *, lang: str = "th") -> s
             total=f"{agencies:,}",
             pct=f"{100 * float(rec.share):.0f}",
         )
-        rows.append((text, float(rec.share), BELOW_FILL, note, hover(text, note)))
+        rows.append((text, float(rec.share) / most, BELOW_FILL, note, hover(text, note)))
     return _bars(rows, "missing", t("rollup_page.missing", lang))
 
 
@@ -271,10 +292,8 @@ def gap_table(below: pd.DataFrame, mark: float, *, lang: str = "th", first_rank:
             f'<tr data-agency="{esc(rec.agency)}"><td class="rl-rank">{first_rank + n}</td>'
             f'<td class="rl-name">{esc(rec.name)}</td><td>{esc(province)}</td>'
             f"<td>{_number(rec.total, 2)}</td><td>{esc(rec.rating or '—')}</td>"
-            f'<td style="min-width:9rem;text-align:left"><div style="display:flex;gap:.4rem;'
-            f'align-items:center"><span style="min-width:3.2rem">{_number(rec.gap, 2)}</span>'
-            f'<i style="display:block;height:.9rem;width:{width:.1f}%;background:{BELOW_FILL};'
-            f'border:1px solid {BORDER}"></i></div></td></tr>'
+            f'<td class="rl-gap"><span>{_number(rec.gap, 2)}</span><div>'
+            f'<i style="width:{width:.1f}%"></i></div></td></tr>'
         )
     body = (
         f'<table class="rl-heat"><thead><tr><th class="rl-rank">#</th>{head}</tr></thead>'
@@ -301,52 +320,51 @@ def progress_line(
     name: str,
     lang: str = "th",
     thai_digits: bool = False,
-    mark: float | None = None,
 ) -> str:
-    """One series over the days as an SVG line with a dot per day, y from 0 to ``top``, the
-    dates on the x axis in Buddhist Era; ``mark`` a dashed line (the number of agencies)."""
-    w, h, left, right, up, down = 900, 260, 56, 16, 16, 44
+    """One series over the days as a filled area (a CSS polygon: ``st.html`` keeps no SVG), y
+    from 0 to ``top``, the dates on the x axis in Buddhist Era; each day's value is the hover
+    of its slice of the plot."""
     top = max(top, 1e-9)
     n = len(days)
 
     def x(i: int) -> float:
-        return left + (w - left - right) * (i / (n - 1) if n > 1 else 0.5)
+        return 100 * i / (n - 1) if n > 1 else 50.0
 
     def y(v: float) -> float:
-        return up + (h - up - down) * (1 - min(max(v, 0.0), top) / top)
+        return 100 * (1 - min(max(v, 0.0), top) / top)
 
-    parts = [f'<svg class="rl-svg" viewBox="0 0 {w} {h}" role="img">']
-    for k in range(5):
-        v = top * k / 4
-        parts.append(
-            f'<line x1="{left}" x2="{w - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-            'stroke="#e3e3e3"/>'
-            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="13">'
-            f"{esc(f'{v:.0f}{suffix}')}</text>"
-        )
-    if mark is not None:
-        parts.append(
-            f'<line x1="{left}" x2="{w - right}" y1="{y(mark):.1f}" y2="{y(mark):.1f}" '
-            'stroke="#0b3d91" stroke-dasharray="6 4"/>'
-        )
-    for i in _ticks(days):
-        text = format_date(days[i], style="short", lang=lang, thai_digits=thai_digits)
-        anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{h - down + 20}" text-anchor="{anchor}" font-size="13">'
-            f"{esc(text)}</text>"
-        )
-    points = " ".join(f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(values))
     if n > 1:
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{PASS_FILL}" stroke-width="2.5"/>'
+        corners = ["0% 100%", *(f"{x(i):.2f}% {y(float(v)):.2f}%" for i, v in enumerate(values))]
+        corners.append("100% 100%")
+        area = f'<div class="rl-area" style="clip-path:polygon({",".join(corners)})"></div>'
+    else:
+        area = ""
+    dots = "".join(
+        f'<i class="rl-dot" style="left:{x(i):.2f}%;top:{y(float(v)):.2f}%"></i>'
+        for i, v in enumerate(values)
+    )
+    hits = "".join(
+        '<span title="{}"></span>'.format(
+            hover(
+                format_date(d, style="short", lang=lang, thai_digits=thai_digits),
+                f"{float(v):.0f}{suffix}",
+            )
         )
-    for i, v in enumerate(values):
-        when = format_date(days[i], style="short", lang=lang, thai_digits=thai_digits)
-        parts.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(float(v)):.1f}" r="3.5" fill="{PASS_FILL}">'
-            f"<title>{hover(when, f'{float(v):.0f}{suffix}')}</title></circle>"
-        )
-    parts.append("</svg>")
-    body = "".join(parts) + f'<div class="rl-title">{esc(title)}</div>'
+        for d, v in zip(days, values, strict=True)
+    )
+    grid = "".join(
+        f'<span style="top:{y(top * k / 4):.2f}%">{esc(f"{top * k / 4:.0f}{suffix}")}</span>'
+        for k in range(5)
+    )
+    ticks = "".join(
+        f'<span style="left:{x(i):.2f}%">'
+        f"{esc(format_date(days[i], style='short', lang=lang, thai_digits=thai_digits))}</span>"
+        for i in _ticks(days)
+    )
+    body = (
+        f'<div class="rl-prog"><div class="rl-y">{grid}</div>'
+        f'<div class="rl-plot">{area}{dots}<div class="rl-hits">{hits}</div></div>'
+        f'<div></div><div class="rl-x">{ticks}</div></div>'
+        f'<div class="rl-title">{esc(title)}</div>'
+    )
     return _figure(name, title, body)
