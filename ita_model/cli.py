@@ -109,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     from ita_model.links.cli import add_commands as add_links_commands
 
     add_links_commands(sub)
+    from ita_model.cli_rollup import add_commands as add_rollup_commands
+
+    add_rollup_commands(sub, year)
     return p
 
 

@@ -25,7 +25,7 @@ from ita_model.store import base
 from ita_model.store.events import SYSTEM, read_event
 from ita_model.store.models import Event, Submission
 from ita_model.store.rows import KINDS, decode_frame, empty_frame, validator_version, write_rows
-from ita_model.store.schema import oit_rows_t, records_t, submissions_t
+from ita_model.store.schema import oit_rows_t, records_t, score_rows_t, submissions_t
 from ita_model.store.settings import StoreSettings
 from ita_model.store.submissions import LIST_COLUMNS, Submissions, pack, submission_of
 
@@ -207,6 +207,7 @@ class Records(Submissions, StoreSettings):
         with self._write() as conn:
             conn.execute(delete(records_t).where(records_t.c.submission_id == sub.id))
             conn.execute(delete(oit_rows_t).where(oit_rows_t.c.submission_id == sub.id))
+            conn.execute(delete(score_rows_t).where(score_rows_t.c.submission_id == sub.id))
             write_rows(conn, sub.id, report)
             conn.execute(
                 update(submissions_t)

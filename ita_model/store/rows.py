@@ -21,11 +21,11 @@ import zlib
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from ita_model.records import RECORD_MODELS
-from ita_model.store.schema import oit_rows_t, records_t
+from ita_model.store.schema import oit_rows_t, records_t, score_rows_t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,7 +178,40 @@ def write_rows(conn: Connection, submission_id: str, report: HasFrames) -> dict[
         )
         if kind == "oit" and len(frame):
             conn.execute(insert(oit_rows_t), oit_rows(submission_id, frame))
+        if kind == "scores" and len(frame):
+            conn.execute(insert(score_rows_t), score_rows(submission_id, frame))
     return counts
+
+
+def score_rows(submission_id: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The scores table's rows as typed SQL rows (a missing cell stays NULL)."""
+    out = []
+    for n, r in enumerate(frame.to_dict("records")):
+        year, score = present(r.get("year")), present(r.get("score"))
+        indicator = present(r.get("indicator"))
+        out.append(
+            {
+                "submission_id": submission_id,
+                "n": n,
+                "year": None if year is None else int(year),
+                "indicator": None if indicator is None else str(indicator),
+                "score": None if score is None else float(score),
+            }
+        )
+    return out
+
+
+def backfill_score_rows(conn: Connection) -> None:
+    """A store made before ``score_rows`` existed: its kept scores tables typed once (upgrade)."""
+    kept = conn.execute(
+        select(records_t.c.submission_id, records_t.c.frame).where(
+            records_t.c.kind == "scores", records_t.c.rows > 0
+        )
+    ).all()
+    for r in kept:
+        rows = score_rows(r.submission_id, decode_frame(bytes(r.frame)))
+        if rows:
+            conn.execute(insert(score_rows_t), rows)
 
 
 def oit_rows(submission_id: str, frame: pd.DataFrame) -> list[dict[str, Any]]:

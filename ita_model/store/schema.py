@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -136,6 +137,16 @@ oit_rows_t = Table(  # the OIT rows again, typed, for roll-ups computed in SQL
     Column("note", Text),
 )
 
+score_rows_t = Table(  # the scores sheet's rows again, typed: a roll-up's IIT and EIT in SQL
+    "score_rows",
+    metadata,
+    Column("submission_id", String(64), primary_key=True),
+    Column("n", Integer, primary_key=True),  # the row's place in the file's score rows
+    Column("year", Integer),
+    Column("indicator", String(32)),
+    Column("score", Float),
+)
+
 
 def schema_version(conn: Connection) -> str | None:
     """The version written in ``meta``; None for a database with no tables yet."""
@@ -153,7 +164,12 @@ def needs_upgrade(conn: Connection) -> bool:
 
 def create_or_upgrade(conn: Connection) -> None:
     """Create what is missing; bring a version 1 store to this version, in one transaction."""
+    had = set(inspect(conn).get_table_names())
     metadata.create_all(conn)  # only the tables not there yet
+    if "records" in had and score_rows_t.name not in had:
+        from ita_model.store.rows import backfill_score_rows
+
+        backfill_score_rows(conn)
     columns = {c["name"] for c in inspect(conn).get_columns("submissions")}
     if "validator" not in columns:
         conn.execute(text("ALTER TABLE submissions ADD COLUMN validator VARCHAR(32)"))

@@ -1,0 +1,424 @@
+"""Many agencies at once: each one's readiness, estimated score and rating, for a scope.
+
+An agency's figures here are its own overview's: the same rules (``rollup_sql.py`` says how each
+is written in SQL), the same framework and organisation (its own set-up, else the bundled
+ones), the same arithmetic (``scoring``'s weighted means and rating rules on the same counts).
+The database groups; Python only weighs a few numbers per agency.
+
+"As of" follows ``Store.current(as_of=…)``: per slot the latest decision at or before the moment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
+from ita_model.datafile import read_yaml
+from ita_model.fiscal import end_of_day, today_in_thailand
+from ita_model.framework import Framework, load_framework
+from ita_model.i18n import t
+from ita_model.organisation import Organisation
+from ita_model.ratings import Rating
+from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows
+from ita_model.scope import Scope
+from ita_model.scoring import _weighted
+from ita_model.settings import Settings, get_settings
+from ita_model.store import Store
+from ita_model.thai import fiscal_year_range
+
+AGENCY_COLUMNS = [
+    "agency",
+    "name",
+    "province",
+    "type",
+    "parent",
+    "oit_done",
+    "oit_total",
+    "oit",
+    "iit",
+    "eit",
+    "total",
+    "rating",
+    "passed",
+]
+INDICATOR_COLUMNS = ["agency", "indicator", "name", "score"]
+MISSING_COLUMNS = ["item", "name", "agencies_missing", "share"]
+PROGRESS_COLUMNS = ["day", "agencies_passing", "mean_oit_done_share"]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """The agencies of a scope in one year, now or as of a moment."""
+
+    year: int
+    as_of: datetime | None  # None: now
+    agencies: pd.DataFrame
+    indicators: pd.DataFrame
+    missing: pd.DataFrame
+    progress: pd.DataFrame
+    scope: str = "all"
+    pass_mark: float | None = field(default=None)
+
+    @property
+    def empty(self) -> bool:
+        return not len(self.agencies)
+
+    def heading(self, lang: str = "th") -> str:
+        """The year, how many agencies and how many pass, in one line."""
+        n, passing = len(self.agencies), int(self.agencies["passed"].sum())
+        return t("rollup.heading", lang, year=self.year, n=n, passing=passing)
+
+    def message(self, lang: str = "th") -> str | None:
+        """What to say instead of a table when there is nothing to show (Thai first)."""
+        if not self.empty:
+            return None
+        if self.scope == "all":
+            return t("rollup.empty_store", lang, year=self.year)
+        return t("rollup.empty_scope", lang, scope=self.scope, year=self.year)
+
+
+@dataclass(frozen=True)
+class _InForce:
+    organisation: Organisation
+    framework: Framework
+
+
+@dataclass
+class _Figures:
+    oit_done: int
+    oit_total: int
+    oit: float | None
+    tools: dict[str, float | None]
+    total: float | None
+    rating: Rating | None
+    indicators: dict[int, float | None]
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def registry(store: Store) -> list[AgencyRecord]:
+    """The agencies the store knows (a store of one agency: ``default``, named after it)."""
+    listed = getattr(store, "agency_registry", None)
+    if listed is not None:
+        return list(listed())
+    return [AgencyRecord(code=DEFAULT_AGENCY, name=_demo(get_settings()).name_th)]
+
+
+def in_scope(records: Sequence[AgencyRecord], scope: Scope | None) -> list[AgencyRecord]:
+    if scope is None or scope.everything:
+        return list(records)
+    return [r for r in records if scope.covers(r)]
+
+
+def _demo(settings: Settings) -> Organisation:
+    """The bundled organisation itself (not an agency activated in this process)."""
+    return Organisation.model_validate(read_yaml(settings.organisation))
+
+
+def _forces(
+    store: Store, codes: Sequence[str], year: int, settings: Settings
+) -> tuple[_InForce, dict[str, _InForce]]:
+    """The bundled organisation and framework, and those of each agency set up in the store."""
+    from ita_model.agency_store import AgencyStore, agency_parts_t
+
+    base = _InForce(_demo(settings), load_framework(year))
+    own: dict[str, _InForce] = {}
+    with store._read() as conn:
+        if conn is None or not conn.dialect.has_table(conn, agency_parts_t.name):
+            return base, own
+        from sqlalchemy import select
+
+        set_up = {
+            r[0] for r in conn.execute(select(agency_parts_t.c.agency_id).distinct()).all()
+        } & set(codes)
+    for code in sorted(set_up):
+        agency = AgencyStore(store, code)
+        setup = agency.setup()
+        if not setup.ready or setup.year is None:
+            continue
+        fw = agency.frameworks().get(year) or base.framework
+        own[code] = _InForce(setup.organisation(), fw)
+    return base, own
+
+
+def _group(force: _InForce, codes: Sequence[str] | None, others: Sequence[str]) -> Group:
+    fw, org = force.framework, force.organisation
+    owners = {}
+    for item in fw.items():
+        ids = frozenset(d.id for d in org.owners(item.code, fw.year))
+        if ids:
+            owners[item.code] = ids
+    subs = {item.code: fw.subindicator_of(item.code).code for item in fw.items()}
+    return Group(codes, others, owners, subs)
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+def _tools(fw: Framework, rows: Sequence[tuple[Any, Any, Any]]) -> dict[str, float | None]:
+    """IIT and EIT from a scores sheet's rows, as ``scoring.tool_scores`` reads them."""
+    table: dict[tuple[int, str], float] = {}
+    for year, indicator, value in rows:
+        if year is None or indicator is None or value is None:
+            continue
+        key = (int(year), str(indicator))
+        table.pop(key, None)
+        table[key] = float(value)
+    years = sorted({y for y, _ in table}, reverse=True)
+    oit_tools = {ind.tool for ind in fw.oit_indicators()}
+    out: dict[str, float | None] = {}
+    for tool in (x.code for x in fw.tools if x.code not in oit_tools):
+        out[tool] = None
+        for year in (y for y in years if y <= fw.year):
+            got = {ind: v for (y, ind), v in table.items() if y == year}
+            if tool in got:
+                out[tool] = float(got[tool])
+                break
+            inds = [i for i in fw.indicators if i.tool == tool]
+            if inds and all(str(i.number) in got for i in inds):
+                out[tool] = _weighted((i.weight, float(got[str(i.number)])) for i in inds)
+                break
+    return out
+
+
+def _figures(
+    fw: Framework,
+    counts: Mapping[str, tuple[int, int]],
+    tools: dict[str, float | None],
+    this_year: Mapping[str, float],
+) -> _Figures:
+    """``scoring.score`` on counts: per sub-indicator (done, not applicable)."""
+    indicators: dict[int, float | None] = {}
+    done_all = 0
+    for ind in fw.oit_indicators():
+        parts = []
+        for sub in ind.subindicators:
+            done, na = counts.get(sub.code, (0, 0))
+            done_all += done
+            applicable = len(sub.items()) - na
+            parts.append((sub.weight, 100 * done / applicable if applicable else None))
+        indicators[ind.number] = _weighted(parts)
+    oit = _weighted((ind.weight, indicators[ind.number]) for ind in fw.oit_indicators())
+    oit_tools = {ind.tool for ind in fw.oit_indicators()}
+    parts = [(x.weight, oit if x.code in oit_tools else tools.get(x.code)) for x in fw.tools]
+    total = None if any(s is None for _, s in parts) else _weighted(parts)
+    rating = None
+    if total is not None:
+        values = dict(tools) | dict.fromkeys(oit_tools, oit)
+        rating = fw.rating(min(max(total, 0.0), 100.0), values)
+    for ind in fw.indicators:
+        if ind.number not in indicators:
+            indicators[ind.number] = this_year.get(str(ind.number))
+    return _Figures(done_all, len(fw.items()), oit, tools, total, rating, indicators)
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _moment(as_of: date | datetime | None) -> datetime | None:
+    return None if as_of is None else end_of_day(as_of)
+
+
+def _compute(
+    store: Store,
+    year: int,
+    records: Sequence[AgencyRecord],
+    everything: bool,
+    when: datetime | None,
+    settings: Settings,
+) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
+    """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
+    codes = [r.code for r in records]
+    base, own = _forces(store, codes, year, settings)
+    groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
+    plain = [r for r in records if r.code not in own]
+    if plain:
+        scoped = None if everything else [r.code for r in plain]
+        groups.append((base, plain, _group(base, scoped, sorted(own))))
+    for code, force in own.items():
+        groups.append((force, [r for r in records if r.code == code], _group(force, [code], [])))
+    out: list[tuple[AgencyRecord, _Figures, Framework]] = []
+    items: dict[str, tuple[str, int, int]] = {}
+    with store._read() as conn:
+        if conn is None:
+            return [], {}
+        if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(
+            conn, year, DEFAULT_AGENCY
+        ):  # the embedded agency of a store that never had one: not an agency to list
+            records = [r for r in records if r.code != DEFAULT_AGENCY]
+            groups = [(f, [m for m in ms if m.code != DEFAULT_AGENCY], g) for f, ms, g in groups]
+        scores: dict[str, list[tuple[Any, Any, Any]]] = {}
+        for agency, y, indicator, value in score_rows(
+            conn, year, None if everything else codes, when
+        ):
+            scores.setdefault(agency, []).append((y, indicator, value))
+        for force, members, group in groups:
+            per_agency, per_item = oit_counts(conn, year, group, when)
+            counts: dict[str, dict[str, tuple[int, int]]] = {}
+            for agency, sub, done, na in per_agency:
+                counts.setdefault(agency, {})[sub] = (done, na)
+            fw = force.framework
+            for record in members:
+                rows = scores.get(record.code, [])
+                this_year = {
+                    str(i): float(v) for y, i, v in rows if y == fw.year and i and v is not None
+                }
+                figures = _figures(fw, counts.get(record.code, {}), _tools(fw, rows), this_year)
+                out.append((record, figures, fw))
+            by_item = {item: (done, na) for item, done, na in per_item}
+            for item in fw.items():
+                done, na = by_item.get(item.code, (0, 0))
+                name, missing, counted = items.get(item.code, (item.name_th, 0, 0))
+                n = len(members)
+                items[item.code] = (name, missing + max(n - done - na, 0), counted + n)
+    return out, items
+
+
+def rollup(
+    store: Store,
+    *,
+    year: int,
+    scope: Scope | None = None,
+    as_of: date | datetime | None = None,
+    progress: bool = True,
+    settings: Settings | None = None,
+) -> Rollup:
+    """Every agency of ``scope`` (None: all) in ``year``, now or as of a moment (a date: the
+    end of that day in Thailand). ``progress=False`` skips the figures over the year."""
+    settings = settings or get_settings()
+    records = in_scope(registry(store), scope)
+    everything = scope is None or scope.everything
+    when = _moment(as_of)
+    found, items = _compute(store, year, records, everything, when, settings)
+    rows, inds = [], []
+    for record, f, fw in found:
+        rows.append(
+            {
+                "agency": record.code,
+                "name": record.name,
+                "province": record.province or "",
+                "type": record.type or "",
+                "parent": record.parent or "",
+                "oit_done": f.oit_done,
+                "oit_total": f.oit_total,
+                "oit": _nan(f.oit),
+                "iit": _nan(f.tools.get("IIT")),
+                "eit": _nan(f.tools.get("EIT")),
+                "total": _nan(f.total),
+                "rating": "" if f.rating is None else f.rating.name_th,
+                "passed": bool(f.rating is not None and f.rating.passes),
+            }
+        )
+        names = {i.number: i.name_th for i in fw.indicators}
+        for number, value in sorted(f.indicators.items()):
+            inds.append((record.code, number, names[number], _nan(value)))
+    agencies = pd.DataFrame(rows, columns=AGENCY_COLUMNS)
+    agencies = agencies.astype(
+        {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
+        | dict.fromkeys(["oit", "iit", "eit", "total"], "float64")
+    )
+    missing = pd.DataFrame(
+        [
+            (code, name, n, n / counted if counted else 0.0)
+            for code, (name, n, counted) in items.items()
+            if n
+        ],
+        columns=MISSING_COLUMNS,
+    ).astype({"agencies_missing": "int64", "share": "float64"})
+    missing = missing.sort_values(
+        ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
+    )
+    fw = found[0][2] if found else None
+    days = _progress(store, year, records, everything, when, settings) if progress else None
+    return Rollup(
+        year=year,
+        as_of=when,
+        agencies=agencies,
+        indicators=pd.DataFrame(inds, columns=INDICATOR_COLUMNS).astype(
+            {"indicator": "int64", "score": "float64"}
+        ),
+        missing=missing,
+        progress=days if days is not None else pd.DataFrame(columns=PROGRESS_COLUMNS),
+        scope="all" if scope is None else scope.text(),
+        pass_mark=None if fw is None else fw.pass_mark,
+    )
+
+
+def progress_days(year: int, until: date) -> list[date]:
+    """The month ends of the fiscal year up to ``until``, and ``until`` itself."""
+    first, last = fiscal_year_range(year)
+    until = min(until, last)
+    days = []
+    d = first
+    while d <= until:
+        nxt = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+        end = nxt - timedelta(days=1)
+        days.append(min(end, until))
+        d = nxt
+    return list(dict.fromkeys(days))
+
+
+def _progress(
+    store: Store,
+    year: int,
+    records: Sequence[AgencyRecord],
+    everything: bool,
+    when: datetime | None,
+    settings: Settings,
+) -> pd.DataFrame:
+    until = when.date() if when is not None else today_in_thailand()
+    rows = []
+    for day in progress_days(year, until) if records else []:
+        found, _ = _compute(store, year, records, everything, end_of_day(day), settings)
+        shares = [f.oit_done / f.oit_total for _, f, _ in found if f.oit_total]
+        passing = sum(1 for _, f, _ in found if f.rating is not None and f.rating.passes)
+        rows.append((day, passing, sum(shares) / len(shares) if shares else 0.0))
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(
+        {"agencies_passing": "int64", "mean_oit_done_share": "float64"}
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _json_number(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 2)
+
+
+def rollup_json(r: Rollup) -> dict[str, Any]:
+    """The issue's shape: ``{"year", "agencies": [...], "summary": {...}}`` (NaN: null)."""
+    agencies = [
+        {
+            "agency": row.agency,
+            "name": row.name,
+            "province": row.province or None,
+            "type": row.type or None,
+            "oit_done": int(row.oit_done),
+            "oit_total": int(row.oit_total),
+            "oit": _json_number(row.oit),
+            "total": _json_number(row.total),
+            "rating": row.rating or None,
+            "pass": bool(row.passed),
+        }
+        for row in r.agencies.itertuples(index=False)
+    ]
+    totals = r.agencies["total"].dropna()
+    return {
+        "year": r.year,
+        "agencies": agencies,
+        "summary": {
+            "agencies": len(agencies),
+            "passing": int(r.agencies["passed"].sum()),
+            "mean_total": _json_number(totals.mean()) if len(totals) else None,
+        },
+    }

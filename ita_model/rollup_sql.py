@@ -1,0 +1,261 @@
+"""The roll-up's SQL: what counts for many agencies at once, grouped in the database.
+
+The same rules as one agency's own figures, written as set operations so that the store does the
+work and hands back a few rows per agency, never the agencies' tables:
+
+- what counts: the ``current`` table (now), or per slot ever decided the latest decision at or
+  before a moment, a withdrawal counting as none (``Store.current(as_of=…)``);
+- per division the newest counting file that has rows for it, and in that file the last row of an
+  item (``Dataset.oit_current``);
+- an item's status from its owners' (``effective_status``): the owners the agency's organisation
+  names, one that has not reported counting as not started; an item nobody owns counts from the
+  divisions that report it;
+- the IIT and EIT rows: the ``score_rows`` of the newest counting file that has any
+  (``Dataset.latest("scores")``).
+
+Every agency of a group shares one organisation and framework (those not set up: the bundled
+ones), which come in as constants: the owners of each item, the sub-indicator of each item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.schema import Table
+from sqlalchemy.sql.selectable import CTE, Subquery
+
+from ita_model.agency import DEFAULT_AGENCY
+from ita_model.store.schema import (
+    DECISIONS,
+    current_t,
+    events_t,
+    oit_rows_t,
+    score_rows_t,
+    slots_t,
+)
+
+DONE, NA, STARTED = "done", "not_applicable", ("done", "in_progress")
+
+
+def agency_of(table: Table) -> ColumnElement:
+    """A table's agency column; a store of one agency (no such column) is all ``default``."""
+    if "agency" in table.c:
+        return table.c.agency
+    return literal(DEFAULT_AGENCY)
+
+
+def _within(column: ColumnElement, codes: Sequence[str] | None) -> list[ColumnElement]:
+    return [] if codes is None else [column.in_(list(codes))]
+
+
+def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Select:
+    """(agency, submission_id, seq): the submissions that count, now or at ``when``."""
+    if when is None:
+        a = agency_of(current_t)
+        return select(
+            a.label("agency"),
+            current_t.c.submission_id,
+            current_t.c.event_seq.label("seq"),
+        ).where(current_t.c.year == year, *_within(a, codes))
+    same_agency = (
+        [events_t.c.agency == slots_t.c.agency]
+        if "agency" in events_t.c and "agency" in slots_t.c
+        else []
+    )
+    latest = (
+        select(events_t.c.seq)
+        .where(
+            *same_agency,
+            events_t.c.year == slots_t.c.year,
+            events_t.c.slot == slots_t.c.slot,
+            events_t.c.at <= when.astimezone(UTC),
+            events_t.c.action.in_(DECISIONS),
+            events_t.c.submission_id.is_not(None),
+        )
+        .order_by(events_t.c.at.desc(), events_t.c.seq.desc())
+        .limit(1)
+        .correlate(slots_t)
+        .scalar_subquery()
+    )
+    sa = agency_of(slots_t)
+    chosen = (
+        select(sa.label("agency"), latest.label("seq"))
+        .where(slots_t.c.year == year, *_within(sa, codes))
+        .subquery("chosen")
+    )
+    e = events_t.alias("decided")
+    return (
+        select(chosen.c.agency, e.c.submission_id, e.c.seq)
+        .select_from(chosen.join(e, e.c.seq == chosen.c.seq))
+        .where(e.c.action != "withdrawn")
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    """Agencies sharing an organisation and a framework, as constants for the SQL."""
+
+    codes: Sequence[str] | None  # None: every agency of the store but ``others``
+    others: Sequence[str]  # agencies of other groups (only read when ``codes`` is None)
+    owners: Mapping[str, frozenset[str]]  # item -> owning division ids (items with owners only)
+    subindicator: Mapping[str, str]  # item -> its sub-indicator
+
+
+def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
+    """(agency, item, status) for the items with any counted row; others are not started."""
+    p = picks(year, group.codes, when)
+    if group.codes is None and group.others:
+        p = p.where(not_(p.selected_columns.agency.in_(list(group.others))))
+    cur = p.cte("picks")
+    o = oit_rows_t
+    rows = (
+        select(cur.c.agency, cur.c.seq, o.c.division, o.c.item, o.c.status, o.c.n)
+        .select_from(cur.join(o, o.c.submission_id == cur.c.submission_id))
+        .where(o.c.division.is_not(None))
+        .cte("rows")
+    )
+    claim = (
+        select(rows.c.agency, rows.c.division, func.max(rows.c.seq).label("seq"))
+        .group_by(rows.c.agency, rows.c.division)
+        .cte("claim")
+    )
+    joined = rows.join(
+        claim,
+        and_(
+            claim.c.agency == rows.c.agency,
+            claim.c.division == rows.c.division,
+            claim.c.seq == rows.c.seq,
+        ),
+    )
+    ranked = (
+        select(
+            rows.c.agency,
+            rows.c.division,
+            rows.c.item,
+            rows.c.status,
+            func.row_number()
+            .over(
+                partition_by=(rows.c.agency, rows.c.division, rows.c.item),
+                order_by=rows.c.n.desc(),
+            )
+            .label("rn"),
+        )
+        .select_from(joined)
+        .cte("ranked")
+    )
+    counted: list[ColumnElement] = [ranked.c.rn == 1]
+    owned = sorted(group.owners)
+    if owned:
+        pairs = [(item, div) for item in owned for div in sorted(group.owners[item])]
+        counted.append(
+            or_(
+                ranked.c.item.not_in(owned),
+                tuple_(ranked.c.item, ranked.c.division).in_(pairs),
+            )
+        )
+    reported = func.count()
+    na = func.sum(case((ranked.c.status == NA, 1), else_=0))
+    done = func.sum(case((ranked.c.status == DONE, 1), else_=0))
+    started = func.sum(case((ranked.c.status.in_(STARTED), 1), else_=0))
+    owners = (
+        case({i: len(group.owners[i]) for i in owned}, value=ranked.c.item, else_=reported)
+        if owned
+        else reported
+    )
+    applicable = owners - na
+    status = case(
+        (applicable <= 0, literal(NA)),
+        (done == applicable, literal(DONE)),
+        (started > 0, literal("in_progress")),
+        else_=literal("not_started"),
+    )
+    return (
+        select(ranked.c.agency, ranked.c.item, status.label("status"))
+        .where(*counted)
+        .group_by(ranked.c.agency, ranked.c.item)
+        .subquery("statuses")
+    )
+
+
+def _null(name: str) -> ColumnElement:
+    return literal_column("NULL").label(name)
+
+
+def oit_counts(
+    conn: Connection, year: int, group: Group, when: datetime | None
+) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, int, int]]]:
+    """Per (agency, sub-indicator) and per item: how many items done, how many not applicable.
+
+    Only what has a done or not-applicable item comes back; the rest is nothing done."""
+    st = _statuses(year, group, when).alias("st")
+    sub = case(dict(group.subindicator), value=st.c.item, else_=literal(""))
+    done = func.sum(case((st.c.status == DONE, 1), else_=0))
+    na = func.sum(case((st.c.status == NA, 1), else_=0))
+    keep = st.c.status.in_((DONE, NA))
+    per_agency = (
+        select(literal("a").label("kind"), st.c.agency, sub.label("key"), done, na)
+        .where(keep)
+        .group_by(st.c.agency, sub)
+    )
+    per_item = (
+        select(literal("i").label("kind"), _null("agency"), st.c.item, done, na)
+        .where(keep)
+        .group_by(st.c.item)
+    )
+    agencies: list[tuple[str, str, int, int]] = []
+    items: list[tuple[str, int, int]] = []
+    for kind, agency, key, d, n in conn.execute(union_all(per_agency, per_item)):
+        if kind == "a":
+            agencies.append((agency, key, int(d), int(n)))
+        else:
+            items.append((key, int(d), int(n)))
+    return agencies, items
+
+
+def score_rows(
+    conn: Connection, year: int, codes: Sequence[str] | None, when: datetime | None
+) -> list[tuple[str, int | None, str | None, float | None]]:
+    """(agency, year, indicator, score) of each agency's newest counting file with score rows,
+    in the file's order."""
+    cur: CTE = picks(year, codes, when).cte("picks")
+    s = score_rows_t
+    newest = (
+        select(cur.c.agency, func.max(cur.c.seq).label("seq"))
+        .select_from(cur.join(s, s.c.submission_id == cur.c.submission_id))
+        .group_by(cur.c.agency)
+        .cte("newest")
+    )
+    q = (
+        select(newest.c.agency, s.c.year, s.c.indicator, s.c.score)
+        .select_from(
+            newest.join(cur, and_(cur.c.agency == newest.c.agency, cur.c.seq == newest.c.seq)).join(
+                s, s.c.submission_id == cur.c.submission_id
+            )
+        )
+        .order_by(newest.c.agency, s.c.n)
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+
+
+def has_slots(conn: Connection, year: int, agency: str) -> bool:
+    """Whether anything was ever decided for an agency in a year."""
+    a = agency_of(slots_t)
+    q = select(slots_t.c.slot).where(slots_t.c.year == year, a == agency).limit(1)
+    return conn.execute(q).first() is not None
