@@ -243,7 +243,7 @@ def body(scope: Scope) -> None:
     with guarded():
         whole: Any = _rollup.scope_rollup(scope, today)
     year = int(whole.year)
-    mark = rf.year_pass_mark(year)
+    mark = rf.pass_mark_of(whole)
     st.caption(
         " · ".join(
             [

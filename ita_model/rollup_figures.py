@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -110,6 +111,12 @@ def summary(agencies: pd.DataFrame) -> Summary:
 def year_pass_mark(year: int) -> float:
     """The lowest total that passes in a fiscal year (85 in every year so far)."""
     return pass_mark(rules_for_year(year).ratings)
+
+
+def pass_mark_of(rollup: Any) -> float:
+    """The pass mark of a roll-up's framework, else of its year's rules."""
+    mark = getattr(rollup, "pass_mark", None)
+    return float(mark) if mark is not None else year_pass_mark(int(rollup.year))
 
 
 def total_bins(agencies: pd.DataFrame, width: int = BIN_WIDTH) -> pd.DataFrame:

@@ -287,7 +287,7 @@ def gap_table(below: pd.DataFrame, mark: float, *, lang: str = "th", first_rank:
     rows = []
     for n, rec in enumerate(below.itertuples(index=False)):
         width = 100 * float(rec.gap) / most
-        province = rec.province if isinstance(rec.province, str) else "—"
+        province = rec.province if isinstance(rec.province, str) and rec.province else "—"
         rows.append(
             f'<tr data-agency="{esc(rec.agency)}"><td class="rl-rank">{first_rank + n}</td>'
             f'<td class="rl-name">{esc(rec.name)}</td><td>{esc(province)}</td>'

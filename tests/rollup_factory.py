@@ -6,7 +6,6 @@ minutes to fill.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,21 +14,8 @@ import pandas as pd
 
 from ita_model.agencies import AgencyRecord
 from ita_model.ratings import rating_for, rules_for_year
+from ita_model.rollup import Rollup
 from ita_model.scope import Scope
-
-try:
-    from ita_model.rollup import Rollup
-except ImportError:  # before the roll-up's branch is merged: the contract's fields
-
-    @dataclass(frozen=True)
-    class Rollup:  # type: ignore[no-redef]
-        year: int
-        as_of: datetime | None
-        agencies: pd.DataFrame
-        indicators: pd.DataFrame
-        missing: pd.DataFrame
-        progress: pd.DataFrame
-
 
 PROVINCES = (
     "พะเยา",

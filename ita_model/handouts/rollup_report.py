@@ -3,8 +3,9 @@
 The PDF is the page's own HTML charts (``rollup_html``: the heat map of every agency, the spread
 of totals and ratings, the agencies below the mark, the items most often missing, progress)
 laid out with the report's A4 style and embedded Noto Sans Thai (``pdf``), printed by the warm
-Chromium. The deck (``rollup_deck``) uses the agency deck's slides, tables and native charts.
-Both say the scope, the filters, the fiscal year and the "as of" date (Buddhist Era).
+Chromium. The deck (``rollup_deck``) uses the agency deck's slides, tables and native charts;
+the Excel workbook is the roll-up's own (``rollup_workbook``). All say the scope, the
+filters, the fiscal year and the "as of" date (Buddhist Era).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ita_model.handouts.pdf import _css_string, _e, _font_faces
 from ita_model.i18n import t
 from ita_model.thai import format_date
 
-ROLLUP_FORMATS = ("pdf", "pptx")
+ROLLUP_FORMATS = ("pdf", "pptx", "xlsx")
 SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "xlsx": ".xlsx"}
 EXTRA_CSS = """
 .rl-heat td, .rl-heat th { border: 0.2mm solid #d0d0d0; padding: 0.6mm 1mm; }
@@ -59,7 +60,7 @@ class RollupHandout:
 
     @property
     def mark(self) -> float:
-        return rf.year_pass_mark(self.year)
+        return rf.pass_mark_of(self.rollup)
 
     @property
     def summary(self) -> rf.Summary:
@@ -188,6 +189,10 @@ def export(h: RollupHandout, fmt: str) -> bytes:
         from ita_model.handouts.rollup_deck import deck_bytes
 
         return deck_bytes(h)
+    if fmt == "xlsx":  # the roll-up's own workbook (branch rollup): one sheet per table
+        from ita_model.handouts.rollup_workbook import rollup_xlsx
+
+        return rollup_xlsx(h.rollup, h.lang)
     raise ValueError(f"unknown roll-up hand-out format {fmt!r}; one of {', '.join(ROLLUP_FORMATS)}")
 
 
