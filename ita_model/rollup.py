@@ -25,7 +25,7 @@ from ita_model.framework import Framework, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows
+from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows, setup_groups
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
@@ -124,28 +124,30 @@ def _demo(settings: Settings) -> Organisation:
 
 def _forces(
     store: Store, codes: Sequence[str], year: int, settings: Settings
-) -> tuple[_InForce, dict[str, _InForce]]:
-    """The bundled organisation and framework, and those of each agency set up in the store."""
+) -> tuple[_InForce, list[tuple[_InForce, list[str]]]]:
+    """The bundled organisation and framework, and the agencies set up in the store, grouped by
+    identical set-ups (divisions, owners, framework), each group read once."""
     from ita_model.agency_store import AgencyStore, agency_parts_t
 
     base = _InForce(_demo(settings), load_framework(year))
-    own: dict[str, _InForce] = {}
     with store._read() as conn:
         if conn is None or not conn.dialect.has_table(conn, agency_parts_t.name):
-            return base, own
-        from sqlalchemy import select
-
-        set_up = {
-            r[0] for r in conn.execute(select(agency_parts_t.c.agency_id).distinct()).all()
-        } & set(codes)
-    for code in sorted(set_up):
-        agency = AgencyStore(store, code)
+            return base, []
+        keys = setup_groups(conn, year, agency_parts_t)
+    wanted = set(codes)
+    members: dict[tuple[str, ...], list[str]] = {}
+    for code, key in keys.items():
+        if code in wanted:
+            members.setdefault(key, []).append(code)
+    out = []
+    for group in members.values():
+        agency = AgencyStore(store, min(group))
         setup = agency.setup()
-        if not setup.ready or setup.year is None:
+        if not setup.ready:
             continue
         fw = agency.frameworks().get(year) or base.framework
-        own[code] = _InForce(setup.organisation(), fw)
-    return base, own
+        out.append((_InForce(setup.organisation(), fw), sorted(group)))
+    return base, out
 
 
 def _group(force: _InForce, codes: Sequence[str] | None, others: Sequence[str]) -> Group:
@@ -237,14 +239,16 @@ def _compute(
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
     """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
     codes = [r.code for r in records]
-    base, own = _forces(store, codes, year, settings)
+    base, set_up = _forces(store, codes, year, settings)
+    own = {code for _, group in set_up for code in group}
+    by_code = {r.code: r for r in records}
     groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
     plain = [r for r in records if r.code not in own]
     if plain:
         scoped = None if everything else [r.code for r in plain]
         groups.append((base, plain, _group(base, scoped, sorted(own))))
-    for code, force in own.items():
-        groups.append((force, [r for r in records if r.code == code], _group(force, [code], [])))
+    for force, group in set_up:
+        groups.append((force, [by_code[c] for c in group], _group(force, group, [])))
     out: list[tuple[AgencyRecord, _Figures, Framework]] = []
     items: dict[str, tuple[str, int, int]] = {}
     with store._read() as conn:

@@ -259,3 +259,39 @@ def has_slots(conn: Connection, year: int, agency: str) -> bool:
     a = agency_of(slots_t)
     q = select(slots_t.c.slot).where(slots_t.c.year == year, a == agency).limit(1)
     return conn.execute(q).first() is not None
+
+
+def setup_groups(conn: Connection, year: int, table: Table) -> dict[str, tuple[str, ...]]:
+    """Per agency set up in the store (``agency_parts``): the key of its set-up for ``year``,
+    equal for agencies whose divisions, owners and framework are the same text — each key an
+    agency that holds it, so that a group is read once whatever its size."""
+    content = ("divisions", f"assignments:{year}", f"framework:{year}")
+    reps = (
+        select(table.c.part, table.c.value, func.min(table.c.agency_id).label("rep"))
+        .where(table.c.part.in_(content))
+        .group_by(table.c.part, table.c.value)
+        .subquery("reps")
+    )
+    keys: dict[str, dict[str, str]] = {}
+    for agency, part, rep in conn.execute(
+        select(table.c.agency_id, table.c.part, reps.c.rep).select_from(
+            table.join(reps, and_(reps.c.part == table.c.part, reps.c.value == table.c.value))
+        )
+    ):
+        keys.setdefault(agency, {})[part] = rep
+    have: dict[str, set[str]] = {}
+    for agency, part in conn.execute(
+        select(table.c.agency_id, table.c.part).where(
+            or_(table.c.part.in_(("agency", "year")), table.c.part.like("framework:%"))
+        )
+    ):
+        have.setdefault(agency, set()).add(part)
+    year_of = select(table.c.agency_id, table.c.value).where(table.c.part == "year")
+    years = dict(conn.execute(year_of).tuples().all())
+    out = {}
+    for agency, parts in keys.items():
+        own = have.get(agency, set())
+        ready = "divisions" in parts and {"agency", "year"} <= own
+        if ready and f"framework:{years.get(agency)}" in own:
+            out[agency] = tuple(parts.get(p, "") for p in content)
+    return out
