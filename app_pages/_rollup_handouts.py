@@ -12,10 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._as_of import as_of
-from app_pages._handouts import ICONS
+from app_pages._handouts import download_buttons
 from app_pages._words import lang, thai_digits, tr
 from ita_model import rollup_figures as rf
-from ita_model.handouts import MEDIA_TYPES
 from ita_model.handouts.rollup_report import ROLLUP_FORMATS, RollupHandout, export, file_name
 
 
@@ -41,15 +40,9 @@ def rollup_handout_buttons(
         thai_digits=thai_digits(),
     )
     with pop:
-        st.caption(tr("handout.buttons_help"))
-        for fmt in ROLLUP_FORMATS:
-            st.download_button(
-                tr(f"handout.{fmt}"),
-                data=partial(export, handout, fmt),
-                file_name=file_name(handout, fmt),
-                mime=MEDIA_TYPES[fmt],
-                icon=ICONS[fmt],
-                key=f"rollup_handout_{fmt}",
-                on_click="ignore",
-                width="stretch",
-            )
+        download_buttons(
+            ROLLUP_FORMATS,
+            partial(export, handout),
+            partial(file_name, handout),
+            key="rollup_handout",
+        )

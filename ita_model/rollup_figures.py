@@ -19,6 +19,13 @@ from ita_model.agency import agency_types
 from ita_model.ratings import pass_mark, rules_for_year
 
 BIN_WIDTH = 5  # points per bar of the distribution of estimated totals
+BELOW_HEADERS = (  # the columns of the list of agencies below the pass mark (ui_text keys)
+    "rollup_page.col_agency",
+    "rollup_page.col_province",
+    "rollup_page.col_total",
+    "rollup_page.col_rating",
+    "rollup_page.col_gap",
+)
 
 
 @dataclass(frozen=True)

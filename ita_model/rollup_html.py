@@ -16,6 +16,7 @@ from datetime import date
 
 import pandas as pd
 
+from ita_model import rollup_figures as rf
 from ita_model.charts import BORDER, STATUS_COLORS
 from ita_model.html_charts import CHART_CLASS, esc, hover
 from ita_model.i18n import t
@@ -273,16 +274,7 @@ def gap_table(below: pd.DataFrame, mark: float, *, lang: str = "th", first_rank:
     """The agencies below the pass mark and by how much: a row each, the points still needed
     written and drawn (the longest bar the furthest behind)."""
     most = max(float(below["gap"].max()) if len(below) else 1.0, 1e-9)
-    heads = [
-        t(k, lang)
-        for k in (
-            "rollup_page.col_agency",
-            "rollup_page.col_province",
-            "rollup_page.col_total",
-            "rollup_page.col_rating",
-            "rollup_page.col_gap",
-        )
-    ]
+    heads = [t(k, lang) for k in rf.BELOW_HEADERS]
     head = "".join(f"<th>{esc(h)}</th>" for h in heads)
     rows = []
     for n, rec in enumerate(below.itertuples(index=False)):

@@ -86,16 +86,7 @@ def deck_bytes(h: RollupHandout) -> bytes:
     behind = rf.below_pass(h.agencies, mark)
     title = h.t("rollup_page.below", mark=f"{mark:g}")
     if len(behind):
-        header = [
-            h.t(k)
-            for k in (
-                "rollup_page.col_agency",
-                "rollup_page.col_province",
-                "rollup_page.col_total",
-                "rollup_page.col_rating",
-                "rollup_page.col_gap",
-            )
-        ]
+        header = [h.t(k) for k in rf.BELOW_HEADERS]
         rows = [
             [
                 str(r.name),
