@@ -39,11 +39,9 @@ PAGES = [
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
     ("app_pages/history.py", "nav.history", ":material/history:", "history"),
 ]
-back = False
-if may_see_rollup(actor):  # supervisors and system admins: the picture across agencies
+rollup = may_see_rollup(actor)  # supervisors and system admins: the picture across agencies
+if rollup:
     PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
-    with st.sidebar:
-        back = back_to_rollup(actor)  # while an agency is drilled into: the way back
 if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
@@ -80,6 +78,6 @@ page = st.navigation(
     ],
     position="sidebar",
 )
-if back:
-    st.switch_page(ROLLUP_PAGE)
+if rollup and page.url_path != "rollup":
+    back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
 page.run()

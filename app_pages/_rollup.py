@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages._data import app_settings, store
+from app_pages._text import md
 from app_pages._words import tr
 from ita_model.auth import Actor, Role
 from ita_model.fiscal import end_of_day, today_in_thailand
@@ -114,22 +115,24 @@ def drilled() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def back_to_rollup(actor: Actor) -> bool:
-    """In the sidebar while an agency is drilled into: the agency's name and the way back.
-    True once clicked (the agency cleared): the door then switches to the roll-up, which it
-    can do only after ``st.navigation`` has listed the pages."""
+def back_to_rollup(actor: Actor) -> None:
+    """At the top of every page while an agency is drilled into: whose dashboard this is,
+    read-only, and the way back to the roll-up (which clears the agency). Drawn by the door
+    after ``st.navigation`` (a switch needs the pages listed) and before the page itself."""
     code = drilled()
     if code is None or not may_see_rollup(actor):
-        return False
+        return
     names = {getattr(r, "code", None): getattr(r, "name", code) for r in registry()}
-    st.caption(tr("rollup_page.viewing", name=names.get(code, code)))
-    if st.button(
-        tr("rollup_page.back"),
-        icon=":material/arrow_back:",
-        key="rollup_back",
-        type="primary",
-        width="stretch",
-    ):
-        st.session_state.pop(AGENCY_KEY, None)
-        return True
-    return False
+    with st.container(border=True, key="rollup_drilled"):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        name = md(names.get(code, code))  # a name from a sheet: shown as typed
+        left.markdown(f"**{tr('rollup_page.viewing', name=name)}**")
+        if right.button(
+            tr("rollup_page.back"),
+            icon=":material/arrow_back:",
+            key="rollup_back",
+            type="primary",
+            width="stretch",
+        ):
+            st.session_state.pop(AGENCY_KEY, None)
+            st.switch_page(ROLLUP_PAGE)

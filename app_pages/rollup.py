@@ -285,4 +285,5 @@ actor = current_actor()
 if not _rollup.may_see_rollup(actor):  # the door lists it only for them; a typed URL too
     st.warning(tr("rollup_page.not_allowed"), icon=":material/lock:")
     st.stop()
+st.session_state.pop(_rollup.AGENCY_KEY, None)  # back on the roll-up: no agency drilled into
 body(_rollup.actor_scope(actor))

@@ -1,0 +1,127 @@
+"""The roll-up page in a real browser (issue 14): the dashboard served with 300 agencies in 10
+provinces, headless Chromium at 1280×720 — the heat map shows, a province filter narrows it,
+drilling into an agency opens its overview with the way back, and back returns to the roll-up.
+Screenshots at 1280×720 and 1920×1080 go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ita_model import rollup_figures as rf
+from ita_model.i18n import t
+from tests.conftest import CHROMIUM, served
+from tests.rollup_factory import Synthetic
+from tests.test_browser import VIEWPORTS, settle, shoot
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENCIES = 300
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def rollup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard with an empty store of its own, its roll-up 300 synthetic agencies (the
+    start-up hook in tests/rollup_served/)."""
+    tmp = tmp_path_factory.mktemp("rollup-served")
+    env = {
+        **os.environ,
+        "ITA_STORE_DIR": str(tmp / "store"),
+        "ITA_LOAD_SAMPLE": "false",
+        "ITA_TEST_ROLLUP_AGENCIES": str(AGENCIES),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "tests" / "rollup_served"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    with served(env, tmp / "streamlit.log") as url:
+        yield url
+
+
+def heat_rows(page: object) -> list[str]:
+    return page.eval_on_selector_all(
+        'figure[data-chart="heatmap"] tbody tr', "rows => rows.map(r => r.dataset.agency)"
+    )
+
+
+def choose(page: object, label: str, text: str) -> None:
+    """Type into a select box or multiselect found by its label, and take the first match."""
+    widget = page.locator(
+        '[data-testid="stMultiSelect"], [data-testid="stSelectbox"]', has_text=label
+    ).first
+    widget.locator("input").click()
+    widget.locator("input").fill(text)
+    page.get_by_role("option").filter(has_text=text).first.click()
+    page.locator('[data-testid="stMain"] h1').first.click()  # the list closed, the value kept
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_the_rollup_page_renders(rollup_server: str, browser: object, size: str) -> None:
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{rollup_server}/rollup", wait_until="domcontentloaded")
+        settle(page, title=t("rollup_page.title"), min_charts=6)
+        page.wait_for_timeout(300)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'ภาพรวม')")
+        overflow = page.evaluate(
+            """() => {
+              const main = document.querySelector('[data-testid="stMain"]');
+              return [document.documentElement.scrollWidth - window.innerWidth,
+                      main ? main.scrollWidth - main.clientWidth : 0];
+            }"""
+        )
+        assert max(overflow) <= 0, f"horizontal scroll on the roll-up: {overflow}"
+        whole = Synthetic(AGENCIES).rollup_of()
+        assert heat_rows(page) == list(rf.worst_first(whole.agencies)["agency"].head(50))
+        main = page.inner_text('[data-testid="stMain"]')
+        assert t("rollup_page.showing", first=1, last=50, total="300") in main
+        shoot(page, "rollup", size)
+    finally:
+        context.close()
+
+
+def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
+    page = context.new_page()
+    try:
+        page.goto(f"{rollup_server}/rollup", wait_until="domcontentloaded")
+        settle(page, title=t("rollup_page.title"), min_charts=6)
+        assert len(heat_rows(page)) == 50
+        # a province: only its 30 agencies, worst first
+        choose(page, t("rollup_page.province"), "พะเยา")
+        page.wait_for_function(
+            """() => document.querySelectorAll('figure[data-chart="heatmap"] tbody tr')
+                     .length === 30""",
+            timeout=30_000,
+        )
+        settle(page, title=t("rollup_page.title"), min_charts=6)
+        a = Synthetic(AGENCIES).rollup_of().agencies
+        mine = rf.worst_first(a[a["province"] == "พะเยา"])
+        assert heat_rows(page) == list(mine["agency"])
+        shoot(page, "rollup-province", "1280x720")
+        # drill into the province's worst agency with an estimate
+        target = mine[mine["total"].notna()].iloc[0]
+        choose(page, t("rollup_page.drill_pick"), str(target["name"]))
+        page.get_by_role("button", name=t("rollup_page.drill_go")).click()
+        settle(page, title=t("overview.title"))
+        main = page.inner_text('[data-testid="stMain"]')
+        assert t("rollup_page.viewing", name=target["name"]) in main
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shoot(page, "rollup-drilled", "1280x720")
+        # and back
+        page.get_by_role("button", name=t("rollup_page.back")).click()
+        settle(page, title=t("rollup_page.title"), min_charts=6)
+        assert t("rollup_page.viewing", name=target["name"]) not in page.inner_text(
+            '[data-testid="stMain"]'
+        )
+    finally:
+        context.close()
