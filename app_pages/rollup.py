@@ -110,7 +110,7 @@ def page_picker(rows: int, size: int, label_key: str, key: str) -> tuple[int, in
     pages = rf.pages_of(rows, size)
     words = lang()
     if len(pages) > 1:
-        start, stop = st.selectbox(
+        start, stop = st.columns([1, 2])[0].selectbox(
             tr(label_key),
             pages,
             format_func=lambda p: t(
