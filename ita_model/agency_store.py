@@ -3,8 +3,10 @@
 Parts: ``agency``, ``divisions``, ``year``, ``framework:<year>`` (a framework imported or copied,
 as its JSON; a shipped one is named, not copied), ``assignments:<year>``, ``calendar:<year>``,
 ``finished``. Nothing goes into the package's ``ita_model/frameworks/`` folder, and a second
-agency is a second id. Every change is an audit event (``agency_changed``: the part and what it
-was before), written in the same transaction, and only an administrator may make one.
+agency is a second id: the id of the agency the store is bound to (``Store.agency``), so each
+agency of a deployment has its own set-up. Every change is an audit event (``agency_changed``:
+the part and what it was before), written in the same transaction, and only an administrator of
+that agency may make one.
 
 It uses the store's engine and transactions (``store.py`` is left as it is) with a table of its
 own, created on the first set-up write: a store made before this module existed gains it then,
@@ -32,7 +34,7 @@ from sqlalchemy import (
     select,
 )
 
-from ita_model.agency import DEFAULT_AGENCY, Agency, CalendarEntry, Setup
+from ita_model.agency import Agency, CalendarEntry, Setup
 from ita_model.auth import Actor, Role, require
 from ita_model.framework import Framework
 from ita_model.organisation import Division
@@ -56,9 +58,9 @@ _CALENDAR = TypeAdapter(list[CalendarEntry])
 class AgencyStore:
     """One agency's set-up in a store."""
 
-    def __init__(self, store: Store, agency_id: str = DEFAULT_AGENCY) -> None:
+    def __init__(self, store: Store, agency_id: str | None = None) -> None:
         self.store = store
-        self.agency_id = agency_id
+        self.agency_id = agency_id or store.agency  # the agency the store is bound to
 
     # ---- reading
 
@@ -107,7 +109,7 @@ class AgencyStore:
 
     def _put(self, part: str, value: Any, *, user: str | Actor, summary: Any = None) -> None:
         actor = self.store._actor(user)
-        require(actor, Role.ADMIN, "ตั้งค่าหน่วยงาน", "set up the agency")
+        require(actor, Role.ADMIN, "ตั้งค่าหน่วยงาน", "set up the agency", agency=self.agency_id)
         text = json.dumps(value, ensure_ascii=False, default=str)
         now = datetime.now(UTC)
         with self.store._write() as conn:
@@ -133,7 +135,15 @@ class AgencyStore:
                 "after": summary if summary is not None else _summary(part, text),
             }
             year = int(part.split(":")[1]) if ":" in part else None
-            self.store._event(conn, actor, "agency_changed", at=now, detail=detail, year=year)
+            self.store._event(
+                conn,
+                actor,
+                "agency_changed",
+                at=now,
+                detail=detail,
+                year=year,
+                agency=self.agency_id,
+            )
 
     def save_agency(self, agency: Agency, *, user: str | Actor) -> None:
         self._put("agency", agency.model_dump(), user=user)

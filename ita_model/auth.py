@@ -1,7 +1,12 @@
-"""Who may do what: three roles, the actor of every write, and the rules for names and passwords.
+"""Who may do what: four roles, the actor of every write, and the rules for names and passwords.
 
 ``viewer`` (executives) reads; ``editor`` (the legal unit) submits, accepts and rolls back;
-``admin`` also changes settings and users. The accounts themselves live in the store
+``admin`` also changes settings and users. All three act within their own agency
+(``Actor.agency``). A ``supervisor`` has a scope (``Actor.scope``: a province, a parent body, a
+list of agencies, everything), reads every agency it covers and writes nothing anywhere. A
+**system admin** is an admin whose scope is ``all`` (the single local user is one, and so is the
+first account ever made): it reads every agency, imports agencies and manages every agency's
+accounts. The accounts themselves live in the store
 (``ita_model/store/accounts.py``), which looks the actor's role up in its own rows on every write: a
 page that forgets to hide a button, or hands the store an ``Actor`` with a role of its own
 making, still cannot let a viewer change anything.
@@ -12,11 +17,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import bcrypt
 
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.errors import AccountError, NotAllowed
+from ita_model.scope import Scope
+
+if TYPE_CHECKING:
+    from ita_model.agencies import AgencyRecord
 
 Source = Literal["single", "local", "oidc", "cli", "system"]
 BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; a longer password is refused, not cut
@@ -29,33 +39,58 @@ class Role(StrEnum):
     VIEWER = "viewer"
     EDITOR = "editor"
     ADMIN = "admin"
+    SUPERVISOR = "supervisor"  # reads the agencies of its scope, writes none
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return _RANK[self]
 
     def allows(self, needed: Role) -> bool:
         return self.rank >= Role(needed).rank
 
 
-ROLE_TH = {Role.VIEWER: "ผู้บริหาร (ดูอย่างเดียว)", Role.EDITOR: "ผู้นำเข้าข้อมูล", Role.ADMIN: "ผู้ดูแลระบบ"}
+_RANK = {Role.VIEWER: 0, Role.SUPERVISOR: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+ROLE_TH = {
+    Role.VIEWER: "ผู้บริหาร (ดูอย่างเดียว)",
+    Role.EDITOR: "ผู้นำเข้าข้อมูล",
+    Role.ADMIN: "ผู้ดูแลระบบ",
+    Role.SUPERVISOR: "ผู้กำกับดูแล (ดูหลายหน่วยงาน)",
+}
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone acting: the name written in the audit log and the role checked by the store."""
+    """Someone acting: the name written in the audit log, the role, agency and scope checked by
+    the store (which reads them again from its own account rows)."""
 
     name: str
     role: Role
     source: Source = "local"
+    agency: str = DEFAULT_AGENCY
+    scope: Scope | None = None
 
     @classmethod
     def single_user(cls, name: str = "local") -> Actor:
         """No accounts at all: the one local user may do everything (a banner says so)."""
-        return cls(name, Role.ADMIN, "single")
+        return cls(name, Role.ADMIN, "single", scope=Scope.all())
 
     def can(self, needed: Role) -> bool:
         return self.role.allows(needed)
+
+    @property
+    def system_admin(self) -> bool:
+        """An administrator of the whole deployment: an admin whose scope is everything."""
+        return self.role == Role.ADMIN and self.scope is not None and self.scope.everything
+
+    def may_read(self, record: AgencyRecord) -> bool:
+        """Its own agency, or one its scope covers (a system admin); a supervisor's scope alone
+        says what it reads (its account's agency is only where its account is kept)."""
+        covered = self.scope is not None and self.scope.covers(record)
+        return covered or (record.code == self.agency and self.role != Role.SUPERVISOR)
+
+    def may_write(self, agency: str, needed: Role = Role.EDITOR) -> bool:
+        """Only within its own agency, with the role needed (a supervisor never)."""
+        return agency == self.agency and self.role != Role.SUPERVISOR and self.can(needed)
 
 
 # The bundled sample's sender (``ita_model.sample``): no account, and none needed. The store takes
@@ -64,8 +99,20 @@ class Actor:
 SAMPLE_SENDER = Actor("sample", Role.EDITOR, "system")
 
 
-def require(actor: Actor, needed: Role, what_th: str, what_en: str) -> None:
-    """Raise ``NotAllowed`` (``not_allowed``) unless ``actor`` has at least ``needed``."""
+def require(
+    actor: Actor, needed: Role, what_th: str, what_en: str, *, agency: str | None = None
+) -> None:
+    """Raise ``NotAllowed`` (``not_allowed``) unless ``actor`` has at least ``needed`` and, when
+    ``agency`` is given, acts in that agency (``agency_write_not_allowed``)."""
+    if agency is not None and actor.role != Role.SUPERVISOR and agency != actor.agency:
+        raise NotAllowed(
+            "agency_write_not_allowed",
+            name=actor.name,
+            own=actor.agency,
+            agency=agency,
+            what_th=what_th,
+            what_en=what_en,
+        )
     if not actor.can(needed):
         raise NotAllowed(
             "not_allowed",

@@ -707,3 +707,55 @@ CODES.update(  # agencies and scopes (many agencies on one store)
         ]
     }
 )
+
+
+CODES.update(  # branch tenancy: agencies as tenants, their registry, accounts and scopes
+    {
+        c.code: c
+        for c in [
+            _c(
+                "agency_unknown",
+                E,
+                "ไม่มีหน่วยงานรหัส '{value}' ในทะเบียนหน่วยงานของระบบ",
+                "there is no agency with the code '{value}' in the registry",
+            ),
+            _c(
+                "agency_not_allowed",
+                E,
+                "บัญชี '{name}' ไม่มีสิทธิ์ดูข้อมูลของหน่วยงาน '{agency}' "
+                "(ดูได้เฉพาะหน่วยงานของตนหรือหน่วยงานในขอบเขตที่กำกับดูแล)",
+                "the account '{name}' may not see the agency '{agency}' "
+                "(only its own agency, or those its scope covers)",
+            ),
+            _c(
+                "agency_write_not_allowed",
+                E,
+                "บัญชี '{name}' ของหน่วยงาน '{own}' {what_th}ของหน่วยงาน '{agency}' ไม่ได้ "
+                "(แก้ไขได้เฉพาะหน่วยงานของตน)",
+                "the account '{name}' of the agency '{own}' may not {what_en} of the agency "
+                "'{agency}' (only within its own agency)",
+            ),
+            _c(
+                "system_admin_only",
+                E,
+                "บัญชี '{name}' {what_th}ไม่ได้: ต้องเป็นผู้ดูแลระบบทั้งระบบ (ผู้ดูแลที่มีขอบเขต all)",
+                "the account '{name}' may not {what_en}: this needs a system administrator "
+                "(an admin whose scope is all)",
+            ),
+            _c(
+                "supervisor_needs_scope",
+                E,
+                "บัญชีผู้กำกับดูแล '{value}' ต้องระบุขอบเขตที่กำกับดูแล (--scope เช่น province:พะเยา)",
+                "the supervisor account '{value}' needs a scope (--scope, e.g. province:NAME)",
+            ),
+            _c(
+                "scope_not_for_role",
+                E,
+                "บัญชี '{value}' ({role}) มีขอบเขตไม่ได้: ขอบเขตใช้กับผู้กำกับดูแล "
+                "หรือ all สำหรับผู้ดูแลระบบทั้งระบบเท่านั้น",
+                "the account '{value}' ({role}) cannot have a scope: scopes are for supervisors, "
+                "or all for a system administrator",
+            ),
+        ]
+    }
+)

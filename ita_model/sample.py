@@ -14,6 +14,7 @@ import argparse
 from datetime import date, datetime, time
 from pathlib import Path
 
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import THAILAND
@@ -73,6 +74,8 @@ def fresh(store: Store, year: int) -> bool:
 def ensure_sample(store: Store, settings: Settings | None = None) -> list[Submission]:
     """Load the sample into a fresh store (unless ``ITA_LOAD_SAMPLE`` is off); else nothing."""
     settings = settings or get_settings()
+    if store.agency != DEFAULT_AGENCY:  # the sample is the embedded agency's demo, nobody else's
+        return []
     if not settings.load_sample or not sample_files(settings):
         return []
     if not fresh(store, sample_year(settings)):

@@ -29,6 +29,7 @@ from ita_model.auth import (
 )
 from ita_model.errors import CODES, AccountError, NotAllowed
 from ita_model.i18n import t
+from ita_model.scope import Scope
 from ita_model.store import Store, open_store
 from tests.conftest import ROOT, app_test, run_cli
 from tests.test_store import target, workbook  # noqa: F401  (the SQLite/PostgreSQL fixture)
@@ -56,7 +57,7 @@ def users_json(folder: Path, users: object) -> Path:
 def test_add_change_and_remove_are_audit_events(target: str):  # noqa: F811
     store = open_store(target)
     acc = store.accounts
-    assert not acc.configured and acc.actor("anyone") == Actor("anyone", Role.ADMIN, "single")
+    assert not acc.configured and acc.actor("anyone") == Actor.single_user("anyone")
     with pytest.raises(AccountError) as first:
         acc.add("nit", "editor", None, user="setup")
     assert first.value.code == "first_account_admin"
@@ -69,7 +70,9 @@ def test_add_change_and_remove_are_audit_events(target: str):  # noqa: F811
         ("somchai", "admin", True),
         ("นิต", "editor", True),
     ]
-    assert acc.authenticate("SOMCHAI", "รหัสผ่านยาวพอ") == Actor("somchai", Role.ADMIN, "local")
+    assert acc.authenticate("SOMCHAI", "รหัสผ่านยาวพอ") == Actor(
+        "somchai", Role.ADMIN, "local", scope=Scope.all()
+    )
     assert acc.authenticate("somchai", "wrong-password") is None
     assert acc.authenticate("ghost", "รหัสผ่านยาวพอ") is None
 

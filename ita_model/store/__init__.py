@@ -16,7 +16,8 @@ the role of every writer itself: a viewer's write is refused here, whatever the 
 The parts, each a module of this package: ``schema`` (tables, upgrades), ``base`` (opening,
 transactions, the lost-database guard), ``blobs`` (bytes), ``events`` (audit log), ``settings``,
 ``submissions`` (decisions and what counts), ``rows`` and ``records`` (typed rows), ``export``,
-``verify``, and ``recheck`` (a new validator over stored files).
+``verify``, ``recheck`` (a new validator over stored files), and ``registry`` (the agencies, and
+a store bound to one of them: every read and write of a ``Store`` sees only its agency's rows).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ita_model.store.blobs import stored_suffix
 from ita_model.store.export import Export
 from ita_model.store.models import Event, State, Submission, replay_decision, slot_of
 from ita_model.store.records import StoredReport
+from ita_model.store.registry import Registry
 from ita_model.store.schema import DECISIONS, SCHEMA_VERSION, metadata
 from ita_model.store.verify import Verify
 
@@ -54,8 +56,9 @@ __all__ = [
 ]
 
 
-class Store(Verify, Export):
-    """Submissions, decisions, their rows and the audit log, on SQLite or PostgreSQL."""
+class Store(Verify, Export, Registry):
+    """Submissions, decisions, their rows and the audit log, on SQLite or PostgreSQL; bound to
+    one agency (``agency``; ``for_agency`` binds another on the same engines)."""
 
 
 def open_store(

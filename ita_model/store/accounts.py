@@ -24,7 +24,6 @@ needs them; this module uses only the store's transactions (``_read``, ``_write`
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import (
     NAME_MAX_CHARS,
     SAMPLE_SENDER,
@@ -55,14 +55,16 @@ from ita_model.auth import (
     Role,
     Source,
     hash_password,
-    looks_like_bcrypt,
     norm_name,
     password_matches,
     require,
     role_of,
     valid_name,
 )
-from ita_model.errors import AccountError, NotAllowed
+from ita_model.errors import AccountError, CodedError, NotAllowed
+from ita_model.scope import Scope
+from ita_model.store.schema import agencies_t
+from ita_model.store.users_json import USERS_JSON, aware, parse_users_json, why
 
 if TYPE_CHECKING:
     from ita_model.store import Store
@@ -75,6 +77,8 @@ accounts_t = Table(
     Column("name", String(NAME_MAX_CHARS), primary_key=True),  # norm_name()
     Column("role", String(16), nullable=False),
     Column("password", Text),  # bcrypt; NULL: OpenID Connect only
+    Column("agency", String(32), nullable=False, default="default", server_default="default"),
+    Column("scope", Text),  # Scope.text(): a supervisor's, or "all" for a system admin
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("added_by", Text, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
@@ -90,7 +94,6 @@ account_imports_t = Table(  # one row once the accounts began: imported from use
     Column("count", Integer, nullable=False),
 )
 
-USERS_JSON = "users.json"
 IMPORTER = Actor(USERS_JSON, Role.ADMIN, "system")  # who the import event names
 _WHAT = ("จัดการผู้ใช้", "manage users")
 
@@ -143,9 +146,11 @@ class Accounts:
                 "name": r.name,
                 "role": r.role,
                 "password": bool(r.has_password),
-                "added_at": _aware(r.added_at),
+                "agency": r.agency,
+                "scope": r.scope,
+                "added_at": aware(r.added_at),
                 "added_by": r.added_by,
-                "changed_at": _aware(r.changed_at),
+                "changed_at": aware(r.changed_at),
                 "changed_by": r.changed_by,
             }
             for r in self._rows(query.order_by(accounts_t.c.name))
@@ -154,15 +159,17 @@ class Accounts:
     def imported(self) -> Imported | None:
         """When the accounts began in this store (and from which users.json)."""
         rows = self._rows(select(account_imports_t))
-        return Imported(_aware(rows[0].at), rows[0].source, rows[0].count) if rows else None
+        return Imported(aware(rows[0].at), rows[0].source, rows[0].count) if rows else None
 
     def _lookup(self, name: str) -> tuple[Any, bool]:
         """The account row of ``name`` (or None) and whether any account exists: one query."""
         key = norm_name(name)
-        row = select(accounts_t.c.role, accounts_t.c.password).where(accounts_t.c.name == key)
+        row = select(accounts_t.c.role).where(accounts_t.c.name == key)
         query = select(
-            row.with_only_columns(accounts_t.c.role).scalar_subquery().label("role"),
-            row.with_only_columns(accounts_t.c.password).scalar_subquery().label("password"),
+            *(
+                row.with_only_columns(accounts_t.c[c]).scalar_subquery().label(c)
+                for c in ("role", "password", "agency", "scope")
+            ),
             select(accounts_t.c.name).exists().label("any"),
         )
         rows = self._rows(query)
@@ -178,7 +185,7 @@ class Accounts:
     def lookup(self, name: str, *, source: Source = "local") -> Actor | None:
         """The actor of an account, its role as the rows say now; None without one."""
         row, _ = self._lookup(name)
-        return Actor(norm_name(name), Role(row.role), source) if row is not None else None
+        return _actor_of(norm_name(name), row, source) if row is not None else None
 
     def actor(self, user: str | Actor, *, source: Source = "local") -> Actor:
         """Who ``user`` is, by the rows, whatever role an ``Actor`` handed in claims.
@@ -193,9 +200,9 @@ class Accounts:
             user, source = user.name, user.source
         row, any_account = self._lookup(user)
         if row is not None:
-            return Actor(norm_name(user), Role(row.role), source)
+            return _actor_of(norm_name(user), row, source)
         if not any_account:
-            return Actor(user, Role.ADMIN, "single")
+            return Actor.single_user(user)
         if source == "oidc":
             return Actor(user, self.default_role, "oidc")
         raise NotAllowed("account_unknown", value=user)
@@ -206,7 +213,7 @@ class Accounts:
         hashed = row.password if row is not None else None
         if not password_matches(password, hashed) or row is None:
             return None
-        return Actor(norm_name(name), Role(row.role), "local")
+        return _actor_of(norm_name(name), row, "local")
 
     # ---- writing: an administrator (as the rows say), one transaction with its audit event
 
@@ -218,23 +225,36 @@ class Accounts:
         *,
         user: str | Actor,
         rounds: int = 12,
+        agency: str | None = None,
+        scope: Scope | str | None = None,
     ) -> dict[str, Any]:
         """Add an account, or replace the role and password of one (``user_changed``).
-        ``password=None``: someone who signs in through OpenID Connect. Returns it, no hash."""
+        ``password=None``: someone who signs in through OpenID Connect. ``agency``: the agency
+        it acts in (default: a new account the administrator's, a changed one its own);
+        ``scope``: a supervisor's (needed), or ``all`` for a system admin. Returns it, no hash."""
         actor = self._admin(user)
         name, role = valid_name(name), role_of(role)
         hashed = None if password is None else hash_password(password, rounds=rounds)
         now = datetime.now(UTC)
         with self._writing() as conn:
             before = conn.execute(select(accounts_t).where(accounts_t.c.name == name)).first()
+            first = before is None and not _any(conn)
+            if first and role != Role.ADMIN:
+                raise AccountError("first_account_admin")
+            home = agency or (before.agency if before is not None else actor.agency)
+            given = _scope(scope)
+            scoped = before is not None and role in (Role.ADMIN, Role.SUPERVISOR)
+            kept = given or (_scope(before.scope) if scoped else None)
+            wanted = scope_for(name, role, home, kept, first=first)
+            self._may_manage(conn, actor, home, given, before)
             if before is None:
-                if role != Role.ADMIN and not _any(conn):
-                    raise AccountError("first_account_admin")
                 conn.execute(
                     insert(accounts_t).values(
                         name=name,
                         role=role.value,
                         password=hashed,
+                        agency=home,
+                        scope=wanted,
                         added_at=now,
                         added_by=actor.name,
                         changed_at=now,
@@ -242,28 +262,51 @@ class Accounts:
                     )
                 )
             else:
-                _keep_an_admin(conn, name, role)
-                values = {"role": role.value, "password": hashed}
+                _keep_an_admin(conn, name, role, wanted)
+                values = {"role": role.value, "password": hashed, "agency": home, "scope": wanted}
                 conn.execute(_changed(name, actor, now).values(**values))
             detail = {"name": name, "role": role.value, "password": hashed is not None}
+            detail |= _tenancy(home, role, wanted)
             if before is not None:
                 detail["before"] = before.role
             action = "user_added" if before is None else "user_changed"
-            self.store._event(conn, actor, action, at=now, detail=detail)
-        return {"name": name, "role": role.value, "password": hashed is not None}
+            self.store._event(conn, actor, action, at=now, detail=detail, agency=home)
+        return {"name": name, "role": role.value, "password": hashed is not None} | {
+            "agency": home,
+            "scope": wanted,
+        }
 
-    def set_role(self, name: str, role: Role | str, *, user: str | Actor) -> dict[str, Any]:
-        """Give an account another role (``user_role_changed``, with the role before)."""
+    def set_role(
+        self,
+        name: str,
+        role: Role | str,
+        *,
+        user: str | Actor,
+        scope: Scope | str | None = None,
+    ) -> dict[str, Any]:
+        """Give an account another role (``user_role_changed``, with the role and scope before);
+        ``scope`` replaces a supervisor's or a system admin's scope."""
         name, role = norm_name(name), role_of(role)
         actor = self._admin(user)
         now = datetime.now(UTC)
         with self._writing() as conn:
-            before = _role(conn, name)
-            _keep_an_admin(conn, name, role)
-            conn.execute(_changed(name, actor, now).values(role=role.value))
-            detail = {"name": name, "before": before, "after": role.value}
-            self.store._event(conn, actor, "user_role_changed", at=now, detail=detail)
-        return {"name": name, "role": role.value}
+            before = _row(conn, name)
+            given = _scope(scope)
+            kept = given or (
+                _scope(before.scope) if role in (Role.ADMIN, Role.SUPERVISOR) else None
+            )
+            wanted = scope_for(name, role, before.agency, kept, first=False)
+            self._may_manage(conn, actor, before.agency, given, before)
+            _keep_an_admin(conn, name, role, wanted)
+            conn.execute(_changed(name, actor, now).values(role=role.value, scope=wanted))
+            detail = {"name": name, "before": before.role, "after": role.value}
+            detail |= _tenancy(before.agency, role, wanted)
+            if before.scope != wanted:
+                detail["scope_before"] = before.scope
+            self.store._event(
+                conn, actor, "user_role_changed", at=now, detail=detail, agency=before.agency
+            )
+        return {"name": name, "role": role.value, "agency": before.agency, "scope": wanted}
 
     def remove(self, name: str, *, user: str | Actor) -> dict[str, Any]:
         """Remove an account (``user_removed``, with its role); it can do nothing from then."""
@@ -271,17 +314,38 @@ class Accounts:
         actor = self._admin(user)
         now = datetime.now(UTC)
         with self._writing() as conn:
-            before = _role(conn, name)
-            _keep_an_admin(conn, name, None)
+            before = _row(conn, name)
+            self._may_manage(conn, actor, before.agency, None, before)
+            _keep_an_admin(conn, name, None, None)
             conn.execute(delete(accounts_t).where(accounts_t.c.name == name))
-            detail = {"name": name, "role": before}
-            self.store._event(conn, actor, "user_removed", at=now, detail=detail)
+            detail = {"name": name, "role": before.role}
+            self.store._event(
+                conn, actor, "user_removed", at=now, detail=detail, agency=before.agency
+            )
         return detail
 
     def _admin(self, user: str | Actor) -> Actor:
         actor = self.actor(user)
         require(actor, Role.ADMIN, *_WHAT)
         return actor
+
+    def _may_manage(
+        self, conn: Connection, actor: Actor, agency: str, scope: Scope | None, before: Any
+    ) -> None:
+        """An agency's administrator manages the accounts of its own agency, without scopes; a
+        system admin any account of any agency the registry has (``agency_unknown`` else)."""
+        known = select(agencies_t.c.code).where(agencies_t.c.code == agency)
+        if conn.execute(known).first() is None:
+            raise CodedError("agency_unknown", value=agency)
+        if actor.system_admin:
+            return
+        own = agency == actor.agency and (before is None or before.agency == actor.agency)
+        if not own or scope is not None or (before is not None and before.scope):
+            what_th, what_en = (
+                "จัดการบัญชีผู้ใช้ของหน่วยงานอื่นหรือกำหนดขอบเขต",
+                ("manage other agencies' accounts or scopes"),
+            )
+            raise NotAllowed("system_admin_only", name=actor.name, what_th=what_th, what_en=what_en)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -330,7 +394,7 @@ class Accounts:
             return False
         except OSError as exc:
             raise AccountError(
-                "users_json_unreadable", path=self.users_json, detail=_why(exc)
+                "users_json_unreadable", path=self.users_json, detail=why(exc)
             ) from None
         return True
 
@@ -351,72 +415,10 @@ class Accounts:
             self.store._event(conn, IMPORTER, "users_imported", at=now, detail=detail)
 
 
-def parse_users_json(path: Path, now: datetime) -> list[dict[str, Any]]:
-    """The accounts of an earlier version's users.json, as rows; ``users_json_damaged`` (with
-    what is wrong) for anything that is not one, so that a half-read file imports nothing."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AccountError("users_json_unreadable", path=path, detail=_why(exc)) from None
-    except ValueError as exc:
-        raise AccountError("users_json_damaged", path=path, detail=str(exc)) from None
-    users = raw.get("users") if isinstance(raw, dict) else None
-    if not isinstance(users, dict):
-        raise AccountError("users_json_damaged", path=path, detail='no "users" object')
-    rows: dict[str, dict[str, Any]] = {}
-    for given, entry in users.items():
-        problem = _entry_problem(given, entry)
-        if problem:
-            raise AccountError("users_json_damaged", path=path, detail=f"{given!r}: {problem}")
-        name = valid_name(given)
-        if name in rows:
-            raise AccountError("users_json_damaged", path=path, detail=f"{name!r} twice")
-        added_at = _when(entry.get("added_at")) or now
-        rows[name] = {
-            "name": name,
-            "role": entry.get("role", Role.VIEWER.value),
-            "password": entry.get("password") or None,
-            "added_at": added_at,
-            "added_by": str(entry.get("added_by") or USERS_JSON),
-            "changed_at": now,
-            "changed_by": USERS_JSON,
-        }
-    if rows and not any(r["role"] == Role.ADMIN.value for r in rows.values()):
-        raise AccountError("users_json_no_admin", path=path)  # nobody could manage users
-    return list(rows.values())
-
-
-def _entry_problem(name: str, entry: object) -> str | None:
-    if not isinstance(entry, dict):
-        return "not an object"
-    try:
-        valid_name(name)
-    except AccountError:
-        return "not a usable name"
-    if entry.get("role", Role.VIEWER.value) not in {r.value for r in Role}:
-        return f"unknown role {entry.get('role')!r}"
-    hashed = entry.get("password")
-    if hashed and not looks_like_bcrypt(hashed):
-        return "the password is not a bcrypt hash"
-    return None
-
-
-def _when(text: object) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return _aware(datetime.fromisoformat(text))
-    except ValueError:
-        return None
-
-
-def _aware(when: datetime) -> datetime:
-    """SQLite gives back the UTC times it was given without their zone."""
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _why(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+def _actor_of(name: str, row: Any, source: Source) -> Actor:
+    """The actor an account row makes: its role, agency and scope as the rows say now."""
+    scope = Scope.parse(row.scope) if row.scope else None
+    return Actor(name, Role(row.role), source, agency=row.agency or DEFAULT_AGENCY, scope=scope)
 
 
 def _began(conn: Connection, source: str | None, count: int) -> None:
@@ -430,18 +432,59 @@ def _any(conn: Connection) -> bool:
     return conn.execute(select(accounts_t.c.name).limit(1)).first() is not None
 
 
-def _role(conn: Connection, name: str) -> str:
-    found = conn.execute(select(accounts_t.c.role).where(accounts_t.c.name == name)).scalar()
+def _tenancy(agency: str, role: Role, scope: str | None) -> dict[str, Any]:
+    """What an account event says of its agency and scope: nothing for a one-agency deployment
+    (the default agency; no scope, or an administrator's ``all``), so its log reads as before."""
+    out: dict[str, Any] = {}
+    if agency != DEFAULT_AGENCY:
+        out["agency"] = agency
+    if scope is not None and not (role == Role.ADMIN and scope == Scope.all().text()):
+        out["scope"] = scope
+    return out
+
+
+def _row(conn: Connection, name: str) -> Any:
+    found = conn.execute(select(accounts_t).where(accounts_t.c.name == name)).first()
     if found is None:
         raise AccountError("account_not_found", value=name)
-    return str(found)
+    return found
 
 
-def _keep_an_admin(conn: Connection, name: str, role: Role | None) -> None:
-    """``last_admin`` when ``name`` is the only admin and would no longer be one."""
-    if role == Role.ADMIN:
+def _scope(value: Scope | str | None) -> Scope | None:
+    if value is None or isinstance(value, Scope):
+        return value
+    return Scope.parse(value) if value.strip() else None
+
+
+def scope_for(
+    name: str, role: Role, agency: str, scope: Scope | None, *, first: bool
+) -> str | None:
+    """The scope an account keeps, as text: a supervisor's (needed: ``supervisor_needs_scope``);
+    ``all`` for a system admin — the first account, and an admin of the default agency unless
+    given another; none for anyone else (``scope_not_for_role``)."""
+    if role == Role.SUPERVISOR:
+        if scope is None:
+            raise AccountError("supervisor_needs_scope", value=name)
+        return scope.text()
+    if role == Role.ADMIN and (first or (scope is None and agency == DEFAULT_AGENCY)):
+        return Scope.all().text()
+    if scope is None:
+        return None
+    if role == Role.ADMIN and scope.everything:
+        return Scope.all().text()
+    raise AccountError("scope_not_for_role", value=name, role=role.value)
+
+
+def _keep_an_admin(conn: Connection, name: str, role: Role | None, scope: str | None) -> None:
+    """``last_admin`` when ``name`` is the only system admin (an admin whose scope is all) and
+    would no longer be one: someone must still be able to manage every account."""
+    if role == Role.ADMIN and scope == Scope.all().text():
         return
-    admins = conn.execute(select(accounts_t.c.name).where(accounts_t.c.role == Role.ADMIN.value))
+    admins = conn.execute(
+        select(accounts_t.c.name).where(
+            accounts_t.c.role == Role.ADMIN.value, accounts_t.c.scope == Scope.all().text()
+        )
+    )
     names = [r.name for r in admins]
     if names == [name]:
         raise AccountError("last_admin", value=name)

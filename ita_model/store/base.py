@@ -23,11 +23,13 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.sql import Select
 
-from ita_model.auth import Actor
-from ita_model.errors import StoreError, StoreLost
+from ita_model.agencies import AgencyRecord
+from ita_model.agency import DEFAULT_AGENCY
+from ita_model.auth import Actor, Role, require
+from ita_model.errors import NotAllowed, StoreError, StoreLost
 from ita_model.settings import Settings, get_settings, users_file
 from ita_model.store.accounts import Accounts
-from ita_model.store.schema import create_or_upgrade, events_t, needs_upgrade
+from ita_model.store.schema import agencies_t, create_or_upgrade, events_t, needs_upgrade
 
 if TYPE_CHECKING:
     from ita_model.store.models import Submission
@@ -58,7 +60,16 @@ def pg_url(url: str) -> str:
 
 
 class StoreBase:
-    """The connection to one store; the other parts of ``Store`` build on it."""
+    """The connection to one store, bound to one agency; the other parts of ``Store`` build on it.
+
+    ``agency`` is the agency every read and write of this object sees (``default``: the
+    embedded single agency). ``for_agency`` (``registry.py``) binds another one on the same
+    engines; a store bound for a user (``_viewer``) checks, on every read, from the account
+    rows, that the user may still see that agency.
+    """
+
+    agency: str = DEFAULT_AGENCY
+    _viewer: Actor | None = None
 
     def __init__(
         self,
@@ -219,9 +230,22 @@ class StoreBase:
         self._ensure_schema()
         try:
             with self._transaction(write=False) as conn:
+                if self._viewer is not None:
+                    self._check_viewer(conn)
                 yield conn
         except SQLAlchemyError as exc:
             raise db_failed(exc, self, reading=True) from exc
+
+    def _check_viewer(self, conn: Connection) -> None:
+        """The user this store was bound for may still see its agency (the rows say so now:
+        an account removed, lowered or given another scope counts from its next read)."""
+        assert self._viewer is not None
+        actor = self.accounts.actor(self._viewer)  # account_unknown once removed
+        if actor.agency == self.agency or actor.role == Role.SUPERVISOR or actor.system_admin:
+            record = agency_of(conn, self.agency)
+            if record is not None and actor.may_read(record):
+                return
+        raise NotAllowed("agency_not_allowed", name=actor.name, agency=self.agency)
 
     def _mkdir(self, folder: Path) -> None:
         try:
@@ -231,6 +255,12 @@ class StoreBase:
 
     def _actor(self, user: str | Actor) -> Actor:
         return self.accounts.actor(user)
+
+    def _acting(self, user: str | Actor, needed: Role, what_th: str, what_en: str) -> Actor:
+        """Who ``user`` is by the rows, refused unless they may do this in this agency."""
+        actor = self._actor(user)
+        require(actor, needed, what_th, what_en, agency=self.agency)
+        return actor
 
     def _event(
         self,
@@ -244,10 +274,13 @@ class StoreBase:
         year: int | None = None,
         division: str | None = None,
         slot: str | None = None,
+        agency: str | None = None,
     ) -> int:
-        """Append one line to the audit log, in the caller's transaction; returns its number."""
+        """Append one line to the audit log, in the caller's transaction; returns its number.
+        It belongs to this store's agency unless ``agency`` says which."""
         result = conn.execute(
             insert(events_t).values(
+                agency=agency or self.agency,
                 at=at,
                 actor=actor.name,
                 role=actor.role.value,
@@ -290,10 +323,26 @@ class StoreBase:
         with self._read() as conn:
             if conn is None:
                 return 0
-            return int(conn.execute(select(func.coalesce(func.max(events_t.c.seq), 0))).scalar())
+            latest = select(func.coalesce(func.max(events_t.c.seq), 0)).where(
+                events_t.c.agency == self.agency
+            )
+            return int(conn.execute(latest).scalar())
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def agency_of(conn: Connection, code: str) -> AgencyRecord | None:
+    """The registry's record of one agency (None when there is none)."""
+    row = conn.execute(select(agencies_t).where(agencies_t.c.code == code)).first()
+    return None if row is None else record_of(row)
+
+
+def record_of(row: Any) -> AgencyRecord:
+    m = row._mapping
+    return AgencyRecord.model_construct(
+        code=m["code"], name=m["name"], type=m["type"], province=m["province"], parent=m["parent"]
+    )
 
 
 def kept_files(folder: Path) -> list[Path]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ita_model.auth import Actor, Role, require
+from ita_model.auth import Actor, Role
 from ita_model.store import base
 from ita_model.store.base import StoreBase
 from ita_model.store.models import Event
@@ -33,7 +33,7 @@ class Events(StoreBase):
         with self._read() as conn:
             if conn is None:
                 return []
-            q = select(events_t).order_by(events_t.c.seq)
+            q = select(events_t).where(events_t.c.agency == self.agency).order_by(events_t.c.seq)
             if since is not None:
                 q = q.where(events_t.c.at > since)
             if until is not None:
@@ -53,8 +53,7 @@ class Events(StoreBase):
         needed: Role = Role.ADMIN,
     ) -> Event:
         """Write a non-submission event (a setting change, a user added) to the audit log."""
-        actor = self._actor(user)
-        require(actor, needed, "เปลี่ยนการตั้งค่า", "change settings")
+        actor = self._acting(user, needed, "เปลี่ยนการตั้งค่า", "change settings")
         with self._write() as conn:
             seq = self._event(conn, actor, action, at=base.now(), detail=detail or {})
             return read_event(conn, seq)

@@ -43,5 +43,9 @@ class Export(Events):
         """The validation report kept with the submission (``FileReport.to_json()``), as it was
         when the file arrived: ``settings`` changes nothing here (callers still pass it)."""
         del settings
-        packed = self._scalar(select(submissions_t.c.report).where(submissions_t.c.id == sub.id))
+        packed = self._scalar(
+            select(submissions_t.c.report).where(
+                submissions_t.c.agency == self.agency, submissions_t.c.id == sub.id
+            )
+        )
         return {} if packed is None else json.loads(zlib.decompress(packed))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ita_model.auth import Actor, Role, require
+from ita_model.auth import Actor, Role
 from ita_model.i18n import both
 from ita_model.settings import Settings, get_settings, with_overrides
 from ita_model.store.models import Event, Submission
@@ -148,8 +148,7 @@ def plan(
 
 def apply(store: Store, checks: Sequence[FileCheck], *, user: str | Actor) -> list[Event]:
     """Write the new rows of every stale file, one ``rechecked`` audit event each (admin only)."""
-    actor = store._actor(user)
-    require(actor, Role.ADMIN, "ตรวจไฟล์ที่เก็บไว้ใหม่", "re-check stored files")
+    actor = store._acting(user, Role.ADMIN, "ตรวจไฟล์ที่เก็บไว้ใหม่", "re-check stored files")
     return [
         store.rewrite_rows(c.submission, c.report, actor=actor, detail=c.counts())
         for c in checks

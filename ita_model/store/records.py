@@ -125,7 +125,7 @@ class Records(Submissions, StoreSettings):
                 for r in conn.execute(
                     select(
                         submissions_t.c.id, submissions_t.c.report, submissions_t.c.validator
-                    ).where(submissions_t.c.id.in_(ids))
+                    ).where(self._mine(), submissions_t.c.id.in_(ids))
                 )
             }
             payloads: dict[str, dict[str, bytes]] = {i: {} for i in ids}
@@ -157,7 +157,7 @@ class Records(Submissions, StoreSettings):
                 submission_of(r)
                 for r in conn.execute(
                     select(*LIST_COLUMNS)
-                    .where(submissions_t.c.validator.is_(None))
+                    .where(self._mine(), submissions_t.c.validator.is_(None))
                     .order_by(submissions_t.c.submitted_at)
                 )
             ]
@@ -187,7 +187,7 @@ class Records(Submissions, StoreSettings):
                 if conn.execute(still).first() is None:
                     continue  # another process ingested it meanwhile
                 if sub.id in reports:
-                    write_rows(conn, sub.id, reports[sub.id])
+                    write_rows(conn, sub.id, reports[sub.id], agency=self.agency)
                     done += 1
                 conn.execute(
                     update(submissions_t)
@@ -208,7 +208,7 @@ class Records(Submissions, StoreSettings):
             conn.execute(delete(records_t).where(records_t.c.submission_id == sub.id))
             conn.execute(delete(oit_rows_t).where(oit_rows_t.c.submission_id == sub.id))
             conn.execute(delete(score_rows_t).where(score_rows_t.c.submission_id == sub.id))
-            write_rows(conn, sub.id, report)
+            write_rows(conn, sub.id, report, agency=self.agency)
             conn.execute(
                 update(submissions_t)
                 .where(submissions_t.c.id == sub.id)

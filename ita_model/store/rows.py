@@ -162,8 +162,11 @@ def _untag(v: Any) -> Any:
 # --------------------------------------------------------------------------- writing
 
 
-def write_rows(conn: Connection, submission_id: str, report: HasFrames) -> dict[str, int]:
-    """Every kind's rows of one file, in the caller's transaction; returns rows per kind."""
+def write_rows(
+    conn: Connection, submission_id: str, report: HasFrames, *, agency: str
+) -> dict[str, int]:
+    """Every kind's rows of one file of ``agency``, in the caller's transaction; returns rows
+    per kind."""
     counts: dict[str, int] = {}
     for kind in kinds_present(report):
         frame = report.frame(kind)
@@ -177,7 +180,7 @@ def write_rows(conn: Connection, submission_id: str, report: HasFrames) -> dict[
             )
         )
         if kind == "oit" and len(frame):
-            conn.execute(insert(oit_rows_t), oit_rows(submission_id, frame))
+            conn.execute(insert(oit_rows_t), oit_rows(submission_id, frame, agency=agency))
         if kind == "scores" and len(frame):
             conn.execute(insert(score_rows_t), score_rows(submission_id, frame))
     return counts
@@ -214,14 +217,15 @@ def backfill_score_rows(conn: Connection) -> None:
             conn.execute(insert(score_rows_t), rows)
 
 
-def oit_rows(submission_id: str, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The OIT table's rows as typed SQL rows."""
+def oit_rows(submission_id: str, frame: pd.DataFrame, *, agency: str) -> list[dict[str, Any]]:
+    """The OIT table's rows as typed SQL rows (with their agency, for roll-ups)."""
     out = []
     for n, r in enumerate(frame.to_dict("records")):
         urls = present(r.get("urls"))
         out.append(
             {
                 "submission_id": submission_id,
+                "agency": agency,
                 "n": n,
                 "row": int(r["row"]),
                 "division": present(r.get("division")),

@@ -5,7 +5,13 @@ and ``meta``. Version 2 keeps each file's typed rows (``records``, ``oit_rows``)
 version that produced them (``submissions.validator``: NULL means "not ingested yet", which the
 store fills in once from the stored bytes), and ``slots`` with an index on the decision events,
 so that "what counted at a time" is one indexed look-up per slot, whatever the history's length.
-An older store is upgraded in place when it is opened; nothing in it is rewritten.
+Version 3 holds many agencies: ``agencies`` is the registry (``default``, the embedded single
+agency, always there) and every row of ``submissions``, ``events``, ``current``, ``slots`` and
+``oit_rows`` names its agency (``oit_rows`` too, so that a roll-up groups without a join); the
+keys of ``current`` and ``slots`` and the "same bytes" constraint of ``submissions`` start with
+it. An older store is upgraded in place when it is opened, every row it had becoming the
+``default`` agency's; nothing else in it is rewritten (SQLite cannot change a key in place: those
+tables are rebuilt inside the upgrade's transaction).
 """
 
 from __future__ import annotations
@@ -33,15 +39,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+DEFAULT = "default"  # ita_model.agency.DEFAULT_AGENCY: the agency of every row of an older store
 DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide what is current
 
 metadata = MetaData()
+
+
+def agency_column() -> Column:
+    """The agency a row belongs to; rows written by older code are the default agency's."""
+    return Column("agency", String(32), nullable=False, default=DEFAULT, server_default=DEFAULT)
+
 
 submissions_t = Table(
     "submissions",
     metadata,
     Column("id", String(64), primary_key=True),
+    agency_column(),
     Column("sha256", String(64), nullable=False),
     Column("filename", Text, nullable=False),
     Column("suffix", String(16), nullable=False),
@@ -60,13 +74,14 @@ submissions_t = Table(
     Column("decided_at", DateTime(timezone=True)),
     Column("report", LargeBinary),  # zlib-compressed JSON of the validation report
     Column("validator", String(32)),  # the validator version of its stored rows; NULL: none yet
-    UniqueConstraint("sha256", "year", name="uq_submission_bytes"),
+    UniqueConstraint("agency", "sha256", "year", name="uq_submission_bytes"),
 )
 
 events_t = Table(
     "events",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
+    agency_column(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", Text, nullable=False),
     Column("role", String(16), nullable=False),
@@ -79,12 +94,19 @@ events_t = Table(
 )
 # "the latest decision of a slot at or before a time": a seek, then a short walk back
 EVENTS_BY_SLOT = Index(
-    "ix_events_slot_at", events_t.c.year, events_t.c.slot, events_t.c.at, events_t.c.seq
+    "ix_events_agency_slot_at",
+    events_t.c.agency,
+    events_t.c.year,
+    events_t.c.slot,
+    events_t.c.at,
+    events_t.c.seq,
 )
+OLD_EVENTS_INDEX = "ix_events_slot_at"  # version 2's, without the agency
 
 current_t = Table(
     "current",
     metadata,
+    Column("agency", String(32), primary_key=True, server_default=DEFAULT),
     Column("year", Integer, primary_key=True),
     Column("slot", String(128), primary_key=True),
     Column("submission_id", String(64), nullable=False),
@@ -94,6 +116,7 @@ current_t = Table(
 slots_t = Table(  # every slot that was ever decided, per year (a withdrawn one stays here)
     "slots",
     metadata,
+    Column("agency", String(32), primary_key=True, server_default=DEFAULT),
     Column("year", Integer, primary_key=True),
     Column("slot", String(128), primary_key=True),
 )
@@ -126,6 +149,7 @@ oit_rows_t = Table(  # the OIT rows again, typed, for roll-ups computed in SQL
     metadata,
     Column("submission_id", String(64), primary_key=True),
     Column("n", Integer, primary_key=True),  # the row's place in the file's OIT rows
+    agency_column(),
     Column("row", Integer, nullable=False),  # the Excel row
     Column("division", String(64)),
     Column("item", String(8), nullable=False),
@@ -147,6 +171,21 @@ score_rows_t = Table(  # the scores sheet's rows again, typed: a roll-up's IIT a
     Column("score", Float),
 )
 
+agencies_t = Table(  # the registry: every agency of the deployment ("default" always there)
+    "agencies",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(32)),  # a code of agency_types.yaml
+    Column("province", Text),
+    Column("parent", Text),  # สังกัด
+    Column("added_at", DateTime(timezone=True)),
+    Column("added_by", Text),
+)
+
+_REBUILT = (submissions_t, current_t, slots_t)  # their keys change: rebuilt on SQLite
+_ADDED = (events_t, oit_rows_t)  # a column added is enough
+
 
 def schema_version(conn: Connection) -> str | None:
     """The version written in ``meta``; None for a database with no tables yet."""
@@ -163,34 +202,95 @@ def needs_upgrade(conn: Connection) -> bool:
 
 
 def create_or_upgrade(conn: Connection) -> None:
-    """Create what is missing; bring a version 1 store to this version, in one transaction."""
+    """Create what is missing; bring a store of an earlier version to this one, in one
+    transaction (the caller's)."""
     had = set(inspect(conn).get_table_names())
     metadata.create_all(conn)  # only the tables not there yet
     if "records" in had and score_rows_t.name not in had:
         from ita_model.store.rows import backfill_score_rows
 
         backfill_score_rows(conn)
-    columns = {c["name"] for c in inspect(conn).get_columns("submissions")}
-    if "validator" not in columns:
+    for table in (*_ADDED, *_REBUILT):
+        if table.name in had and "agency" not in _columns(conn, table.name):
+            _give_agency(conn, table)
+    if "validator" not in _columns(conn, "submissions"):
         conn.execute(text("ALTER TABLE submissions ADD COLUMN validator VARCHAR(32)"))
     indexes = {i["name"] for i in inspect(conn).get_indexes("events")}
+    if OLD_EVENTS_INDEX in indexes:
+        conn.execute(text(f"DROP INDEX {OLD_EVENTS_INDEX}"))
     if EVENTS_BY_SLOT.name not in indexes:
         EVENTS_BY_SLOT.create(conn)
-    known = {(r.year, r.slot) for r in conn.execute(select(slots_t))}
+    if "accounts" in had and "agency" not in _columns(conn, "accounts"):
+        conn.execute(text(f"ALTER TABLE accounts ADD COLUMN agency {_AGENCY_SQL}"))
+        conn.execute(text("ALTER TABLE accounts ADD COLUMN scope TEXT"))
+        # the administrators of a one-agency store were the deployment's: system admins now
+        conn.execute(text("UPDATE accounts SET scope = 'all' WHERE role = 'admin'"))
+    known = {(r.agency, r.year, r.slot) for r in conn.execute(select(slots_t))}
     decided = conn.execute(
-        select(events_t.c.year, events_t.c.slot)
+        select(events_t.c.agency, events_t.c.year, events_t.c.slot)
         .where(events_t.c.action.in_(DECISIONS), events_t.c.slot.is_not(None))
         .distinct()
     )
-    missing = [{"year": r.year, "slot": r.slot} for r in decided if (r.year, r.slot) not in known]
+    missing = [
+        {"agency": r.agency, "year": r.year, "slot": r.slot}
+        for r in decided
+        if (r.agency, r.year, r.slot) not in known
+    ]
     if missing:
         conn.execute(insert(slots_t), missing)
+    if conn.execute(select(agencies_t.c.code).where(agencies_t.c.code == DEFAULT)).first() is None:
+        conn.execute(insert(agencies_t).values(code=DEFAULT, name=default_name()))
     conn.execute(delete(meta_t).where(meta_t.c.key == "schema"))
     conn.execute(insert(meta_t).values(key="schema", value=SCHEMA_VERSION))
 
 
-def note_slot(conn: Connection, year: int, slot: str) -> None:
+_AGENCY_SQL = f"VARCHAR(32) NOT NULL DEFAULT '{DEFAULT}'"
+
+
+def default_name() -> str:
+    """The registry's name of the embedded single agency (``ui_text.yaml``)."""
+    from ita_model.i18n import t
+
+    return t("tenancy.default_name")
+
+
+def _columns(conn: Connection, table: str) -> set[str]:
+    return {c["name"] for c in inspect(conn).get_columns(table)}
+
+
+def _give_agency(conn: Connection, table: Table) -> None:
+    """A version-2 table gains its ``agency`` column (every row: the default agency) and, for
+    ``submissions``, ``current`` and ``slots``, its key or constraint starting with it."""
+    name = table.name
+    if name in {t.name for t in _ADDED}:
+        conn.execute(text(f"ALTER TABLE {name} ADD COLUMN agency {_AGENCY_SQL}"))
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"ALTER TABLE {name} ADD COLUMN agency {_AGENCY_SQL}"))
+        if name == submissions_t.name:
+            conn.execute(text("ALTER TABLE submissions DROP CONSTRAINT uq_submission_bytes"))
+            conn.execute(
+                text(
+                    "ALTER TABLE submissions ADD CONSTRAINT uq_submission_bytes "
+                    "UNIQUE (agency, sha256, year)"
+                )
+            )
+        else:
+            pk = inspect(conn).get_pk_constraint(name)["name"]
+            conn.execute(text(f'ALTER TABLE {name} DROP CONSTRAINT "{pk}"'))
+            conn.execute(text(f"ALTER TABLE {name} ADD PRIMARY KEY (agency, year, slot)"))
+        return
+    # SQLite changes no key in place: the table is made again and its rows copied over
+    kept = [c for c in table.c if c.name != "agency" and c.name in _columns(conn, name)]
+    names = ", ".join(c.name for c in kept)
+    conn.execute(text(f"ALTER TABLE {name} RENAME TO _v2_{name}"))
+    table.create(conn)
+    conn.execute(text(f"INSERT INTO {name} ({names}) SELECT {names} FROM _v2_{name}"))
+    conn.execute(text(f"DROP TABLE _v2_{name}"))
+
+
+def note_slot(conn: Connection, agency: str, year: int, slot: str) -> None:
     """Remember a slot that has a decision (inside the writer's transaction)."""
-    key = (slots_t.c.year == year) & (slots_t.c.slot == slot)
+    key = (slots_t.c.agency == agency) & (slots_t.c.year == year) & (slots_t.c.slot == slot)
     if conn.execute(select(slots_t.c.slot).where(key)).first() is None:
-        conn.execute(insert(slots_t).values(year=year, slot=slot))
+        conn.execute(insert(slots_t).values(agency=agency, year=year, slot=slot))

@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 
-from ita_model.auth import Actor, Role, require
+from ita_model.agency import DEFAULT_AGENCY
+from ita_model.auth import Actor, Role
 from ita_model.errors import InvalidDecision
 from ita_model.framework import available_years
 from ita_model.settings import EDITABLE, Settings, get_settings
@@ -26,13 +27,22 @@ _SETTING = "setting:"  # meta keys of the settings changed on the Settings page
 
 
 class StoreSettings(Events):
+    @property
+    def _setting_prefix(self) -> str:
+        """Each agency's settings apart: ``setting:NAME`` for the default agency (as before),
+        ``setting@CODE:NAME`` for another."""
+        return _SETTING if self.agency == DEFAULT_AGENCY else f"setting@{self.agency}:"
+
     def overrides(self) -> dict[str, Any]:
-        """The settings an administrator changed on the Settings page: name -> value."""
+        """The settings an administrator of this agency changed on the Settings page."""
+        prefix = self._setting_prefix
         with self._read() as conn:
             if conn is None:
                 return {}
-            rows = conn.execute(select(meta_t).where(meta_t.c.key.startswith(_SETTING)))
-            return {r.key.removeprefix(_SETTING): json.loads(r.value) for r in rows}
+            rows = conn.execute(
+                select(meta_t).where(meta_t.c.key.startswith(prefix, autoescape=True))
+            )
+            return {r.key.removeprefix(prefix): json.loads(r.value) for r in rows}
 
     def set_setting(self, name: str, value: Any, *, user: str | Actor) -> Event:
         """Change one of ``settings.EDITABLE`` for every dashboard on this store; the change,
@@ -49,10 +59,9 @@ class StoreSettings(Events):
         if name == "year" and after not in available_years():
             years = ", ".join(map(str, available_years()))
             raise InvalidDecision(code="store_no_framework", value=after, years=years)
-        actor = self._actor(user)
-        require(actor, Role.ADMIN, "เปลี่ยนการตั้งค่า", "change settings")
+        actor = self._acting(user, Role.ADMIN, "เปลี่ยนการตั้งค่า", "change settings")
         with self._write() as conn:
-            key = _SETTING + name
+            key = self._setting_prefix + name
             kept = conn.execute(select(meta_t.c.value).where(meta_t.c.key == key)).scalar()
             before = json.loads(kept) if kept is not None else getattr(get_settings(), name)
             conn.execute(delete(meta_t).where(meta_t.c.key == key))

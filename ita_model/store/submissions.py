@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ita_model.auth import Actor, Role, require
+from ita_model.auth import Actor, Role
 from ita_model.errors import InvalidDecision, UnknownSubmission
 from ita_model.settings import Settings
 from ita_model.store import base
@@ -69,8 +69,7 @@ class Submissions(Blobs, Events):
         counts is unchanged, unless someone accepts it later. ``at``: the moment it is dated
         (default: now) — the bundled sample describes an earlier day and is dated then.
         """
-        actor = self._actor(user)
-        require(actor, Role.EDITOR, "ส่งไฟล์เข้าระบบ", "submit files")
+        actor = self._acting(user, Role.EDITOR, "ส่งไฟล์เข้าระบบ", "submit files")
         sha = hashlib.sha256(data).hexdigest()
         found = self._find(sha, year)
         if found is not None:
@@ -95,7 +94,9 @@ class Submissions(Blobs, Events):
         with self._write() as conn:
             row = conn.execute(
                 select(submissions_t).where(
-                    submissions_t.c.sha256 == sha, submissions_t.c.year == year
+                    submissions_t.c.agency == self.agency,
+                    submissions_t.c.sha256 == sha,
+                    submissions_t.c.year == year,
                 )
             ).first()
             if row is not None:  # another process stored the same bytes meanwhile
@@ -106,6 +107,7 @@ class Submissions(Blobs, Events):
             conn.execute(
                 insert(submissions_t).values(
                     id=sub_id,
+                    agency=self.agency,
                     sha256=sha,
                     filename=Path(filename).name,
                     suffix=suffix,
@@ -142,7 +144,7 @@ class Submissions(Blobs, Events):
                     "state": state,
                 },
             )
-            write_rows(conn, sub_id, report)
+            write_rows(conn, sub_id, report, agency=self.agency)
             if accept and not errors:
                 self._make_current(conn, sub_id, actor, "accepted", {}, at=at)
             sub = self._get(conn, sub_id)
@@ -154,8 +156,7 @@ class Submissions(Blobs, Events):
         Accepting a rejected submission takes its valid rows (rows with errors were dropped when
         it was checked); the event records how many errors it had.
         """
-        actor = self._actor(user)
-        require(actor, Role.EDITOR, "รับไฟล์เข้าระบบ", "accept submissions")
+        actor = self._acting(user, Role.EDITOR, "รับไฟล์เข้าระบบ", "accept submissions")
         with self._write() as conn:
             sub = self._get(conn, submission_id)
             if sub.unreadable:
@@ -170,8 +171,7 @@ class Submissions(Blobs, Events):
 
     def rollback(self, submission_id: str, *, user: str | Actor) -> Submission:
         """Make an earlier (superseded) submission of its slot current again; its own event."""
-        actor = self._actor(user)
-        require(actor, Role.EDITOR, "ย้อนกลับข้อมูล", "roll back")
+        actor = self._acting(user, Role.EDITOR, "ย้อนกลับข้อมูล", "roll back")
         with self._write() as conn:
             sub = self._get(conn, submission_id)
             if sub.state == "accepted":
@@ -188,8 +188,7 @@ class Submissions(Blobs, Events):
     def withdraw(self, submission_id: str, *, user: str | Actor) -> Submission:
         """Stop the current submission of a slot counting, with none in its place (a file sent
         for the wrong division, say); a rollback makes it current again."""
-        actor = self._actor(user)
-        require(actor, Role.EDITOR, "ถอนไฟล์ออก", "withdraw a submission")
+        actor = self._acting(user, Role.EDITOR, "ถอนไฟล์ออก", "withdraw a submission")
         with self._write() as conn:
             sub = self._get(conn, submission_id)
             if sub.state != "accepted":
@@ -198,11 +197,7 @@ class Submissions(Blobs, Events):
             conn.execute(
                 update(submissions_t).where(submissions_t.c.id == sub.id).values(state="superseded")
             )
-            conn.execute(
-                delete(current_t).where(
-                    (current_t.c.year == sub.year) & (current_t.c.slot == sub.slot)
-                )
-            )
+            conn.execute(delete(current_t).where(self._slot_key(sub)))
             return self._get(conn, submission_id)
 
     def _make_current(
@@ -216,7 +211,7 @@ class Submissions(Blobs, Events):
         at: datetime | None = None,
     ) -> None:
         sub = self._get(conn, sub_id)
-        key = (current_t.c.year == sub.year) & (current_t.c.slot == sub.slot)
+        key = self._slot_key(sub)
         before = conn.execute(select(current_t.c.submission_id).where(key)).scalar()
         if before == sub.id:
             return
@@ -234,12 +229,28 @@ class Submissions(Blobs, Events):
             .values(state="accepted", decided_by=actor.name, decided_at=now)
         )
         conn.execute(delete(current_t).where(key))
-        note_slot(conn, sub.year, sub.slot or "")
+        note_slot(conn, self.agency, sub.year, sub.slot or "")
         conn.execute(
             insert(current_t).values(
-                year=sub.year, slot=sub.slot, submission_id=sub.id, event_seq=seq
+                agency=self.agency,
+                year=sub.year,
+                slot=sub.slot,
+                submission_id=sub.id,
+                event_seq=seq,
             )
         )
+
+    def _slot_key(self, sub: Submission) -> Any:
+        """The ``current`` row of a submission's slot, in this agency."""
+        return (
+            (current_t.c.agency == self.agency)
+            & (current_t.c.year == sub.year)
+            & (current_t.c.slot == sub.slot)
+        )
+
+    def _mine(self) -> Any:
+        """This agency's submissions (every query of this module says so)."""
+        return submissions_t.c.agency == self.agency
 
     def _find(self, sha: str, year: int) -> Submission | None:
         with self._read() as conn:
@@ -247,13 +258,15 @@ class Submissions(Blobs, Events):
                 return None
             row = conn.execute(
                 select(*LIST_COLUMNS).where(
-                    submissions_t.c.sha256 == sha, submissions_t.c.year == year
+                    self._mine(), submissions_t.c.sha256 == sha, submissions_t.c.year == year
                 )
             ).first()
             return submission_of(row) if row is not None else None
 
     def _get(self, conn: Connection, submission_id: str) -> Submission:
-        row = conn.execute(select(*LIST_COLUMNS).where(submissions_t.c.id == submission_id)).first()
+        row = conn.execute(
+            select(*LIST_COLUMNS).where(self._mine(), submissions_t.c.id == submission_id)
+        ).first()
         if row is None:
             raise self._unknown(submission_id)
         return submission_of(row)
@@ -270,7 +283,11 @@ class Submissions(Blobs, Events):
         with self._read() as conn:
             if conn is None:
                 return []
-            q = select(*LIST_COLUMNS).order_by(submissions_t.c.submitted_at, submissions_t.c.id)
+            q = (
+                select(*LIST_COLUMNS)
+                .where(self._mine())
+                .order_by(submissions_t.c.submitted_at, submissions_t.c.id)
+            )
             if year is not None:
                 q = q.where(submissions_t.c.year == year)
             if division is not None:
@@ -292,6 +309,7 @@ class Submissions(Blobs, Events):
             q = (
                 select(*LIST_COLUMNS)
                 .join(current_t, current_t.c.submission_id == submissions_t.c.id)
+                .where(current_t.c.agency == self.agency)
                 .order_by(current_t.c.event_seq)
             )
             if year is not None:
@@ -330,7 +348,7 @@ class Submissions(Blobs, Events):
                 q = (
                     select(*LIST_COLUMNS)
                     .join(current_t, current_t.c.submission_id == submissions_t.c.id)
-                    .where(current_t.c.year == year)
+                    .where(current_t.c.agency == self.agency, current_t.c.year == year)
                     .order_by(current_t.c.event_seq)
                 )
                 return [submission_of(r) for r in conn.execute(q)]
@@ -338,6 +356,7 @@ class Submissions(Blobs, Events):
             latest = (
                 select(events_t.c.seq)
                 .where(
+                    events_t.c.agency == slots_t.c.agency,
                     events_t.c.year == slots_t.c.year,
                     events_t.c.slot == slots_t.c.slot,
                     events_t.c.at <= when.astimezone(UTC),
@@ -349,7 +368,11 @@ class Submissions(Blobs, Events):
                 .correlate(slots_t)
                 .scalar_subquery()
             )
-            picks = select(latest.label("seq")).where(slots_t.c.year == year).subquery()
+            picks = (
+                select(latest.label("seq"))
+                .where(slots_t.c.agency == self.agency, slots_t.c.year == year)
+                .subquery()
+            )
             q = (
                 select(*LIST_COLUMNS)
                 .select_from(picks)

@@ -40,8 +40,11 @@ class Verify(Records):
             assert exc.issue is not None
             return [exc.issue, *(_orphan(f) for f in kept_files(self.files))]
         with self._read() as conn:
-            current = [] if conn is None else list(conn.execute(select(current_t)))
-            rows = [] if conn is None else _rows(conn)
+            mine = current_t.c.agency == self.agency
+            current = [] if conn is None else list(conn.execute(select(current_t).where(mine)))
+            rows = {} if conn is None else _rows(conn, self.agency)
+            # the files are shared by every agency: a file is an orphan when no agency names it
+            every = set() if conn is None else set(conn.execute(select(submissions_t.c.sha256)))
         replay: dict[tuple[int | None, str | None], str] = {}
         ever: set[str] = set()
         for e in self.events(actions=DECISIONS):
@@ -75,7 +78,7 @@ class Verify(Records):
                         "store_rows_mismatch", value=s.id, filename=s.filename, detail=problem
                     )
                 )
-        known = {s.sha256 for s in subs.values()}
+        known = {s.sha256 for s in subs.values()} | {r.sha256 for r in every}
         orphans = [f for f in kept_files(self.files) if f.name.split(".", 1)[0] not in known]
         found.extend(_orphan(f) for f in orphans)
         submitted = [e.submission_id for e in self.events(actions=["submitted"])]
@@ -84,7 +87,7 @@ class Verify(Records):
         return found
 
 
-def _rows(conn: Any) -> dict[str, str]:
+def _rows(conn: Any, agency: str) -> dict[str, str]:
     """Per submission with a validator version: "" when its OIT payload and typed rows agree."""
     payload = dict(
         conn.execute(
@@ -93,11 +96,16 @@ def _rows(conn: Any) -> dict[str, str]:
     )
     typed = dict(
         conn.execute(
-            select(oit_rows_t.c.submission_id, func.count()).group_by(oit_rows_t.c.submission_id)
+            select(oit_rows_t.c.submission_id, func.count())
+            .where(oit_rows_t.c.agency == agency)
+            .group_by(oit_rows_t.c.submission_id)
         ).all()
     )
     out = {}
-    for sid, validator in conn.execute(select(submissions_t.c.id, submissions_t.c.validator)):
+    subs = select(submissions_t.c.id, submissions_t.c.validator).where(
+        submissions_t.c.agency == agency
+    )
+    for sid, validator in conn.execute(subs):
         if validator is None:
             continue
         a, b = payload.get(sid, 0), typed.get(sid, 0)
