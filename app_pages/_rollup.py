@@ -10,18 +10,20 @@ year, scope and "as of" date: a page switch back to the roll-up draws from the c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 import streamlit as st
 
 from app_pages._data import app_settings, store
 from app_pages._text import md
 from app_pages._words import tr
+from ita_model.agencies import AgencyRecord
 from ita_model.auth import Actor, Role
 from ita_model.fiscal import end_of_day, today_in_thailand
+from ita_model.rollup import Rollup, rollup
 from ita_model.scope import Part, Scope
 from ita_model.settings import store_target
+from ita_model.store import Store
 
 ROLLUP_PAGE = "app_pages/rollup.py"
 OVERVIEW_PAGE = "app_pages/overview.py"
@@ -29,23 +31,16 @@ AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
 
 
 def actor_scope(actor: Actor) -> Scope:
-    """What an actor oversees: a supervisor's scope, else everything (a system admin)."""
-    scope = getattr(actor, "scope", None)
-    if isinstance(scope, Scope):
-        return scope
-    if isinstance(scope, str) and scope.strip():
-        return Scope.parse(scope)
-    return Scope.all()
+    """What an actor oversees: a supervisor's scope, everything for a system admin."""
+    return actor.scope if actor.scope is not None else Scope.all()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _registry(target: str, revision: int) -> tuple[Any, ...]:
-    fs = store()
-    found = getattr(fs, "agency_registry", None)
-    return tuple(found()) if found is not None else ()
+def _registry(target: str, revision: int) -> tuple[AgencyRecord, ...]:
+    return tuple(store().agency_registry())
 
 
-def registry() -> tuple[Any, ...]:
+def registry() -> tuple[AgencyRecord, ...]:
     """Every agency of the store (``AgencyRecord``), read again when the store changes."""
     settings = app_settings()
     return _registry(str(store_target(settings)), store(settings).revision())
@@ -54,18 +49,13 @@ def registry() -> tuple[Any, ...]:
 def may_see_rollup(actor: Actor) -> bool:
     """Supervisors, and system admins (an admin whose scope is everything: the single local
     user is one) once the store holds more agencies than the default one."""
-    supervisor = getattr(Role, "SUPERVISOR", None)
-    if supervisor is not None and actor.role == supervisor:
+    if actor.role == Role.SUPERVISOR:
         return True
-    if actor.role == Role.ADMIN and actor_scope(actor).everything:
-        return len(registry()) > 1
-    return False
+    return actor.system_admin and len(registry()) > 1
 
 
-def compute(store_: Any, *, year: int, scope: Scope, as_of: Any) -> Any:
+def compute(store_: Store, *, year: int, scope: Scope, as_of: datetime | None) -> Rollup:
     """The roll-up of a scope (``ita_model.rollup.rollup``)."""
-    from ita_model.rollup import rollup
-
     return rollup(store_, year=year, scope=scope, as_of=as_of)
 
 
@@ -76,26 +66,26 @@ def _cached(
     year: int,
     scope_text: str,
     codes: tuple[str, ...] | None,
-    when: Any,
-) -> Any:
+    when: datetime | None,
+) -> Rollup:
     """The roll-up of ``scope_text``, or of exactly ``codes`` when they are given."""
     scope = Scope.parse(scope_text) if codes is None else Scope((Part("agencies", codes),))
     return compute(store(), year=year, scope=scope, as_of=when)
 
 
-def _when(as_of: date) -> Any:
+def _when(as_of: date) -> datetime | None:
     """None for today or later (what counts now), else the end of that day in Thailand."""
     return None if as_of >= today_in_thailand() else end_of_day(as_of)
 
 
-def scope_rollup(scope: Scope, as_of: date) -> Any:
+def scope_rollup(scope: Scope, as_of: date) -> Rollup:
     """The roll-up of a scope as of a date, cached per store revision."""
     settings = app_settings()
     target, revision = str(store_target(settings)), store(settings).revision()
     return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
 
 
-def agencies_rollup(codes: Sequence[str], as_of: date) -> Any:
+def agencies_rollup(codes: Sequence[str], as_of: date) -> Rollup:
     """The roll-up of exactly these agencies (the page's filters applied): its most-missing
     items and progress are theirs, not the whole scope's."""
     settings = app_settings()
@@ -122,7 +112,7 @@ def back_to_rollup(actor: Actor) -> None:
     code = drilled()
     if code is None or not may_see_rollup(actor):
         return
-    names = {getattr(r, "code", None): getattr(r, "name", code) for r in registry()}
+    names = {r.code: r.name for r in registry()}
     with st.container(border=True, key="rollup_drilled"):
         left, right = st.columns([3, 2], vertical_alignment="center")
         name = md(names.get(code, code))  # a name from a sheet: shown as typed

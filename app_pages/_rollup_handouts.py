@@ -6,7 +6,6 @@ Each file is made only when its button is clicked, from the very roll-up the pag
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,10 +15,11 @@ from app_pages._handouts import download_buttons
 from app_pages._words import lang, thai_digits, tr
 from ita_model import rollup_figures as rf
 from ita_model.handouts.rollup_report import ROLLUP_FORMATS, RollupHandout, export, file_name
+from ita_model.rollup import Rollup
 
 
 def rollup_handout_buttons(
-    rollup: Any, agencies: pd.DataFrame, scope: str, chosen: rf.Filters
+    rollup: Rollup, agencies: pd.DataFrame, scope: str, chosen: rf.Filters
 ) -> None:
     """A popover of download buttons; the hand-out is gathered once it is opened."""
     pop = st.popover(

@@ -8,8 +8,6 @@ only then are the figures worked out and one page of the heat map drawn.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -241,7 +239,7 @@ def progress(frame: pd.DataFrame, agencies: int) -> None:
 def body(scope: Scope) -> None:
     today = as_of()
     with guarded():
-        whole: Any = _rollup.scope_rollup(scope, today)
+        whole = _rollup.scope_rollup(scope, today)
     year = int(whole.year)
     mark = rf.pass_mark_of(whole)
     st.caption(
@@ -265,7 +263,7 @@ def body(scope: Scope) -> None:
     if not len(agencies):
         st.info(tr("rollup_page.empty_filter"), icon=":material/filter_alt_off:")
         return
-    shown: Any = whole
+    shown = whole
     if chosen.any:
         with guarded():
             shown = _rollup.agencies_rollup(list(agencies["agency"]), today)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import pandas as pd
 
@@ -22,6 +21,7 @@ from ita_model.handouts.chromium import print_pdf
 from ita_model.handouts.pdf import CSS as REPORT_CSS
 from ita_model.handouts.pdf import _css_string, _e, _font_faces
 from ita_model.i18n import t
+from ita_model.rollup import Rollup
 from ita_model.thai import format_date
 
 ROLLUP_FORMATS = ("pdf", "pptx", "xlsx")
@@ -39,7 +39,7 @@ class RollupHandout:
     """What a roll-up hand-out shows: the roll-up of the agencies drawn (filters applied) and
     those agencies' rows, worst first."""
 
-    rollup: Any  # ita_model.rollup.Rollup
+    rollup: Rollup
     agencies: pd.DataFrame
     scope: str
     filters: str = ""
