@@ -140,3 +140,48 @@ class Synthetic:
     def compute(self, store: Any, *, year: int, scope: Scope, as_of: Any) -> Rollup:
         """In place of ``app_pages._rollup.compute``."""
         return self.rollup_of(scope, as_of)
+
+
+def fill_store(store: Any, n: int = 12, *, year: int = 2565) -> list[AgencyRecord]:
+    """A real store of ``n`` agencies in three provinces: a system admin (``boss``), an editor
+    per agency, and agency ``i`` sending the sample's scores and its first ``1 + i % 14`` OIT
+    workbooks (so that their progress differs), each checked once and stored per agency."""
+    from ita_model.auth import Actor, Role
+    from ita_model.fiscal import THAILAND
+    from ita_model.sample import sample_files, sample_organisation
+    from ita_model.validate import validate_file
+
+    records = [
+        AgencyRecord(
+            code=f"R{i:03d}",
+            name=f"อบต.ทดสอบ {i}",
+            type=TYPES[i % 2],
+            province=PROVINCES[i % 3],
+            parent=PARENTS[0],
+        )
+        for i in range(1, n + 1)
+    ]
+    store.register_agencies(records, user=Actor.single_user())
+    boss = Actor.single_user()
+    store.accounts.add("boss", Role.ADMIN, "boss-password", user=boss, rounds=4, scope="all")
+    org = sample_organisation()
+    files = sample_files()
+    oit = [p for p in files if p.name.startswith("oit_")]
+    scores = next(p for p in files if p.name == "scores.xlsx")
+    checked = {
+        p: validate_file(p.read_bytes(), p.name, year=year, organisation=org)
+        for p in [scores, *oit]
+    }
+    for i, record in enumerate(records, start=1):
+        editor = f"editor{i}"
+        store.accounts.add(editor, Role.EDITOR, None, user="boss", rounds=4, agency=record.code)
+        bound = store.for_agency(record.code, user="boss")
+        # a minute apart: a submission's id is its moment and its bytes
+        at = datetime(2022, 3, 1, 9, tzinfo=THAILAND) + pd.Timedelta(minutes=i)
+        for path in [scores, *oit[: 1 + i % len(oit)]]:
+            report = checked[path]
+            bound.submit(
+                path.read_bytes(), path.name, user=editor, year=year,
+                division=report.division, report=report, accept=True, at=at,
+            )  # fmt: skip
+    return records

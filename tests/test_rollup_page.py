@@ -190,3 +190,32 @@ def test_rollup_figures_are_column_wise_and_complete() -> None:
     assert isinstance(
         rf.indicator_matrix(["A0001"], Synthetic(3).rollup_of().indicators), pd.DataFrame
     )
+
+
+def test_a_real_store_of_agencies_shows_its_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No stand-in: agencies registered in the store, their files sent, the page's figures
+    are ``rollup()``'s and a drill-down opens one agency."""
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
+    from ita_model.rollup import rollup
+    from ita_model.store import open_store
+    from tests.rollup_factory import fill_store
+
+    store = open_store()
+    fill_store(store, 12)
+    boss = Actor("boss", Role.ADMIN, "local", scope=Scope.all())
+    at = app_test(ROOT / "dashboard.py", actor=boss).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    real = rollup(store, year=2565)
+    a = real.agencies
+    assert len(a) == 12
+    shown = figures_shown(at)
+    assert shown[t("rollup_page.kpi_agencies")] == "12"
+    assert shown[t("rollup_page.kpi_passing", mark="85")] == str(int(a["passed"].sum()))
+    share = a["oit_done"].sum() / a["oit_total"].sum()
+    assert shown[t("rollup_page.kpi_oit")] == f"{100 * share:.0f}%"
+    assert heat_rows(at) == list(rf.worst_first(a)["agency"])
+    at.selectbox(key="rollup_drill").select("R007").run()
+    at.button(key="rollup_drill_go").click().run()
+    assert at.session_state["agency"] == "R007"
+    assert at.title[0].value == t("overview.title") and not at.exception
