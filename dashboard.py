@@ -8,7 +8,7 @@ page discovery, which runs a page without this door (no language, no "as of" dat
 import streamlit as st
 
 from app_pages._as_of import as_of_picker
-from app_pages._auth import sign_in
+from app_pages._auth import may_write, sign_in
 from app_pages._data import upload_limit_mb
 from app_pages._rollup import ROLLUP_PAGE, back_to_rollup, may_see_rollup
 from app_pages._words import chrome_words, language_switch
@@ -42,10 +42,11 @@ PAGES = [
 rollup = may_see_rollup(actor)  # supervisors and system admins: the picture across agencies
 if rollup:
     PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
-if not actor.can(Role.EDITOR):  # a viewer sees no upload controls
+if not may_write(Role.EDITOR):  # a viewer, a supervisor, another agency shown: no uploads
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
     PAGES.append(("app_pages/users.py", "nav.users", ":material/manage_accounts:", "users"))
+if may_write(Role.ADMIN):  # the agency shown is the administrator's own
     PAGES.append(("app_pages/settings.py", "nav.settings", ":material/settings:", "settings"))
     PAGES.append(("app_pages/setup.py", "setup.nav", ":material/domain_add:", "setup"))
 

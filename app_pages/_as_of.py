@@ -14,7 +14,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages._data import PAGE_ERRORS, app_settings, organisation, store
+from app_pages._data import PAGE_ERRORS, agency_store, app_settings, organisation
 from app_pages._words import be, lang, tr
 from ita_model.current import current_data
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year_range
@@ -32,7 +32,7 @@ def default_as_of() -> date:
     """Today, or the sample's report date when only the sample is loaded."""
     try:
         settings = app_settings()
-        counting = current_data(store(settings), settings.year)
+        counting = current_data(agency_store(settings), settings.year)
     except PAGE_ERRORS:
         return date.today()
     if counting.sample_only:

@@ -14,7 +14,10 @@ one store shares them. Three ways in, in this order:
    import) let nobody in.
 
 The role is read from the rows again on every run of the script, and the store checks every
-write's role from its rows itself; hiding buttons here is for the eye only.
+write's role from its rows itself; hiding buttons here is for the eye only. Many agencies: an
+account acts in its own agency; ``may_write`` says whether the agency shown (a drill-down's, see
+``_data.agency_store``) is one it may change, and the sidebar names the agency shown when it is
+not the deployment's default one.
 """
 
 from __future__ import annotations
@@ -24,14 +27,13 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from app_pages._data import PAGE_ERRORS, store
+from app_pages._data import ACTOR_KEY, PAGE_ERRORS, shown_agency, store
 from app_pages._text import md
 from app_pages._words import LOCAL_USER
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import Actor, Role
 from ita_model.i18n import t
 from ita_model.store.accounts import Accounts
-
-ACTOR_KEY = "ita_actor"
 
 
 def _lang() -> str:
@@ -76,6 +78,7 @@ def sign_in() -> Actor:
         _refuse(exc)
     st.session_state[ACTOR_KEY] = actor
     _who(actor)
+    _agency_shown(actor)
     return actor
 
 
@@ -98,6 +101,22 @@ def current_actor() -> Actor:
 
 def can(role: Role | str) -> bool:
     return current_actor().can(Role(role))
+
+
+def may_write(role: Role | str = Role.EDITOR) -> bool:
+    """Whether the signed-in account may change the agency shown with ``role``'s rights: its
+    own agency only, never a supervisor (the store refuses anyway)."""
+    actor = current_actor()
+    return actor.may_write(shown_agency(actor), Role(role))
+
+
+def read_only_notice(role: Role | str = Role.EDITOR) -> bool:
+    """On a page of changes: when the account may not make them for the agency shown, say so
+    (Thai, then English) and return True; the page then shows nothing to change."""
+    if may_write(role):
+        return False
+    st.warning(_tr("tenancy.read_only"), icon=":material/visibility:")
+    return True
 
 
 def _refuse(exc: BaseException) -> NoReturn:
@@ -145,6 +164,20 @@ def _sign_out() -> None:
     st.session_state.pop(ACTOR_KEY, None)
     if oidc_configured():
         st.logout()
+
+
+def _agency_shown(actor: Actor) -> None:
+    """The sidebar names the agency shown (its Thai name) unless it is the default one."""
+    code = shown_agency(actor)
+    if code == DEFAULT_AGENCY:
+        return
+    try:
+        record = store().agency_record(code)
+    except PAGE_ERRORS:
+        return
+    name = record.name if record is not None else code
+    with st.sidebar:
+        st.info(_tr("tenancy.shown", name=md(name)), icon=":material/apartment:")
 
 
 def _who(actor: Actor) -> None:

@@ -1,7 +1,13 @@
 """The one cached loader, the store and the settings the dashboard runs with.
 
-Caching rule (STYLE.md): only pure functions, keyed on the store and its revision, paths +
-mtimes or bytes, never on a widget; everything the function reads is an argument.
+Caching rule (STYLE.md): only pure functions, keyed on the store, the agency shown and its
+revision, paths + mtimes or bytes, never on a widget; everything the function reads is an
+argument (the bound store is passed unhashed, as ``_fs``: its agency is in the key).
+
+Many agencies on one store: every page reads ``agency_store()``, the shared store bound to the
+agency shown — ``st.session_state["agency"]`` (a supervisor's or system admin's drill-down),
+else the signed-in account's own — after the store checked that the account may see it; an
+account that may not gets a clear message in Thai and English instead of the page.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages._text import md
 from app_pages._words import shown_user, tr
+from ita_model.agency import DEFAULT_AGENCY
+from ita_model.auth import Actor, Role
 from ita_model.current import Current, current_data
-from ita_model.errors import ItaError
+from ita_model.errors import CodedError, ItaError
 from ita_model.fiscal import today_in_thailand
 from ita_model.framework import Framework, load_framework
+from ita_model.i18n import both
 from ita_model.in_force import InForce, activate, resolve
 from ita_model.organisation import Organisation, load_organisation
 from ita_model.readiness import Dataset, Readiness, compute_readiness
@@ -26,6 +36,7 @@ from ita_model.settings import Settings, get_settings, store_target, with_overri
 from ita_model.store import Store, StoreError, Submission, open_store
 from ita_model.validate import FileReport, validate_file
 
+ACTOR_KEY = "ita_actor"  # who is signed in (``_auth.sign_in`` puts the Actor there)
 # what loading and storing may raise on bad data or a bad disk: pages show it as a message
 PAGE_ERRORS = (ItaError, StoreError, OSError)
 
@@ -98,10 +109,12 @@ def framework(year: int) -> Framework:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _load(
     target: str,
+    agency: str,
     store_revision: int,
     year: int,
     as_of: date | None,
     organisation_key: tuple[str, int],
+    _fs: Store,
 ) -> tuple[Current, Readiness]:
     """The current submissions' kept rows and readiness; keyed on the store and its revision.
 
@@ -110,7 +123,7 @@ def _load(
     are those kept when each file arrived, so a changed limit never changes accepted figures.
     """
     settings = get_settings()
-    now = current_data(store(settings), year, as_of=as_of)
+    now = current_data(_fs, year, as_of=as_of)
     org = organisation(settings)
     return now, compute_readiness(now.dataset, framework(year), org)
 
@@ -118,11 +131,11 @@ def _load(
 def load(as_of: date) -> Loaded:
     """The data every page shows as of a date: what counted at the end of that day."""
     settings = app_settings()
-    fs = store(settings)
+    fs = agency_store(settings)
     org_file = str(settings.organisation), _mtime(settings.organisation)
     when = None if as_of >= today_in_thailand() else as_of
     now, readiness = _load(
-        str(store_target(settings)), fs.revision(), settings.year, when, org_file
+        str(store_target(settings)), fs.agency, fs.revision(), settings.year, when, org_file, fs
     )
     return Loaded(settings, now, readiness, framework(settings.year), organisation(settings))
 
@@ -173,12 +186,40 @@ def store(settings: Settings | None = None) -> Store:
     return _store(str(store_target(settings)), settings.model_dump_json(include=_WHERE))
 
 
+def agency_store(settings: Settings | None = None) -> Store:
+    """The shared store bound to the agency shown (``st.session_state["agency"]``, else the
+    signed-in account's own), after the store checked from its account rows that the account
+    may see it; otherwise the page stops with the refusal in Thai and English."""
+    settings = settings or get_settings()
+    shared = store(settings)
+    actor = st.session_state.get(ACTOR_KEY)
+    if not isinstance(actor, Actor):  # before sign-in (the door's "as of" and upload limit)
+        return shared
+    code = shown_agency(actor)
+    if code == DEFAULT_AGENCY == actor.agency and actor.role != Role.SUPERVISOR:
+        return shared  # one agency as before: the store itself (sign-in re-read the account)
+    try:
+        return shared.for_agency(code, user=actor)
+    except (CodedError, StoreError) as exc:
+        st.error(f"{both('tenancy.refused')}\n\n{md(exc)}", icon=":material/lock:")
+        st.stop()
+
+
+def shown_agency(actor: object | None = None) -> str:
+    """The code of the agency the pages show: a drill-down's, else the account's own."""
+    chosen = st.session_state.get("agency")
+    if isinstance(chosen, str) and chosen:
+        return chosen
+    actor = actor or st.session_state.get(ACTOR_KEY)
+    return str(getattr(actor, "agency", DEFAULT_AGENCY))
+
+
 def app_settings() -> Settings:
-    """The settings the dashboard runs with: the environment's, then what an administrator
-    changed on the Settings page (kept in the store, so every dashboard on it agrees), then the
-    year of the agency set up in the store, when there is one."""
+    """The settings the dashboard runs with: the environment's, then what an administrator of
+    the agency shown changed on the Settings page (kept in the store, so every dashboard on it
+    agrees), then the year of that agency's set-up, when there is one."""
     base = get_settings()
-    return in_force(base).settings(with_overrides(base, store(base).overrides()))
+    return in_force(base).settings(with_overrides(base, agency_store(base).overrides()))
 
 
 def upload_limit_mb() -> float:
@@ -190,17 +231,17 @@ def upload_limit_mb() -> float:
         return server
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _in_force(target: str, revision: int, settings_json: str) -> InForce:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _in_force(target: str, agency: str, revision: int, settings_json: str, _fs: Store) -> InForce:
     settings = Settings.model_validate_json(settings_json)
-    return resolve(store(settings), settings)
+    return resolve(_fs, settings)
 
 
 def in_force(settings: Settings | None = None) -> InForce:
-    """The agency, year and frameworks in force (``ita_model.in_force``), read again whenever
-    the store changes, and made what ``load_framework``/``load_organisation`` give."""
+    """The agency, year and frameworks in force for the agency shown (``ita_model.in_force``),
+    read again whenever its rows change, and made what ``load_framework``/``load_organisation``
+    give in this session's script run (never another session's: see ``in_force.activate``)."""
     settings = settings or get_settings()
-    fs = store(settings)
-    return activate(
-        _in_force(str(store_target(settings)), fs.revision(), settings.model_dump_json())
-    )
+    fs = agency_store(settings)
+    target = str(store_target(settings))
+    return activate(_in_force(target, fs.agency, fs.revision(), settings.model_dump_json(), fs))

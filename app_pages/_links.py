@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor
-from app_pages._data import Loaded, store
+from app_pages._auth import current_actor, may_write
+from app_pages._data import Loaded, agency_store
 from app_pages._tables import table_height
 from app_pages._words import be, lang, tr
 from ita_model.auth import Role
@@ -27,7 +27,7 @@ THAILAND = ZoneInfo("Asia/Bangkok")
 
 
 def evidence(settings: Settings) -> Evidence:
-    return Evidence(store(settings))
+    return Evidence(agency_store(settings))
 
 
 _TARGETS: dict[int, tuple[weakref.ref, list[Target]]] = {}
@@ -103,7 +103,7 @@ def check_button(loaded: Loaded, key: str) -> list[LinkResult]:
         st.caption(tr("links.never"))
     if done := st.session_state.pop(f"{key}_done", None):
         st.success(tr("links.done", **done), icon=":material/link:")
-    editor = current_actor().can(Role.EDITOR)
+    editor = may_write(Role.EDITOR)
     if st.button(
         tr("links.check_now"),
         key=key,
@@ -182,7 +182,7 @@ def table(
 
 def kept_copies(settings: Settings, rows: Sequence[LinkResult], key: str) -> None:
     """A download button per kept copy (the bytes as fetched on the day of the check)."""
-    kept = Evidence(store(settings))
+    kept = Evidence(agency_store(settings))
     seen: set[str] = set()
     for r in rows:
         if r.sha256 is None or r.sha256 in seen:
@@ -227,7 +227,7 @@ def after_accept(loaded: Loaded, division: str | None) -> None:
 
     with st.spinner(tr("links.checking", n="…")):
         run = check_division(
-            store(loaded.settings),
+            agency_store(loaded.settings),
             division,
             settings=loaded.settings,
             year=loaded.settings.year,

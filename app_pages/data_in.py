@@ -11,22 +11,23 @@ import streamlit as st
 
 from app_pages import _links
 from app_pages._as_of import as_of, as_of_today
-from app_pages._auth import current_actor
+from app_pages._auth import current_actor, read_only_notice
 from app_pages._data import (
     PAGE_ERRORS,
+    agency_store,
     app_settings,
     check_bytes,
     load,
     organisation,
     sent_by,
     sha256,
-    store,
 )
 from app_pages._frame import guarded, header, show_error
 from app_pages._tables import changes_table, show_issues
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.annotate import annotate, annotated_name
+from ita_model.auth import Role
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import both, name_of
@@ -43,11 +44,13 @@ def md_text(text: str) -> str:
 
 
 header("data_in.title")
+if read_only_notice(Role.EDITOR):  # a viewer, a supervisor, another agency's data
+    st.stop()
 with guarded():
     settings = app_settings()
     org = organisation(settings)
     loaded = load(as_of())
-    fs = store(settings)
+    fs = agency_store(settings)
 divisions = {d.id: d for d in org.divisions}
 reporting = [d.id for d in org.reporting_divisions()]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _links
-from app_pages._data import sent_by, store
+from app_pages._data import agency_store, sent_by
 from app_pages._frame import guarded, header, page_data
 from app_pages._tables import html_cards, html_table, show_issues, status_text
 from app_pages._text import link, md
@@ -97,7 +97,7 @@ if loaded is not None:
 
         st.subheader(tr("divisions.latest"))
         settings = loaded.settings
-        fs = store(settings)
+        fs = agency_store(settings)
         mine = fs.submissions(year=settings.year, division=div_id)
         if mine:
             sub = mine[-1]

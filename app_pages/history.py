@@ -9,14 +9,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor
+from app_pages._auth import current_actor, may_write
 from app_pages._data import (
     PAGE_ERRORS,
+    agency_store,
     app_settings,
     load,
     organisation,
     sent_by,
-    store,
 )
 from app_pages._frame import guarded, header
 from app_pages._tables import (
@@ -45,11 +45,11 @@ PICKED = "history_picked"  # the submission picked, across revisions
 STORE_KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}  # the kind, never a server path
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _history(target: str, revision: int, settings_json: str) -> History:
-    """The year's steps, rebuilt only when the store changes (``revision``)."""
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _history(target: str, agency: str, revision: int, settings_json: str, _fs: Store) -> History:
+    """The year's steps of one agency, rebuilt only when its rows change (``revision``)."""
     settings = Settings.model_validate_json(settings_json)
-    h = History(store(settings), settings=settings)
+    h = History(_fs, settings=settings)
     h.steps()
     return h
 
@@ -78,7 +78,7 @@ actor = current_actor()
 with guarded():
     settings = app_settings()
     org = organisation(settings)
-    fs: Store = store(settings)
+    fs: Store = agency_store(settings)
     subs = fs.submissions(year=settings.year)
     revision = fs.revision()
 divisions = {d.id: d for d in org.divisions}
@@ -245,7 +245,7 @@ with tab_subs:
                         on_click="ignore",
                         type="primary",
                     )
-                if not actor.can(Role.EDITOR):
+                if not may_write(Role.EDITOR):
                     st.caption(tr("history.viewer_note"))
                 elif sub.unreadable:
                     st.warning(tr("history.unreadable"), icon=":material/block:")
@@ -290,7 +290,9 @@ with tab_subs:
 
 
 def _history_now() -> History:
-    return _history(str(store_target(settings)), revision, settings.model_dump_json())
+    return _history(
+        str(store_target(settings)), fs.agency, revision, settings.model_dump_json(), fs
+    )
 
 
 with tab_changes:

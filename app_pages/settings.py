@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor
-from app_pages._data import PAGE_ERRORS, app_settings, in_force, store
+from app_pages._auth import current_actor, read_only_notice
+from app_pages._data import PAGE_ERRORS, agency_store, app_settings, in_force
 from app_pages._frame import guarded, header, show_error
 from app_pages._text import md
 from app_pages._words import tr
@@ -28,9 +28,11 @@ actor = current_actor()
 if not actor.can(Role.ADMIN):
     st.warning(tr("users.admins_only"), icon=":material/lock:")
     st.stop()
+if read_only_notice(Role.ADMIN):  # another agency's, shown read-only
+    st.stop()
 
 with guarded():
-    fs = store(get_settings())
+    fs = agency_store(get_settings())
     now = app_settings()
     kept = fs.overrides()
 st.caption(tr("settings.intro"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._auth import current_actor
-from app_pages._data import PAGE_ERRORS, check_bytes, in_force, store
+from app_pages._auth import current_actor, read_only_notice
+from app_pages._data import PAGE_ERRORS, agency_store, check_bytes, in_force
 from app_pages._frame import DATA_IN_PAGE, guarded, header, show_error
 from app_pages._tables import show_issues, table_height
 from app_pages._words import lang, tr
@@ -47,10 +47,12 @@ actor = current_actor()
 if not actor.can(Role.ADMIN):
     st.warning(tr("setup.admins_only"), icon=":material/lock:")
     st.stop()
+if read_only_notice(Role.ADMIN):  # another agency's, shown read-only
+    st.stop()
 
 with guarded():
     base = get_settings()
-    fs = store(base)
+    fs = agency_store(base)
     agencies = AgencyStore(fs)
     setup = agencies.setup()
     in_force(base)

@@ -1,6 +1,10 @@
 """ผู้ใช้และสิทธิ์ — administrators add people, change their role, remove them. The accounts are
 rows of the store, shared by every dashboard on it; each change is an audit event written by the
-store with it. (``python -m ita_model users add|role|remove`` does the same.)"""
+store with it. (``python -m ita_model users add|role|remove`` does the same.)
+
+Many agencies (more than the default one in the registry): a system admin sees every account,
+with its agency and scope, and sets both (a supervisor needs a scope); an agency's administrator
+sees and manages its own agency's accounts only. With one agency the page is as it always was."""
 
 from __future__ import annotations
 
@@ -34,10 +38,15 @@ if not actor.can(Role.ADMIN):
 with guarded():
     acc = accounts()
     people = acc.users()
+    registry = store().agency_registry()
     began = acc.imported()
     where = store().describe()
     old_file = acc.users_json
     left_alone = bool(people) and old_file is not None and old_file.is_file()
+many = len(registry) > 1  # agencies beyond the default one: agency and scope are shown
+if not actor.system_admin:  # an agency's administrator: its own agency's accounts
+    people = [u for u in people if u["agency"] == actor.agency]
+agency_names = {r.code: r.name for r in registry}
 st.caption(tr("users.kept", where=md(where)))
 if began is not None and began.source:
     st.caption(tr("users.imported", count=began.count, path=md(began.source), at=_when(began.at)))
@@ -60,6 +69,11 @@ if people:
                     "by": u["added_by"],
                     "changed": _when(u["changed_at"]),
                     "changed_by": u["changed_by"],
+                    **(
+                        {"agency": agency_names.get(u["agency"], u["agency"]), "scope": u["scope"]}
+                        if many
+                        else {}
+                    ),
                 }
                 for u in people
             ]
@@ -74,6 +88,8 @@ if people:
             "by": tr("users.col_by"),
             "changed": tr("users.col_changed"),
             "changed_by": tr("users.col_changed_by"),
+            "agency": tr("tenancy.col_agency"),
+            "scope": tr("tenancy.col_scope"),
         },
     )
 else:
@@ -81,14 +97,40 @@ else:
 st.caption(tr("users.first_admin"))
 
 
+ROLES = [r.value for r in Role if r != Role.SUPERVISOR or (many and actor.system_admin)]
+
+
 def _role_picker(key: str, default: int) -> str:
     return st.selectbox(
         tr("users.role"),
-        [r.value for r in Role],
+        ROLES,
         index=default,
         format_func=lambda r: tr(f"auth.role_{r}"),
         key=key,
     )
+
+
+def _agency_and_scope(key: str, *, agency: bool = True) -> tuple[str | None, str | None]:
+    """A system admin of many agencies picks the account's agency and types a scope (a
+    supervisor's); anyone else adds to their own agency, with no scope (None, None)."""
+    if not (many and actor.system_admin):
+        return None, None
+    code = None
+    if agency:
+        code = st.selectbox(
+            tr("tenancy.col_agency"),
+            list(agency_names),
+            index=list(agency_names).index(actor.agency) if actor.agency in agency_names else 0,
+            format_func=lambda c: f"{agency_names[c]} ({c})",
+            key=f"{key}_agency",
+        )
+    scope = st.text_input(
+        tr("tenancy.scope"),
+        key=f"{key}_scope",
+        placeholder="province:พะเยา",
+        help=tr("tenancy.scope_help"),
+    )
+    return code, scope.strip() or None
 
 
 def _done(message: str) -> None:
@@ -101,10 +143,11 @@ with st.form("add_user", clear_on_submit=True, border=True):
     name = st.text_input(tr("users.name"), key="new_user_name")
     role = _role_picker("new_user_role", 1 if people else 2)
     password = st.text_input(tr("users.password"), type="password", key="new_user_password")
+    agency, scope = _agency_and_scope("new_user")
     saved = st.form_submit_button(tr("users.save"), type="primary", icon=":material/person_add:")
 if saved and name.strip():
     try:
-        added = acc.add(name, role, password or None, user=actor)
+        added = acc.add(name, role, password or None, user=actor, agency=agency, scope=scope)
     except PAGE_ERRORS as exc:
         show_error(exc)
     else:
@@ -117,9 +160,10 @@ if people:
     who = cols[0].selectbox(tr("users.col_name"), names, key="role_user_name")
     with cols[1]:
         new_role = _role_picker("role_user_role", 0)
+    _, new_scope = _agency_and_scope("role_user", agency=False)
     if cols[2].button(tr("users.change_role"), icon=":material/badge:", key="change_role"):
         try:
-            changed = acc.set_role(who, new_role, user=actor)
+            changed = acc.set_role(who, new_role, user=actor, scope=new_scope)
         except PAGE_ERRORS as exc:
             show_error(exc)
         else:

@@ -251,40 +251,9 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
     log.add_argument("--json", action="store_true")
     log.set_defaults(run=_audit)
 
-    u = sub.add_parser(
-        "users",
-        help="the accounts, kept in the store (a users.json of earlier versions is imported once)",
-    )
-    usub = u.add_subparsers(required=True, metavar="ACTION")
-    ua = usub.add_parser(
-        "add",
-        parents=[store, who],
-        help="add an account, or replace its role and password (asks for the password twice)",
-        description="Once accounts exist, --user (or ITA_USER, else the login name) must name an "
-        "admin account; the first account must be an admin.",
-    )
-    ua.add_argument("name", metavar="NAME", help="a login name, or the e-mail of an OIDC user")
-    ua.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
-    how = ua.add_mutually_exclusive_group()
-    how.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
-    how.add_argument(
-        "--no-password",
-        action="store_true",
-        help="no local password: the role of someone who signs in through OpenID Connect",
-    )
-    ua.set_defaults(run=_users_add)
-    ur = usub.add_parser("role", parents=[store, who], help="give an account another role")
-    ur.add_argument("name", metavar="NAME")
-    ur.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
-    ur.set_defaults(run=_users_role)
-    ud = usub.add_parser("remove", parents=[store, who], help="remove an account")
-    ud.add_argument("name", metavar="NAME")
-    ud.set_defaults(run=_users_remove)
-    ul = usub.add_parser("list", parents=[store], help="list the accounts (never the hashes)")
-    ul.add_argument("--json", action="store_true")
-    ul.set_defaults(run=_users_list)
+    from ita_model.cli_users import add_commands as add_users_commands
+
+    add_users_commands(sub, store, who)
 
 
 def _open(args: argparse.Namespace):  # -> Store
@@ -446,74 +415,6 @@ def _audit(args: argparse.Namespace) -> int:
         what = e.submission_id or json.dumps(e.detail, ensure_ascii=False)
         when = e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         print(f"{e.seq:>5} {when} {e.user:<14} {e.action:<16} {what}")
-    return 0
-
-
-def _accounts(args: argparse.Namespace):  # -> Accounts
-    """The accounts of the store (``--store``), where every dashboard on it signs in."""
-    return _open(args).accounts
-
-
-def _users_add(args: argparse.Namespace) -> int:
-    import getpass
-
-    from ita_model.errors import AccountError
-    from ita_model.i18n import both, t
-
-    password: str | None
-    if args.no_password:
-        password = None
-    elif args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = getpass.getpass(both("users.cli_password") + ": ")
-        if getpass.getpass(both("users.cli_again") + ": ") != password:
-            raise AccountError("passwords_differ")
-    else:
-        raise AccountError("password_missing")
-    added = _accounts(args).add(args.name, args.role, password, user=_cli_user(args))
-    kind = "users.kind_password" if added["password"] else "users.kind_oidc"
-    print(
-        both(
-            "users.cli_added",
-            name=added["name"],
-            role=added["role"],
-            kind_th=t(kind, "th"),
-            kind_en=t(kind, "en"),
-        )
-    )
-    return 0
-
-
-def _users_role(args: argparse.Namespace) -> int:
-    from ita_model.i18n import both
-
-    changed = _accounts(args).set_role(args.name, args.role, user=_cli_user(args))
-    print(both("users.cli_role", name=changed["name"], role=changed["role"]))
-    return 0
-
-
-def _users_remove(args: argparse.Namespace) -> int:
-    from ita_model.i18n import both
-
-    gone = _accounts(args).remove(args.name, user=_cli_user(args))
-    print(both("users.removed", name=gone["name"]))
-    return 0
-
-
-def _users_list(args: argparse.Namespace) -> int:
-    from ita_model.i18n import both
-
-    users = _accounts(args).users()
-    if args.json:
-        print(json.dumps({"users": users}, ensure_ascii=False, indent=1, default=str))
-        return 0
-    for u in users:
-        kind = "password" if u["password"] else "oidc"
-        added = f"{u['added_at'].astimezone():%Y-%m-%d %H:%M} {u['added_by']}"
-        print(f"{u['name']:<30} {u['role']:<7} {kind:<8} {added}")
-    if not users:
-        print(both("users.none"))
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -286,20 +287,26 @@ def load_framework_file(path: Path) -> Framework:
 
 # The frameworks the agency set up in the store keeps (imported or copied), by year; set by
 # ``in_force.activate`` so that every ``load_framework(year)`` — pages, commands, the checker —
-# sees the one in force. One agency per process today (the tenant issue revisits this).
-_AGENCY_FRAMEWORKS: dict[int, Framework] = {}
+# sees the one in force. A context variable: each thread (one browser session's script run, a
+# command) sees the agency it activated, so two sessions on two agencies never mix.
+_AGENCY_FRAMEWORKS: ContextVar[dict[int, Framework] | None] = ContextVar(
+    "ita_agency_frameworks", default=None
+)
+
+
+def _agency_frameworks() -> dict[int, Framework]:
+    return _AGENCY_FRAMEWORKS.get() or {}
 
 
 def use_agency_frameworks(frameworks: dict[int, Framework]) -> None:
     """The store's frameworks win over the shipped file of the same year; {} = shipped only."""
-    _AGENCY_FRAMEWORKS.clear()
-    _AGENCY_FRAMEWORKS.update(frameworks)
+    _AGENCY_FRAMEWORKS.set(dict(frameworks))
 
 
 def available_years() -> list[int]:
     """The fiscal years that have a framework (a shipped file, or the agency's), oldest first."""
     shipped = {int(p.stem) for p in FRAMEWORKS_DIR.glob("*.yaml") if p.stem.isdigit()}
-    return sorted(shipped | set(_AGENCY_FRAMEWORKS))
+    return sorted(shipped | set(_agency_frameworks()))
 
 
 def shipped_frameworks(agency_type: str | None = None) -> list[int]:
@@ -310,7 +317,7 @@ def shipped_frameworks(agency_type: str | None = None) -> list[int]:
 
 def load_framework(year: int) -> Framework:
     """The framework of fiscal ``year`` (Buddhist Era): the agency's, else the shipped file."""
-    found = _AGENCY_FRAMEWORKS.get(year)
+    found = _agency_frameworks().get(year)
     return found if found is not None else _shipped(year)
 
 

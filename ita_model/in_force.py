@@ -2,9 +2,12 @@
 
 An agency set up in the store (``agency_store.py``) is in force once it has a name, a division, a
 year and that year's framework; until then the bundled demo is (``data/organisation.yaml`` and
-the ``year`` setting). ``activate`` makes the choice visible to every ``load_framework(year)``
-and ``load_organisation()`` in the process, so the checker, the score and the hand-outs agree
-with the page that called it.
+the ``year`` setting). What is in force is the set-up of the agency the store is bound to
+(``Store.agency``). ``activate`` makes the choice visible to every ``load_framework(year)`` and
+``load_organisation()`` of the calling thread (context variables: a browser session's script run,
+a command), so the checker, the score and the hand-outs agree with the page that called it, and
+two sessions of one server showing two agencies never see each other's organisation, framework or
+year.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ matching compares normalised keys rather than the text as typed.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 
@@ -232,12 +233,14 @@ class Organisation(BaseModel):
 
 
 # The agency set up in the store, when there is one (``in_force.activate``): it stands in for
-# the ``organisation`` setting's file (the bundled demo) wherever that file is asked for.
-_AGENCY: list[Organisation] = []
+# the ``organisation`` setting's file (the bundled demo) wherever that file is asked for. A
+# context variable, not a process-wide global: each thread (a browser session's script run, a
+# command) sees the agency it activated itself, never another session's.
+_AGENCY: ContextVar[Organisation | None] = ContextVar("ita_agency_organisation", default=None)
 
 
 def use_agency_organisation(org: Organisation | None) -> None:
-    _AGENCY[:] = [] if org is None else [org]
+    _AGENCY.set(org)
 
 
 def load_organisation(path: Path | None = None) -> Organisation:
@@ -245,8 +248,9 @@ def load_organisation(path: Path | None = None) -> Organisation:
     in the store in its place)."""
     configured = get_settings().organisation
     path = path or configured
-    if _AGENCY and Path(path) == configured:
-        return _AGENCY[0]
+    agency = _AGENCY.get()
+    if agency is not None and Path(path) == configured:
+        return agency
     try:
         data = read_yaml(path)
         return Organisation.model_validate(data)

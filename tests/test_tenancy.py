@@ -341,3 +341,52 @@ def test_a_postgresql_store_of_version_2_is_upgraded_in_place(pg_server) -> None
         assert [c.filename for c in s.current(YEAR)] == ["oit_legal.xlsx", "oit_it.xlsx"]
     finally:
         s.close()
+
+
+# --------------------------------------------------------------------------- what is in force
+
+
+def test_two_sessions_on_two_agencies_never_see_each_others_set_up(store: Store):
+    """Two threads of one process (two browser sessions of one server), one showing agency A
+    (a vocational college, its own framework of 2570), one the default agency (the demo), at
+    the same time: each sees only its own organisation, framework and year."""
+    import threading
+
+    from ita_model.framework import available_years, load_framework
+    from ita_model.in_force import in_force
+    from ita_model.organisation import load_organisation
+    from ita_model.settings import Settings
+    from tests.test_agency import DIVISIONS
+    from tests.test_agency import set_up as set_up_agency
+
+    # tests.test_agency's set-up acts as an account named "admin": here, A's administrator
+    store.accounts.add("admin", "admin", PW, user="root", agency="A", rounds=4)
+    a = store.for_agency("A", user="admin")
+    set_up_agency(AgencyStore(a))
+    both_ready = threading.Barrier(2, timeout=30)
+    seen: dict[str, tuple] = {}
+
+    def session(name: str, bound: Store) -> None:
+        _force, settings = in_force(bound, Settings())
+        both_ready.wait()  # the other session has activated its own agency meanwhile
+        org = load_organisation()
+        seen[name] = (
+            settings.year,
+            [d.id for d in org.divisions][:2],
+            load_framework(settings.year).year,
+            2570 in available_years(),
+        )
+
+    threads = [
+        threading.Thread(target=session, args=("A", a)),
+        threading.Thread(target=session, args=("default", store)),
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert seen["A"] == (2570, [d.id for d in DIVISIONS][:2], 2570, True)
+    year, divisions, _, has_2570 = seen["default"]
+    assert year == Settings().year and divisions != seen["A"][1] and not has_2570
+    # and this thread, which activated nothing, still sees the demo
+    assert 2570 not in available_years()
