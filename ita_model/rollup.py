@@ -104,11 +104,11 @@ class _Figures:
 
 
 def registry(store: Store) -> list[AgencyRecord]:
-    """The agencies the store knows (a store of one agency: ``default``, named after it)."""
-    listed = getattr(store, "agency_registry", None)
-    if listed is not None:
-        return list(listed())
-    return [AgencyRecord(code=DEFAULT_AGENCY, name=_demo(get_settings()).name_th)]
+    """The agencies of the registry that whoever the store is bound for may read (a supervisor:
+    its scope; an agency's own people: their agency; a store opened without a viewer: all)."""
+    records = store.agency_registry()
+    viewer = getattr(store, "_viewer", None)
+    return records if viewer is None else [r for r in records if viewer.may_read(r)]
 
 
 def in_scope(records: Sequence[AgencyRecord], scope: Scope | None) -> list[AgencyRecord]:

@@ -41,7 +41,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.sql.selectable import CTE, Subquery
 
-from ita_model.agency import DEFAULT_AGENCY
 from ita_model.store.schema import (
     DECISIONS,
     current_t,
@@ -54,13 +53,6 @@ from ita_model.store.schema import (
 DONE, NA, STARTED = "done", "not_applicable", ("done", "in_progress")
 
 
-def agency_of(table: Table) -> ColumnElement:
-    """A table's agency column; a store of one agency (no such column) is all ``default``."""
-    if "agency" in table.c:
-        return table.c.agency
-    return literal(DEFAULT_AGENCY)
-
-
 def _within(column: ColumnElement, codes: Sequence[str] | None) -> list[ColumnElement]:
     return [] if codes is None else [column.in_(list(codes))]
 
@@ -68,21 +60,16 @@ def _within(column: ColumnElement, codes: Sequence[str] | None) -> list[ColumnEl
 def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Select:
     """(agency, submission_id, seq): the submissions that count, now or at ``when``."""
     if when is None:
-        a = agency_of(current_t)
+        a = current_t.c.agency
         return select(
             a.label("agency"),
             current_t.c.submission_id,
             current_t.c.event_seq.label("seq"),
         ).where(current_t.c.year == year, *_within(a, codes))
-    same_agency = (
-        [events_t.c.agency == slots_t.c.agency]
-        if "agency" in events_t.c and "agency" in slots_t.c
-        else []
-    )
     latest = (
         select(events_t.c.seq)
         .where(
-            *same_agency,
+            events_t.c.agency == slots_t.c.agency,
             events_t.c.year == slots_t.c.year,
             events_t.c.slot == slots_t.c.slot,
             events_t.c.at <= when.astimezone(UTC),
@@ -94,7 +81,7 @@ def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Sele
         .correlate(slots_t)
         .scalar_subquery()
     )
-    sa = agency_of(slots_t)
+    sa = slots_t.c.agency
     chosen = (
         select(sa.label("agency"), latest.label("seq"))
         .where(slots_t.c.year == year, *_within(sa, codes))
@@ -118,15 +105,29 @@ class Group:
     subindicator: Mapping[str, str]  # item -> its sub-indicator
 
 
+CODES = ("not_started", "in_progress", DONE, NA)  # a status as a number 0-3 (``code``)
+
+
+def _owners(group: Group) -> CTE:
+    """The (item, division) pairs of the owners, as a small table of constants."""
+    pairs = [(item, div) for item in sorted(group.owners) for div in sorted(group.owners[item])]
+    parts = [select(literal(i).label("item"), literal(d).label("division")) for i, d in pairs]
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).cte("owners")
+
+
 def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
-    """(agency, item, status) for the items with any counted row; others are not started."""
+    """(agency, item, status) for the items with any counted row; others are not started.
+
+    Without sorting: the newest file per (agency, division) is a ``max``, and the last row of an
+    item in it is ``max(n * 4 + code)``, whose remainder is that row's status."""
     p = picks(year, group.codes, when)
     if group.codes is None and group.others:
         p = p.where(not_(p.selected_columns.agency.in_(list(group.others))))
     cur = p.cte("picks")
     o = oit_rows_t
+    code = case({s: i for i, s in enumerate(CODES)}, value=o.c.status, else_=0)
     rows = (
-        select(cur.c.agency, cur.c.seq, o.c.division, o.c.item, o.c.status, o.c.n)
+        select(cur.c.agency, cur.c.seq, o.c.division, o.c.item, (o.c.n * 4 + code).label("k"))
         .select_from(cur.join(o, o.c.submission_id == cur.c.submission_id))
         .where(o.c.division.is_not(None))
         .cte("rows")
@@ -144,38 +145,29 @@ def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
             claim.c.seq == rows.c.seq,
         ),
     )
-    ranked = (
-        select(
-            rows.c.agency,
-            rows.c.division,
-            rows.c.item,
-            rows.c.status,
-            func.row_number()
-            .over(
-                partition_by=(rows.c.agency, rows.c.division, rows.c.item),
-                order_by=rows.c.n.desc(),
-            )
-            .label("rn"),
-        )
-        .select_from(joined)
-        .cte("ranked")
-    )
-    counted: list[ColumnElement] = [ranked.c.rn == 1]
+    counted: list[ColumnElement] = []
     owned = sorted(group.owners)
     if owned:
-        pairs = [(item, div) for item in owned for div in sorted(group.owners[item])]
+        own = _owners(group)
         counted.append(
             or_(
-                ranked.c.item.not_in(owned),
-                tuple_(ranked.c.item, ranked.c.division).in_(pairs),
+                rows.c.item.not_in(owned),
+                tuple_(rows.c.item, rows.c.division).in_(select(own.c.item, own.c.division)),
             )
         )
+    last = (
+        select(rows.c.agency, rows.c.item, (func.max(rows.c.k) % 4).label("code"))
+        .select_from(joined)
+        .where(*counted)
+        .group_by(rows.c.agency, rows.c.division, rows.c.item)
+        .cte("last")
+    )
     reported = func.count()
-    na = func.sum(case((ranked.c.status == NA, 1), else_=0))
-    done = func.sum(case((ranked.c.status == DONE, 1), else_=0))
-    started = func.sum(case((ranked.c.status.in_(STARTED), 1), else_=0))
+    na = func.sum(case((last.c.code == CODES.index(NA), 1), else_=0))
+    done = func.sum(case((last.c.code == CODES.index(DONE), 1), else_=0))
+    started = func.sum(case((last.c.code.in_((1, 2)), 1), else_=0))
     owners = (
-        case({i: len(group.owners[i]) for i in owned}, value=ranked.c.item, else_=reported)
+        case({i: len(group.owners[i]) for i in owned}, value=last.c.item, else_=reported)
         if owned
         else reported
     )
@@ -187,9 +179,8 @@ def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
         else_=literal("not_started"),
     )
     return (
-        select(ranked.c.agency, ranked.c.item, status.label("status"))
-        .where(*counted)
-        .group_by(ranked.c.agency, ranked.c.item)
+        select(last.c.agency, last.c.item, status.label("status"))
+        .group_by(last.c.agency, last.c.item)
         .subquery("statuses")
     )
 
@@ -256,8 +247,7 @@ def score_rows(
 
 def has_slots(conn: Connection, year: int, agency: str) -> bool:
     """Whether anything was ever decided for an agency in a year."""
-    a = agency_of(slots_t)
-    q = select(slots_t.c.slot).where(slots_t.c.year == year, a == agency).limit(1)
+    q = select(slots_t.c.slot).where(slots_t.c.year == year, slots_t.c.agency == agency).limit(1)
     return conn.execute(q).first() is not None
 
 

@@ -4,19 +4,25 @@ rating, pass), now and as of a day, on SQLite and PostgreSQL; a scope keeps only
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ita_model.auth import SAMPLE_SENDER
+from ita_model.agencies import AgencyRecord
+from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.current import current_data
+from ita_model.errors import CodedError
 from ita_model.fiscal import THAILAND
 from ita_model.framework import load_framework
+from ita_model.organisation import Organisation
 from ita_model.readiness import compute_readiness
 from ita_model.rollup import Rollup, progress_days, rollup, rollup_json
 from ita_model.sample import sample_files, sample_organisation
@@ -46,28 +52,35 @@ AGENCY_KEYS = {
 }
 
 
-def send(s: Store, paths: list[Path], at: datetime) -> None:
+@functools.cache
+def checked(path: Path) -> Any:
+    return validate_file(
+        path.read_bytes(), path.name, year=YEAR, organisation=sample_organisation()
+    )
+
+
+def send(s: Store, paths: list[Path], at: datetime, user: str | Actor = SAMPLE_SENDER) -> None:
     """Sample workbooks submitted and accepted on a day, as the sample loader does."""
-    org = sample_organisation()
     for path in paths:
-        data = path.read_bytes()
-        report = validate_file(data, path.name, year=YEAR, organisation=org)
+        report = checked(path)
         s.submit(
-            data, path.name, user=SAMPLE_SENDER, year=YEAR, division=report.division,
+            path.read_bytes(), path.name, user=user, year=YEAR, division=report.division,
             report=report, accept=True, at=at,
         )  # fmt: skip
 
 
-def send_bytes(s: Store, data: bytes, name: str, division: str, at: datetime) -> None:
-    s.submit(data, name, user=SAMPLE_SENDER, year=YEAR, division=division, accept=True, at=at)
+def send_bytes(
+    s: Store, data: bytes, name: str, division: str, at: datetime, user: str | Actor = SAMPLE_SENDER
+) -> None:
+    s.submit(data, name, user=user, year=YEAR, division=division, accept=True, at=at)
 
 
-def own(s: Store, as_of: date | None = None) -> dict[str, Any]:
+def own(s: Store, as_of: date | None = None, org: Organisation | None = None) -> dict[str, Any]:
     """The agency's own figures, as its overview, ``summary --json`` and ``score --json`` make
     them: what counts, readiness with the organisation and framework, the estimate."""
     counting = current_data(s, YEAR, as_of=as_of)
     fw = load_framework(YEAR)
-    ready = compute_readiness(counting.dataset, fw, sample_organisation())
+    ready = compute_readiness(counting.dataset, fw, org or sample_organisation())
     est = estimate(ready, counting.dataset.latest("scores"), framework=fw)
     return {
         "oit_done": ready.done,
@@ -119,6 +132,41 @@ def test_the_default_agency_equals_its_own_overview_now_and_as_of(sample_store: 
     nothing_yet = rollup(sample_store, year=YEAR, as_of=date(2022, 3, 26))
     same(row_of(nothing_yet, "default"), own(sample_store, date(2022, 3, 26)))
     assert row_of(nothing_yet, "default")["oit_done"] == 0
+
+
+def set_up(s: Store, admin: str | Actor | None = None) -> Organisation:
+    """The agency set up in the store with the sample's divisions but one owner per item (the
+    first the bundled file names): its own owners, not the bundled ones, make its figures."""
+    from ita_model.agency import Agency
+    from ita_model.agency_store import AgencyStore
+
+    demo, fw = sample_organisation(), load_framework(YEAR)
+    agency, admin = AgencyStore(s), admin or Actor("admin", Role.ADMIN)
+    agency.save_agency(
+        Agency(name_th="หน่วยงานทดสอบ", short_th="ทดสอบ", agency_type="local_government"),
+        user=admin,
+    )
+    agency.save_divisions(list(demo.divisions), user=admin)
+    agency.save_year(YEAR, user=admin)
+    agency.save_framework(YEAR, "shipped", None, user=admin)
+    owners = {i.code: [demo.owners(i.code, YEAR)[0].id] for i in fw.items()}
+    agency.save_assignments(YEAR, owners, user=admin)
+    return agency.setup().organisation()
+
+
+def test_an_agency_set_up_in_the_store_is_rolled_up_with_its_own_owners(
+    sample_store: Store,
+) -> None:
+    bundled = own(sample_store)
+    org = set_up(sample_store)
+    mine = own(sample_store, org=org)
+    assert mine["oit_done"] != bundled["oit_done"]  # the owners make a difference here
+    same(row_of(rollup(sample_store, year=YEAR), "default"), mine)
+    earlier = date(2022, 4, 1)
+    same(
+        row_of(rollup(sample_store, year=YEAR, as_of=earlier), "default"),
+        own(sample_store, earlier, org),
+    )
 
 
 def test_indicators_missing_and_progress_follow_the_agencies(sample_store: Store) -> None:
@@ -175,6 +223,83 @@ def test_the_workbook_has_one_sheet_per_table_with_thai_headers(sample_store: St
     assert agencies["A1"].value == "รหัสหน่วยงาน" and agencies["A2"].value == "default"
 
 
+# --------------------------------------------------------------------------- many agencies
+
+PW = "pass-word-1"
+AGENCIES = [
+    AgencyRecord(code="A", name="อบต.แม่กา", type="local_government", province="พะเยา"),
+    AgencyRecord(code="B", name="อบต.บ้านต๋อม", type="local_government", province="พะเยา"),
+    AgencyRecord(code="C", name="อบต.ป่าแดด", type="local_government", province="เชียงราย"),
+]
+
+
+@pytest.fixture
+def agencies(store: Store) -> tuple[Store, dict[str, Organisation]]:
+    """Agencies A and B (พะเยา), C (เชียงราย), each with its own files: A the whole sample and a
+    month later the legal division's workbook again; B the sample without its scores sheet and
+    three divisions' files; C the whole sample a month later, set up with its own owners. The
+    default agency has nothing. Returns the store and each agency's organisation."""
+    store.accounts.add("root", "admin", PW, user="setup", rounds=4)
+    store.register_agencies(AGENCIES, user="root")
+    for name, role, agency, scope in [
+        ("ed_a", "editor", "A", None),
+        ("ed_b", "editor", "B", None),
+        ("admin_c", "admin", "C", None),
+        ("sup", "supervisor", "default", "province:พะเยา"),
+    ]:
+        store.accounts.add(name, role, PW, user="root", agency=agency, scope=scope, rounds=4)
+    a = store.for_agency("A", user="ed_a")
+    send(a, sample_files(), FIRST, "ed_a")
+    send_bytes(a, workbook("legal", 7), "legal_may.xlsx", "legal", LATER, "ed_a")
+    b = store.for_agency("B", user="ed_b")
+    dropped = {"scores.xlsx", "oit_it.xlsx", "oit_health.xlsx", "oit_finance.xlsx"}
+    # a second later: a submission's id is its time and bytes, the same in two agencies
+    later = FIRST + timedelta(seconds=1)
+    send(b, [p for p in sample_files() if p.name not in dropped], later, "ed_b")
+    c = store.for_agency("C", user="admin_c")
+    send(c, sample_files(), LATER, "admin_c")
+    orgs = {"A": sample_organisation(), "B": sample_organisation(), "C": set_up(c, "admin_c")}
+    return store, orgs
+
+
+def test_each_agencys_figures_equal_its_own_overview(agencies) -> None:
+    store, orgs = agencies
+    for as_of in (None, date(2022, 4, 1), date(2022, 3, 26)):
+        r = rollup(store, year=YEAR, as_of=as_of)
+        assert list(r.agencies["agency"]) == ["A", "B", "C"]  # default: nothing, not listed
+        for code in "ABC":
+            bound = store.for_agency(code, user="root")
+            same(row_of(r, code), own(bound, as_of, orgs[code]))
+    now = rollup(store, year=YEAR).agencies.set_index("agency")
+    assert math.isnan(now.loc["B", "total"]) and now.loc["B", "rating"] == ""  # no scores sheet
+    assert not math.isnan(now.loc["A", "total"]) and now.loc["A", "province"] == "พะเยา"
+    before = rollup(store, year=YEAR, as_of=date(2022, 4, 1)).agencies.set_index("agency")
+    assert before.loc["C", "oit_done"] == 0 < now.loc["C", "oit_done"]  # C sent in May
+    assert before.loc["A", "oit_done"] < now.loc["A", "oit_done"]
+
+
+def test_scopes_and_supervisors_see_their_agencies_only(agencies) -> None:
+    store, _ = agencies
+
+    def codes(r: Rollup) -> list[str]:
+        return list(r.agencies["agency"])
+
+    assert codes(rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา"))) == ["A", "B"]
+    assert codes(rollup(store, year=YEAR, scope=Scope.parse("agencies:C;province:x"))) == ["C"]
+    r = rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา"))
+    assert r.missing["agencies_missing"].max() <= 2
+    assert set(r.indicators["agency"]) == {"A", "B"}
+    supervised = store.for_agency("A", user="sup")  # a พะเยา supervisor, whatever it asks
+    assert codes(rollup(supervised, year=YEAR)) == ["A", "B"]
+    assert codes(rollup(supervised, year=YEAR, scope=Scope.parse("agencies:C"))) == []
+    own_a = store.for_agency("A", user="ed_a")
+    assert codes(rollup(own_a, year=YEAR)) == ["A"]
+    out = rollup_json(rollup(store, year=YEAR, scope=Scope.parse("province:พะเยา")))
+    assert [a["agency"] for a in out["agencies"]] == ["A", "B"]
+    assert all(set(a) == AGENCY_KEYS for a in out["agencies"])
+    assert out["summary"]["agencies"] == 2
+
+
 # --------------------------------------------------------------------------- command line
 
 
@@ -228,3 +353,39 @@ def test_fixed_moments_are_thai_days() -> None:
         date(2021, 12, 15),
     ]
     assert datetime.combine(date(2022, 3, 27), time(9), THAILAND) == FIRST
+
+
+# --------------------------------------------------------------------------- any scope text
+
+
+@pytest.fixture(scope="module")
+def one_agency_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    s = open_store(tmp_path_factory.mktemp("rollup") / "store")
+    send(s, sample_files(), FIRST)
+    return s
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.builds(
+            lambda kind, values: f"{kind}:{','.join(values)}",
+            st.sampled_from(["province", "parent", "agencies", "all", "PROVINCE", "x"]),
+            st.lists(st.text(max_size=12), max_size=4),
+        ),
+    )
+)
+def test_any_scope_text_gives_a_rollup_or_a_coded_refusal(one_agency_store: Store, words: str):
+    """What a supervisor types after --scope: a roll-up of the agencies it covers (here the one
+    agency, or none), or ``bad_scope`` — never another error."""
+    try:
+        scope = Scope.parse(words)
+    except CodedError as exc:
+        assert exc.code == "bad_scope"
+        return
+    r = rollup(one_agency_store, year=YEAR, scope=scope, progress=False)
+    assert list(r.agencies["agency"]) in ([], ["default"])
+    assert r.empty == (r.message("th") is not None)
