@@ -8,9 +8,11 @@ from contextlib import contextmanager
 import streamlit as st
 
 from app_pages._as_of import as_of
+from app_pages._auth import may_write
 from app_pages._data import PAGE_ERRORS, Loaded, load
 from app_pages._text import md
 from app_pages._words import be, lang, tr
+from ita_model.auth import Role
 from ita_model.errors import ItaError
 from ita_model.i18n import both
 from ita_model.store import StoreError
@@ -40,9 +42,13 @@ def guarded() -> Iterator[None]:
 
 
 def empty_state() -> None:
-    """No data at all: say so kindly and point to the Data-in page."""
+    """No data at all: say so kindly and point to the Data-in page (to whoever has it: a
+    viewer, or a supervisor looking into an agency, is told only that nothing came in yet)."""
     with st.container(border=True):
         st.markdown(f"### {tr('empty.title')}")
+        if not may_write(Role.EDITOR):  # no Data-in page for them (a link to it would raise)
+            st.markdown(tr("rollup_page.no_files_yet"))
+            return
         st.markdown(tr("empty.body"))
         st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
 

@@ -137,6 +137,12 @@ class Synthetic:
             progress=progress,
         )
 
+    def register(self, store: Any) -> None:
+        """The agencies into a real store's registry (a drill-down opens one of them)."""
+        from ita_model.auth import Actor
+
+        store.register_agencies(self.records, user=Actor.single_user())
+
     def compute(self, store: Any, *, year: int, scope: Scope, as_of: Any) -> Rollup:
         """In place of ``app_pages._rollup.compute``."""
         return self.rollup_of(scope, as_of)

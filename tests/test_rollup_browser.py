@@ -13,6 +13,7 @@ import pytest
 
 from ita_model import rollup_figures as rf
 from ita_model.i18n import t
+from ita_model.store import open_store
 from tests.conftest import CHROMIUM, served
 from tests.rollup_factory import Synthetic
 from tests.test_browser import VIEWPORTS, settle, shoot
@@ -31,6 +32,12 @@ def rollup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard with an empty store of its own, its roll-up 300 synthetic agencies (the
     start-up hook in tests/rollup_served/)."""
     tmp = tmp_path_factory.mktemp("rollup-served")
+    with pytest.MonkeyPatch.context() as mp:  # the registry: a drill-down opens one of them
+        mp.setenv("ITA_STORE_DIR", str(tmp / "store"))
+        mp.setenv("ITA_LOAD_SAMPLE", "false")
+        opened = open_store()
+        Synthetic(AGENCIES).register(opened)
+        opened.close()
     env = {
         **os.environ,
         "ITA_STORE_DIR": str(tmp / "store"),
@@ -115,6 +122,10 @@ def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None
         settle(page, title=t("overview.title"))
         main = page.inner_text('[data-testid="stMain"]')
         assert t("rollup_page.viewing", name=target["name"]) in main
+        assert t("rollup_page.no_files_yet") in main  # its own (empty) overview
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert t("tenancy.shown", name=target["name"]) in sidebar
+        assert t("nav.data_in") not in sidebar  # read-only: no way to send its files
         assert page.locator('[data-testid="stException"]').count() == 0
         shoot(page, "rollup-drilled", "1280x720")
         # and back

@@ -1,6 +1,7 @@
 """Imported by Python at start-up, and only in the browser test's served dashboard (its
-``PYTHONPATH`` names this folder): the roll-up page's figures and registry come from a synthetic
-roll-up of ``ITA_TEST_ROLLUP_AGENCIES`` agencies (``tests/rollup_factory.py``). Tests only."""
+``PYTHONPATH`` names this folder): the roll-up page's figures come from a synthetic roll-up of
+``ITA_TEST_ROLLUP_AGENCIES`` agencies (``tests/rollup_factory.py``), the ones the test put in the
+store's registry. Tests only."""
 
 from __future__ import annotations
 
@@ -15,5 +16,4 @@ if _COUNT:
     from tests.rollup_factory import Synthetic
 
     _made = Synthetic(int(_COUNT))
-    _rollup.compute = _made.compute
-    _rollup.registry = lambda: tuple(_made.records)
+    _rollup.compute = _made.compute  # the registry is the store's (the test registers them)
