@@ -10,7 +10,13 @@ import streamlit as st
 from app_pages._as_of import as_of_picker
 from app_pages._auth import may_write, sign_in
 from app_pages._data import upload_limit_mb
-from app_pages._rollup import ROLLUP_PAGE, back_to_rollup, may_see_rollup
+from app_pages._rollup import (
+    ROLLUP_PAGE,
+    back_to_rollup,
+    drilled,
+    may_see_rollup,
+    open_drilled,
+)
 from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
@@ -42,6 +48,11 @@ PAGES = [
 rollup = may_see_rollup(actor)  # supervisors and system admins: the picture across agencies
 if rollup:
     PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
+# a supervisor has no agency of its own: it starts on the roll-up, and sees an agency's pages
+# only once it has drilled into one
+HOME = "rollup" if actor.role == Role.SUPERVISOR else "overview"
+if actor.role == Role.SUPERVISOR and not drilled():
+    PAGES = [p for p in PAGES if p[0] == ROLLUP_PAGE]
 if not may_write(Role.EDITOR):  # a viewer, a supervisor, another agency shown: no uploads
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
@@ -52,8 +63,9 @@ if may_write(Role.ADMIN):  # the agency shown is the administrator's own
 
 
 def _overview_by_name() -> None:
-    """``/overview`` opens the default page (which lives at ``/``), not "Page not found"."""
-    st.switch_page(PAGES[0][0])
+    """``/overview`` opens the overview (which lives at ``/`` when it is the default page), not
+    "Page not found"."""
+    st.switch_page("app_pages/overview.py")
 
 
 page = st.navigation(
@@ -66,19 +78,27 @@ page = st.navigation(
                 # the default page is served at "/" but reserves its own name: "home", so that
                 # "/overview" is free for the alias below
                 url_path="home" if url == "overview" else url,
-                default=url == "overview",
+                default=url == HOME,
             )
             for path, key, icon, url in PAGES
         ),
-        st.Page(
-            _overview_by_name,
-            title=t("nav.overview", lang),
-            url_path="overview",
-            visibility="hidden",
+        *(
+            [
+                st.Page(
+                    _overview_by_name,
+                    title=t("nav.overview", lang),
+                    url_path="overview",
+                    visibility="hidden",
+                )
+            ]
+            if HOME == "overview"
+            else []
         ),
     ],
     position="sidebar",
 )
-if rollup and page.url_path != "rollup":
-    back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
+if rollup:
+    open_drilled()  # the run after a drill-down: the agency's overview
+    if page.url_path != "rollup":
+        back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
 page.run()

@@ -196,6 +196,10 @@ def agency_store(settings: Settings | None = None) -> Store:
     if not isinstance(actor, Actor):  # before sign-in (the door's "as of" and upload limit)
         return shared
     code = shown_agency(actor)
+    if actor.role == Role.SUPERVISOR and not st.session_state.get("agency"):
+        # no agency drilled into: the door reads only its settings and dates here, and lists
+        # no page of one agency for it (only the roll-up, which reads every agency of its scope)
+        return shared
     if code == DEFAULT_AGENCY == actor.agency and actor.role != Role.SUPERVISOR:
         return shared  # one agency as before: the store itself (sign-in re-read the account)
     try:

@@ -28,6 +28,7 @@ from ita_model.store import Store
 ROLLUP_PAGE = "app_pages/rollup.py"
 OVERVIEW_PAGE = "app_pages/overview.py"
 AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
+OPENING_KEY = "rollup_opening"  # a drill-down asked for, the overview to open on the next run
 
 
 def actor_scope(actor: Actor) -> Scope:
@@ -95,9 +96,19 @@ def agencies_rollup(codes: Sequence[str], as_of: date) -> Rollup:
 
 
 def drill_into(code: str) -> None:
-    """One agency's own dashboard, read-only: the overview bound to that agency."""
+    """One agency's own dashboard, read-only: the overview bound to that agency. The door
+    lists the agency's pages (a supervisor's only once it has drilled in) from the next run on,
+    and opens the overview there (``open_drilled``)."""
     st.session_state[AGENCY_KEY] = code
-    st.switch_page(OVERVIEW_PAGE)
+    st.session_state[OPENING_KEY] = True
+    st.rerun()
+
+
+def open_drilled() -> None:
+    """The run after a drill-down: to the agency's overview (the door calls it once the pages
+    are listed)."""
+    if st.session_state.pop(OPENING_KEY, False) and drilled() is not None:
+        st.switch_page(OVERVIEW_PAGE)
 
 
 def drilled() -> str | None:

@@ -149,9 +149,10 @@ class Synthetic:
 
 
 def fill_store(store: Any, n: int = 12, *, year: int = 2565) -> list[AgencyRecord]:
-    """A real store of ``n`` agencies in three provinces: a system admin (``boss``), an editor
-    per agency, and agency ``i`` sending the sample's scores and its first ``1 + i % 14`` OIT
-    workbooks (so that their progress differs), each checked once and stored per agency."""
+    """A real store of ``n`` agencies in three provinces: a system admin (``boss``), a supervisor
+    of the first province (``watcher``), an editor per agency, and agency ``i`` sending the
+    sample's scores and its first ``1 + i % 14`` OIT workbooks (so that their progress
+    differs), each checked once and stored per agency."""
     from ita_model.auth import Actor, Role
     from ita_model.fiscal import THAILAND
     from ita_model.sample import sample_files, sample_organisation
@@ -170,6 +171,11 @@ def fill_store(store: Any, n: int = 12, *, year: int = 2565) -> list[AgencyRecor
     store.register_agencies(records, user=Actor.single_user())
     boss = Actor.single_user()
     store.accounts.add("boss", Role.ADMIN, "boss-password", user=boss, rounds=4, scope="all")
+    # a supervisor of one province (พะเยา): reads its agencies, writes none
+    store.accounts.add(
+        "watcher", Role.SUPERVISOR, "watcher-password", user="boss", rounds=4,
+        scope=f"province:{PROVINCES[0]}",
+    )  # fmt: skip
     org = sample_organisation()
     files = sample_files()
     oit = [p for p in files if p.name.startswith("oit_")]

@@ -13,9 +13,11 @@ import pytest
 
 from ita_model import rollup_figures as rf
 from ita_model.i18n import t
+from ita_model.rollup import rollup
+from ita_model.scope import Scope
 from ita_model.store import open_store
 from tests.conftest import CHROMIUM, served
-from tests.rollup_factory import Synthetic
+from tests.rollup_factory import Synthetic, fill_store
 from tests.test_browser import VIEWPORTS, settle, shoot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,5 +136,66 @@ def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None
         assert t("rollup_page.viewing", name=target["name"]) not in page.inner_text(
             '[data-testid="stMain"]'
         )
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The dashboard on a real store: 30 agencies registered, each with its own files sent
+    (``fill_store``), a system admin and a province supervisor with passwords."""
+    tmp = tmp_path_factory.mktemp("rollup-real")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ITA_STORE_DIR", str(tmp / "store"))
+        mp.setenv("ITA_LOAD_SAMPLE", "false")
+        opened = open_store()
+        fill_store(opened, 30)
+        opened.close()
+    env = {**os.environ, "ITA_STORE_DIR": str(tmp / "store"), "ITA_LOAD_SAMPLE": "false"}
+    with served(env, tmp / "streamlit.log") as url:
+        yield url, tmp / "store"
+
+
+def sign_in(page: object, url: str, name: str, password: str, title: str) -> None:
+    """The sign-in form, then the first page (``title``) the account lands on."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label(t("auth.name")).fill(name)
+    page.get_by_label(t("auth.password")).fill(password)
+    page.get_by_role("button", name=t("auth.sign_in")).click()
+    settle(page, title=title, min_charts=1)
+
+
+def test_a_province_supervisor_on_a_real_store(
+    real_server: tuple[str, Path], browser: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed in as the supervisor of พะเยา: the roll-up lists its agencies only, as
+    ``rollup()`` gives them; drilling into one shows that agency's own figures, read-only."""
+    url, folder = real_server
+    monkeypatch.setenv("ITA_STORE_DIR", str(folder))
+    real = rollup(open_store(), year=2565, scope=Scope.parse("province:พะเยา")).agencies
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
+    page = context.new_page()
+    try:
+        # a supervisor starts on the roll-up (it has no agency of its own)
+        sign_in(page, url, "watcher", "watcher-password", t("rollup_page.title"))
+        settle(page, title=t("rollup_page.title"), min_charts=6)
+        assert heat_rows(page) == list(rf.worst_first(real)["agency"])
+        assert set(real["province"]) == {"พะเยา"} and len(real) == 10
+        main = page.inner_text('[data-testid="stMain"]')
+        assert t("rollup_page.scope", scope="จังหวัด พะเยา") in main
+        # into the agency that sent the most
+        target = real.sort_values("oit_done").iloc[-1]
+        choose(page, t("rollup_page.drill_pick"), str(target["name"]))
+        page.get_by_role("button", name=t("rollup_page.drill_go")).click()
+        settle(page, title=t("overview.title"), min_charts=2)
+        main = page.inner_text('[data-testid="stMain"]')
+        assert f"{int(target['oit_done'])} / {int(target['oit_total'])}" in main
+        assert t("rollup_page.viewing", name=target["name"]) in main
+        sidebar = page.inner_text('[data-testid="stSidebar"]')
+        assert t("nav.data_in") not in sidebar
+        assert page.locator('[data-testid="stException"]').count() == 0
+        shoot(page, "rollup-real-drilled", "1280x720")
+        page.get_by_role("button", name=t("rollup_page.back")).click()
+        settle(page, title=t("rollup_page.title"), min_charts=6)
     finally:
         context.close()

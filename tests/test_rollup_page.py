@@ -222,3 +222,34 @@ def test_a_real_store_of_agencies_shows_its_rollup(monkeypatch: pytest.MonkeyPat
     at.button(key="rollup_drill_go").click().run()
     assert at.session_state["agency"] == "R007"
     assert at.title[0].value == t("overview.title") and not at.exception
+
+
+def test_a_province_supervisor_starts_on_its_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A supervisor of พะเยา: the roll-up is its first page and lists its agencies only; the
+    pages of one agency appear once it drills into one, read-only, and go with the way back."""
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
+    from ita_model.rollup import rollup
+    from tests.rollup_factory import fill_store
+
+    store = open_store()
+    fill_store(store, 12)
+    scope = Scope.parse("province:พะเยา")
+    watcher = Actor("watcher", Role.SUPERVISOR, "local", scope=scope)
+    at = app_test(ROOT / "dashboard.py", actor=watcher).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t("rollup_page.title")
+    mine = rollup(store, year=2565, scope=scope).agencies
+    assert set(mine["province"]) == {"พะเยา"} and len(mine) == 4
+    assert heat_rows(at) == list(rf.worst_first(mine)["agency"])
+    with pytest.raises(ValueError):  # no agency's page before a drill-down
+        at.switch_page("app_pages/overview.py")
+    code = str(mine["agency"].iloc[0])
+    at.selectbox(key="rollup_drill").select(code).run()
+    at.button(key="rollup_drill_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t("overview.title")
+    assert at.session_state["agency"] == code
+    with pytest.raises(ValueError):  # read-only: no Data-in page
+        at.switch_page("app_pages/data_in.py")
+    at.button(key="rollup_back").click().run()
+    assert at.title[0].value == t("rollup_page.title") and "agency" not in at.session_state
