@@ -15,7 +15,7 @@ from app_pages._rollup import (
     back_to_rollup,
     drilled,
     may_see_rollup,
-    open_drilled,
+    open_pending,
 )
 from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
@@ -98,7 +98,7 @@ page = st.navigation(
     position="sidebar",
 )
 if rollup:
-    open_drilled()  # the run after a drill-down: the agency's overview
+    open_pending()  # after a drill-down or the way back: the page asked for
     if page.url_path != "rollup":
         back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
 page.run()

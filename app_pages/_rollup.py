@@ -28,7 +28,7 @@ from ita_model.store import Store
 ROLLUP_PAGE = "app_pages/rollup.py"
 OVERVIEW_PAGE = "app_pages/overview.py"
 AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
-OPENING_KEY = "rollup_opening"  # a drill-down asked for, the overview to open on the next run
+OPENING_KEY = "rollup_opening"  # the page to open once the door has listed the pages
 
 
 def actor_scope(actor: Actor) -> Scope:
@@ -96,19 +96,28 @@ def agencies_rollup(codes: Sequence[str], as_of: date) -> Rollup:
 
 
 def drill_into(code: str) -> None:
-    """One agency's own dashboard, read-only: the overview bound to that agency. The door
-    lists the agency's pages (a supervisor's only once it has drilled in) from the next run on,
-    and opens the overview there (``open_drilled``)."""
+    """The drill-down button's callback: one agency's own dashboard, read-only (the overview
+    bound to it). The run it starts lists the agency's pages (a supervisor's only once it has
+    drilled in), then opens the overview (``open_pending``). A callback, not the button's value:
+    a switch of page in the middle of a run leaves a button's click to a later run."""
     st.session_state[AGENCY_KEY] = code
-    st.session_state[OPENING_KEY] = True
-    st.rerun()
+    st.session_state[OPENING_KEY] = "overview"
 
 
-def open_drilled() -> None:
-    """The run after a drill-down: to the agency's overview (the door calls it once the pages
-    are listed)."""
-    if st.session_state.pop(OPENING_KEY, False) and drilled() is not None:
+def go_back() -> None:
+    """The way back's callback: no agency drilled into, the roll-up opened."""
+    st.session_state.pop(AGENCY_KEY, None)
+    st.session_state[OPENING_KEY] = "rollup"
+
+
+def open_pending() -> None:
+    """After a drill-down or the way back, once the door has listed the pages: switch to the
+    page asked for."""
+    target = st.session_state.pop(OPENING_KEY, None)
+    if target == "overview" and drilled() is not None:
         st.switch_page(OVERVIEW_PAGE)
+    if target == "rollup":
+        st.switch_page(ROLLUP_PAGE)
 
 
 def drilled() -> str | None:
@@ -119,7 +128,7 @@ def drilled() -> str | None:
 def back_to_rollup(actor: Actor) -> None:
     """At the top of every page while an agency is drilled into: whose dashboard this is,
     read-only, and the way back to the roll-up (which clears the agency). Drawn by the door
-    after ``st.navigation`` (a switch needs the pages listed) and before the page itself."""
+    after ``st.navigation`` and before the page itself."""
     code = drilled()
     if code is None or not may_see_rollup(actor):
         return
@@ -128,12 +137,11 @@ def back_to_rollup(actor: Actor) -> None:
         left, right = st.columns([3, 2], vertical_alignment="center")
         name = md(names.get(code, code))  # a name from a sheet: shown as typed
         left.markdown(f"**{tr('rollup_page.viewing', name=name)}**")
-        if right.button(
+        right.button(
             tr("rollup_page.back"),
             icon=":material/arrow_back:",
             key="rollup_back",
             type="primary",
             width="stretch",
-        ):
-            st.session_state.pop(AGENCY_KEY, None)
-            st.switch_page(ROLLUP_PAGE)
+            on_click=go_back,
+        )

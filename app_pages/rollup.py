@@ -154,17 +154,15 @@ def drill(agencies: pd.DataFrame) -> None:
         placeholder=tr("rollup_page.drill_prompt"),
         key="rollup_drill",
     )
-    if (
-        right.button(
-            tr("rollup_page.drill_go"),
-            icon=":material/open_in_new:",
-            disabled=code is None,
-            key="rollup_drill_go",
-            width="stretch",
-        )
-        and code is not None
-    ):
-        _rollup.drill_into(code)
+    right.button(
+        tr("rollup_page.drill_go"),
+        icon=":material/open_in_new:",
+        disabled=code is None,
+        key="rollup_drill_go",
+        width="stretch",
+        on_click=_rollup.drill_into,
+        args=(code,),
+    )
 
 
 def spread(agencies: pd.DataFrame, year: int, mark: float) -> None:
@@ -283,5 +281,4 @@ actor = current_actor()
 if not _rollup.may_see_rollup(actor):  # the door lists it only for them; a typed URL too
     st.warning(tr("rollup_page.not_allowed"), icon=":material/lock:")
     st.stop()
-st.session_state.pop(_rollup.AGENCY_KEY, None)  # back on the roll-up: no agency drilled into
 body(_rollup.actor_scope(actor))
