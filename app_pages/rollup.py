@@ -264,7 +264,9 @@ def body(scope: Scope) -> None:
     shown = whole
     if chosen.any:
         with guarded():
-            shown = _rollup.agencies_rollup(list(agencies["agency"]), today)
+            shown = _rollup.agencies_rollup(
+                list(agencies["agency"]), today, rf.filters_scope(chosen, scope)
+            )
     agencies = rf.worst_first(agencies)
     html_cards(key_figures(rf.summary(agencies), mark))
     rollup_handout_buttons(shown, agencies, scope_words(scope), chosen)

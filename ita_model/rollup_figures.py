@@ -17,6 +17,7 @@ import pandas as pd
 
 from ita_model.agency import agency_types
 from ita_model.ratings import pass_mark, rules_for_year
+from ita_model.scope import Part, Scope
 
 BIN_WIDTH = 5  # points per bar of the distribution of estimated totals
 BELOW_HEADERS = (  # the columns of the list of agencies below the pass mark (ui_text keys)
@@ -202,3 +203,16 @@ def filters_text(filters: Filters, lang: str = "th") -> str:
     if filters.parents:
         parts.append(f"{t('rollup_page.parent', lang)}: {', '.join(filters.parents)}")
     return " · ".join(parts)
+
+
+def filters_scope(filters: Filters, within: Scope) -> Scope | None:
+    """The filters as a scope the roll-up matches by province or parent (one kind of filter
+    chosen, within a scope of everything), else None: then the agencies kept are named one by
+    one. A scope's parts mean any of them, so a filter inside a narrower scope never is one."""
+    if not within.everything or filters.types or bool(filters.provinces) == bool(filters.parents):
+        return None
+    if any("," in v or ";" in v for v in (*filters.provinces, *filters.parents)):
+        return None  # a scope's text could not hold the name
+    if filters.provinces:
+        return Scope((Part("province", filters.provinces),))
+    return Scope((Part("parent", filters.parents),))

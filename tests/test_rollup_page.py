@@ -191,6 +191,11 @@ def test_rollup_figures_are_column_wise_and_complete() -> None:
     kept = rf.narrowed(a, f)
     assert set(kept["province"]) == {"พะเยา"} and set(kept["type"]) == {"hospital"}
     assert rf.pages_of(120, 50) == [(0, 50), (50, 100), (100, 120)]
+    everything = Scope.all()
+    assert rf.filters_scope(rf.Filters(provinces=("พะเยา",)), everything).text() == "province:พะเยา"
+    assert rf.filters_scope(rf.Filters(parents=("ก, ข",)), everything) is None
+    assert rf.filters_scope(f, everything) is None  # a type too: the codes, one by one
+    assert rf.filters_scope(rf.Filters(provinces=("พะเยา",)), Scope.parse("parent:X")) is None
     assert isinstance(
         rf.indicator_matrix(["A0001"], Synthetic(3).rollup_of().indicators), pd.DataFrame
     )
