@@ -27,6 +27,7 @@ from ita_model.scope import Scope
 HEAT_ROWS = 50  # agencies a page of the heat map shows
 BELOW_ROWS = 100  # agencies a page of the below-the-mark table shows
 MISSING_FIRST = 10  # items shown before "show every item"
+PICK_MOST = 500  # agencies the drill-down's picker offers at once; a longer list is searched
 
 
 def scope_words(scope: Scope) -> str:
@@ -133,8 +134,22 @@ def heat_map(agencies: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
 
 def drill(agencies: pd.DataFrame) -> None:
-    """Any agency of the list, worst first, into its own dashboard."""
+    """Any agency of the list, worst first, into its own dashboard. A long list is searched
+    first (name or code): a picker of thousands of agencies cost the browser a second a run."""
     st.subheader(tr("rollup_page.drill"))
+    if len(agencies) > PICK_MOST:
+        words = st.text_input(
+            tr("rollup_page.drill_search"),
+            placeholder=tr("rollup_page.drill_search_prompt"),
+            key="rollup_drill_search",
+        )
+        found = rf.matching(agencies, words)
+        st.caption(
+            tr("rollup_page.drill_found", n=f"{len(found):,}", shown=min(len(found), PICK_MOST))
+            if len(found) > PICK_MOST
+            else tr("rollup_page.n_agencies", n=f"{len(found):,}")
+        )
+        agencies = found.head(PICK_MOST)
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     labels = {
         code: f"{name} · {province or '—'} · {'—' if pd.isna(total) else f'{total:.2f}'}"

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ita_model.agencies import norm_words
 from ita_model.agency import agency_types
 from ita_model.ratings import pass_mark, rules_for_year
 from ita_model.scope import Part, Scope
@@ -216,3 +217,16 @@ def filters_scope(filters: Filters, within: Scope) -> Scope | None:
     if filters.provinces:
         return Scope((Part("province", filters.provinces),))
     return Scope((Part("parent", filters.parents),))
+
+
+def matching(agencies: pd.DataFrame, words: str) -> pd.DataFrame:
+    """The agencies whose name or code holds every word typed (compared as a clerk reads them);
+    all of them for no words."""
+    wanted = norm_words(words or "").split()
+    if not wanted:
+        return agencies
+    text = (agencies["name"].astype(str) + " " + agencies["agency"].astype(str)).map(norm_words)
+    keep = pd.Series(True, index=agencies.index)
+    for word in wanted:
+        keep &= text.str.contains(word, regex=False)
+    return agencies[keep]

@@ -258,3 +258,22 @@ def test_a_province_supervisor_starts_on_its_rollup(monkeypatch: pytest.MonkeyPa
         at.switch_page("app_pages/data_in.py")
     at.button(key="rollup_back").click().run()
     assert at.title[0].value == t("rollup_page.title") and "agency" not in at.session_state
+
+
+def test_a_long_list_is_searched_before_it_is_picked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """600 agencies: the drill-down offers the 500 lowest and says so; a name or code typed
+    finds any of them."""
+    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
+    made = Synthetic(600)
+    made.register(open_store())
+    monkeypatch.setattr(_rollup, "compute", made.compute)
+    at = opened()
+    assert len(at.selectbox(key="rollup_drill").options) == 500
+    caption = " ".join(c.value for c in at.caption)
+    assert t("rollup_page.drill_found", n="600", shown=500) in caption
+    best = rf.worst_first(made.rollup_of().agencies).iloc[-1]  # not among the 500 lowest
+    at.text_input(key="rollup_drill_search").input(str(best["agency"]).lower()).run()
+    assert len(at.selectbox(key="rollup_drill").options) == 1
+    at.selectbox(key="rollup_drill").select(best["agency"]).run()
+    at.button(key="rollup_drill_go").click().run()
+    assert at.session_state["agency"] == best["agency"] and not at.exception
