@@ -117,6 +117,11 @@ def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None
         mine = rf.worst_first(a[a["province"] == "พะเยา"])
         assert heat_rows(page) == list(mine["agency"])
         shoot(page, "rollup-province", "1280x720")
+        # the scope's hand-outs: PDF, PowerPoint, Excel
+        page.get_by_role("button", name=t("rollup_page.handouts")).click()
+        for fmt in ("pdf", "pptx", "xlsx"):
+            page.get_by_role("button", name=t(f"handout.{fmt}")).wait_for(timeout=30_000)
+        page.keyboard.press("Escape")
         # drill into the province's worst agency with an estimate
         target = mine[mine["total"].notna()].iloc[0]
         choose(page, t("rollup_page.drill_pick"), str(target["name"]))
