@@ -9,11 +9,10 @@ import streamlit as st
 
 from app_pages._as_of import as_of_picker
 from app_pages._auth import may_write, sign_in
-from app_pages._data import upload_limit_mb
+from app_pages._data import page_running, upload_limit_mb
 from app_pages._rollup import (
     ROLLUP_PAGE,
     back_to_rollup,
-    drilled,
     may_see_rollup,
     open_pending,
 )
@@ -48,11 +47,8 @@ PAGES = [
 rollup = may_see_rollup(actor)  # supervisors and system admins: the picture across agencies
 if rollup:
     PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
-# a supervisor has no agency of its own: it starts on the roll-up, and sees an agency's pages
-# only once it has drilled into one
+# a supervisor has no agency of its own: it starts on the roll-up
 HOME = "rollup" if actor.role == Role.SUPERVISOR else "overview"
-if actor.role == Role.SUPERVISOR and not drilled():
-    PAGES = [p for p in PAGES if p[0] == ROLLUP_PAGE]
 if not may_write(Role.EDITOR):  # a viewer, a supervisor, another agency shown: no uploads
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
@@ -101,4 +97,5 @@ if rollup:
     open_pending()  # after a drill-down or the way back: the page asked for
     if page.url_path != "rollup":
         back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
-page.run()
+with page_running():
+    page.run()

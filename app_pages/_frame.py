@@ -42,15 +42,13 @@ def guarded() -> Iterator[None]:
 
 
 def empty_state() -> None:
-    """No data at all: say so kindly and point to the Data-in page (to whoever has it: a
-    viewer, or a supervisor looking into an agency, is told only that nothing came in yet)."""
+    """No data at all: say so kindly and point to the Data-in page (to those the door lists it
+    for: a viewer, a supervisor or another agency's reader has none to go to)."""
     with st.container(border=True):
         st.markdown(f"### {tr('empty.title')}")
-        if not may_write(Role.EDITOR):  # no Data-in page for them (a link to it would raise)
-            st.markdown(tr("rollup_page.no_files_yet"))
-            return
         st.markdown(tr("empty.body"))
-        st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
+        if may_write(Role.EDITOR):
+            st.page_link(DATA_IN_PAGE, label=tr("empty.link"), icon=":material/upload_file:")
 
 
 def page_data() -> Loaded | None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from app_pages._data import app_settings, store
+from app_pages._data import store
 from app_pages._text import md
 from app_pages._words import tr
 from ita_model.agencies import AgencyRecord
@@ -22,7 +22,7 @@ from ita_model.auth import Actor, Role
 from ita_model.fiscal import end_of_day, today_in_thailand
 from ita_model.rollup import Rollup, rollup
 from ita_model.scope import Part, Scope
-from ita_model.settings import store_target
+from ita_model.settings import get_settings, store_target
 from ita_model.store import Store
 
 ROLLUP_PAGE = "app_pages/rollup.py"
@@ -43,7 +43,7 @@ def _registry(target: str, revision: int) -> tuple[AgencyRecord, ...]:
 
 def registry() -> tuple[AgencyRecord, ...]:
     """Every agency of the store (``AgencyRecord``), read again when the store changes."""
-    settings = app_settings()
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
     return _registry(str(store_target(settings)), store(settings).revision())
 
 
@@ -81,7 +81,7 @@ def _when(as_of: date) -> datetime | None:
 
 def scope_rollup(scope: Scope, as_of: date) -> Rollup:
     """The roll-up of a scope as of a date, cached per store revision."""
-    settings = app_settings()
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
     target, revision = str(store_target(settings)), store(settings).revision()
     return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
 
@@ -90,7 +90,7 @@ def agencies_rollup(codes: Sequence[str], as_of: date, scope: Scope | None = Non
     """The roll-up of exactly these agencies (the page's filters applied): its most-missing
     items and progress are theirs, not the whole scope's. ``scope``: the same agencies as a
     province or parent scope, matched faster than thousands of codes one by one."""
-    settings = app_settings()
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
     target, revision = str(store_target(settings)), store(settings).revision()
     if scope is not None:
         return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))

@@ -190,10 +190,17 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
     )
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--user", help="who is acting (default: ITA_USER, else the login name)")
+    agency = argparse.ArgumentParser(add_help=False)
+    agency.add_argument(
+        "--agency",
+        metavar="CODE",
+        help="the agency whose rows are read and written (default: the deployment's own); "
+        "the user (--user, ITA_USER) must be allowed to see it",
+    )
 
     s = sub.add_parser(
         "submit",
-        parents=[store, who],
+        parents=[store, who, agency],
         help="keep workbooks in the store; a file without errors counts at once",
         description="Exit 0: accepted or already stored; 1: some file had errors (stored, "
         "rejected, what counts is unchanged); 2: some file could not be read.",
@@ -216,13 +223,13 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
         ),
     }
     for name, (help_text, done) in decisions.items():
-        d = sub.add_parser(name, parents=[store, who], help=help_text)
+        d = sub.add_parser(name, parents=[store, who, agency], help=help_text)
         d.add_argument("submission_id", metavar="SUBMISSION_ID")
         d.set_defaults(run=_decide, decision=name, done=done)
 
     r = sub.add_parser(
         "recheck",
-        parents=[store, who],
+        parents=[store, who, agency],
         help="check stored files again with the current validator; --apply writes the result",
         description="Lists per division what would change; nothing is written without --apply "
         "(an administrator's). Exit 0: nothing to change, or written; 1: changes listed, not "
@@ -233,20 +240,26 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(run=_recheck)
 
-    h = sub.add_parser("history", parents=[store], help="every submission and its state")
+    h = sub.add_parser(
+        "history", parents=[store, who, agency], help="every submission and its state"
+    )
     h.add_argument("--division", help="only this division (a name or id)")
     h.add_argument("--year", type=int, help="only this fiscal year")
     h.add_argument("--json", action="store_true")
     h.set_defaults(run=_history)
 
     n = sub.add_parser(
-        "annotate", parents=[store], help="the submitted workbook with every problem marked"
+        "annotate",
+        parents=[store, who, agency],
+        help="the submitted workbook with every problem marked",
     )
     n.add_argument("submission_id", metavar="SUBMISSION_ID")
     n.add_argument("--out", required=True, type=Path)
     n.set_defaults(run=_annotate)
 
-    log = sub.add_parser("audit", parents=[store], help="the audit log (who, when, what)")
+    log = sub.add_parser(
+        "audit", parents=[store, who, agency], help="the audit log (who, when, what)"
+    )
     log.add_argument("--csv", action="store_true", help="CSV for Excel (UTF-8 with BOM)")
     log.add_argument("--json", action="store_true")
     log.set_defaults(run=_audit)
@@ -257,16 +270,20 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
 
 
 def _open(args: argparse.Namespace):  # -> Store
+    """The store of ``--store``, bound to ``--agency`` when given (after the store checked that
+    the user may see that agency: ``agency_not_allowed``, ``agency_unknown``)."""
     from ita_model.store import open_store
 
-    return open_store(getattr(args, "store", None) or None)
+    opened = open_store(getattr(args, "store", None) or None)
+    code = getattr(args, "agency", None)
+    return opened.for_agency(code, user=_cli_user(args)) if code else opened
 
 
 def _cli_user(args: argparse.Namespace) -> str:
     import getpass
     import os
 
-    return args.user or os.environ.get("ITA_USER") or getpass.getuser()
+    return getattr(args, "user", None) or os.environ.get("ITA_USER") or getpass.getuser()
 
 
 def _division_id(name: str | None) -> str | None:

@@ -73,9 +73,9 @@ def _tenancy_arguments(p: argparse.ArgumentParser) -> None:
 
 def _accounts(args: argparse.Namespace):  # -> Accounts
     """The accounts of the store (``--store``), where every dashboard on it signs in."""
-    from ita_model.cli import _open
+    from ita_model.store import open_store
 
-    return _open(args).accounts
+    return open_store(getattr(args, "store", None) or None).accounts
 
 
 def _user(args: argparse.Namespace) -> str:

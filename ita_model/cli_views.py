@@ -38,6 +38,13 @@ def add_commands(sub: argparse._SubParsersAction, year: int) -> None:
     common.add_argument("paths", nargs="*", type=Path, metavar="FILE", help=FILES_HELP)
     common.add_argument("--store", metavar="DIR_OR_URL", help=STORE_HELP)
     common.add_argument(
+        "--agency",
+        metavar="CODE",
+        help="the agency whose figures are shown (default: the deployment's own); the user "
+        "(--user, ITA_USER) must be allowed to see it",
+    )
+    common.add_argument("--user", help="who is asking (default: ITA_USER, else the login name)")
+    common.add_argument(
         "--year", type=int, help=f"fiscal year (BE); default: the store's, else {year}"
     )
     common.set_defaults(default_year=year)
@@ -101,10 +108,16 @@ def _score_arg(text: str) -> float:
 
 
 def from_store(
-    target: str | None, year: int | None, *, as_of: date | None = None
+    target: str | None,
+    year: int | None,
+    *,
+    as_of: date | None = None,
+    agency: str | None = None,
+    user: str | None = None,
 ) -> tuple[Store, Settings, Current]:
-    """The store (a fresh one gets the sample, as on the dashboard), the settings it runs with
-    (its Settings page, the agency set up in it) and what counts in it."""
+    """The store (a fresh one gets the sample, as on the dashboard), bound to ``agency`` when
+    given (``user`` must be allowed to see it), the settings it runs with (that agency's Settings
+    page and set-up) and what counts in it."""
     from ita_model.current import current_data
     from ita_model.in_force import in_force
     from ita_model.sample import ensure_sample
@@ -113,10 +126,19 @@ def from_store(
 
     base = get_settings()
     store = open_store(target or None, settings=base)
+    if agency:
+        store = store.for_agency(agency, user=user or _login_name())
     ensure_sample(store, base)
     _, settings = in_force(store, with_overrides(base, store.overrides()))
     year = year or settings.year
     return store, settings, current_data(store, year, as_of=as_of)
+
+
+def _login_name() -> str:
+    import getpass
+    import os
+
+    return os.environ.get("ITA_USER") or getpass.getuser()
 
 
 def _both_given(args: argparse.Namespace) -> bool:
@@ -131,7 +153,13 @@ def _dataset(args: argparse.Namespace):  # -> Dataset
 
     if args.paths:
         return load_dataset(args.paths, year=args.year or args.default_year)
-    return from_store(args.store, args.year, as_of=getattr(args, "as_of", None))[2].dataset
+    return from_store(
+        args.store,
+        args.year,
+        as_of=getattr(args, "as_of", None),
+        agency=args.agency,
+        user=args.user,
+    )[2].dataset
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -210,7 +238,9 @@ def _report(args: argparse.Namespace) -> int:
         year = args.year or args.default_year
         handout = load_handout(args.paths, year=year, as_of=args.as_of, lang=args.lang)
     else:
-        store, _settings, counting = from_store(args.store, args.year, as_of=args.as_of)
+        store, _settings, counting = from_store(
+            args.store, args.year, as_of=args.as_of, agency=args.agency, user=args.user
+        )
         handout = store_handout(store, counting, as_of=args.as_of, lang=args.lang)
     out: Path = args.out
     try:

@@ -129,7 +129,7 @@ def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None
         settle(page, title=t("overview.title"))
         main = page.inner_text('[data-testid="stMain"]')
         assert t("rollup_page.viewing", name=target["name"]) in main
-        assert t("rollup_page.no_files_yet") in main  # its own (empty) overview
+        assert t("empty.title") in main  # its own (empty) overview
         sidebar = page.inner_text('[data-testid="stSidebar"]')
         assert t("tenancy.shown", name=target["name"]) in sidebar
         assert t("nav.data_in") not in sidebar  # read-only: no way to send its files

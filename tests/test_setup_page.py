@@ -9,8 +9,9 @@ import pytest
 
 from ita_model.agency_store import AgencyStore
 from ita_model.i18n import t
-from ita_model.in_force import deactivate
+from ita_model.in_force import deactivate, in_force
 from ita_model.sample import REMOVED, current_sample
+from ita_model.settings import Settings
 from ita_model.store import open_store
 from tests.conftest import app_test, figures_shown
 
@@ -105,7 +106,8 @@ def test_the_score_page_rates_the_agency_year_by_its_levels() -> None:
     store = open_store()
     agencies = AgencyStore(store)
     set_up(agencies)
-    at = open_setup()  # activates the agency in this process, as every page does
+    at = open_setup()  # activates the agency in its own script run, as every page does
+    in_force(store, Settings())  # and in this thread, which builds the workbook (per thread)
     wb = build_template("finance", year=2570)
     ws = wb[OIT_SHEET]
     top, cols = header_row(ws)

@@ -18,7 +18,7 @@ from ita_model.agency_store import AgencyStore
 from ita_model.errors import AccountError, CodedError, NotAllowed, UnknownSubmission
 from ita_model.store import Store, open_store
 from tests.conftest import ROOT
-from tests.test_store import workbook
+from tests.test_store import target, workbook  # noqa: F401  (the SQLite/PostgreSQL fixture)
 
 V2_STORE = ROOT / "tests" / "data" / "store_v2"  # made by the store of commit 80ba018 (schema 2)
 YEAR = 2565
@@ -31,15 +31,8 @@ AGENCIES = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "store")
-    return request.getfixturevalue("pg_server").new_database()
-
-
 @pytest.fixture
-def store(target: str) -> Store:
+def store(target: str) -> Store:  # noqa: F811
     """A store with a system admin, agencies A, B (พะเยา) and C (เชียงราย), an editor and a
     viewer of A, an editor of B and a พะเยา supervisor."""
     s = open_store(target)
@@ -279,27 +272,18 @@ def test_a_postgresql_store_of_version_2_is_upgraded_in_place(pg_server) -> None
 
     from sqlalchemy import create_engine, insert, text
 
+    import ita_model.store.schema as v3
     from ita_model.store.accounts import account_imports_t, accounts_metadata, accounts_t
-    from ita_model.store.schema import (
-        agencies_t,
-        blobs_t,
-        current_t,
-        events_t,
-        meta_t,
-        metadata,
-        oit_rows_t,
-        records_t,
-        slots_t,
-        submissions_t,
-    )
+    from ita_model.store.base import pg_url
 
-    url = pg_server.new_database()
-    engine = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    tables = [getattr(v3, f"{n}_t") for n in ("submissions", "events", "current", "slots")]
+    tables += [v3.meta_t, v3.records_t, v3.oit_rows_t]
+    engine = create_engine(pg_url(pg_server.new_database()))
+    url = engine.url.render_as_string(hide_password=False)
     old = sqlite3.connect(V2_STORE / "store.sqlite3")
     old.row_factory = sqlite3.Row
-    tables = [submissions_t, events_t, current_t, slots_t, meta_t, records_t, oit_rows_t]
     with engine.begin() as conn:
-        metadata.create_all(conn, tables=[*tables, blobs_t])
+        v3.metadata.create_all(conn, tables=[*tables, v3.blobs_t])
         accounts_metadata.create_all(conn)
         for name in ("submissions", "events", "current", "slots", "oit_rows", "accounts"):
             conn.execute(text(f"ALTER TABLE {name} DROP COLUMN agency"))
@@ -320,9 +304,10 @@ def test_a_postgresql_store_of_version_2_is_upgraded_in_place(pg_server) -> None
                 columns, values = ", ".join(names), ", ".join(f":{n}" for n in names)
                 conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"), rows)
         for f in (V2_STORE / "files").iterdir():
-            conn.execute(insert(blobs_t).values(sha256=f.name.split(".")[0], data=f.read_bytes()))
+            row = {"sha256": f.name.split(".")[0], "data": f.read_bytes()}
+            conn.execute(insert(v3.blobs_t).values(**row))
         conn.execute(text("SELECT setval('events_seq_seq', (SELECT max(seq) FROM events))"))
-        assert agencies_t.name not in {
+        assert v3.agencies_t.name not in {
             r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables"))
         }
     old.close()
@@ -390,3 +375,43 @@ def test_two_sessions_on_two_agencies_never_see_each_others_set_up(store: Store)
     assert year == Settings().year and divisions != seen["A"][1] and not has_2570
     # and this thread, which activated nothing, still sees the demo
     assert 2570 not in available_years()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_the_command_line_reads_and_writes_one_agency(tmp_path: Path):
+    from tests.conftest import run_cli
+
+    root = tmp_path / "store"
+    s = open_store(root)
+    s.accounts.add("root", "admin", PW, user="setup", rounds=4)
+    s.register_agencies(AGENCIES, user="root")
+    s.accounts.add("ed_a", "editor", PW, user="root", agency="A", rounds=4)
+    s.accounts.add("sup", "supervisor", PW, user="root", scope="agencies:A", rounds=4)
+    s.close()
+    book = tmp_path / "legal.xlsx"
+    book.write_bytes(workbook("legal", 3))
+    env = {"ITA_LOAD_SAMPLE": "false"}
+    sent = run_cli("submit", book, "--store", root, "--agency", "A", "--user", "ed_a", env=env)
+    assert sent.returncode == 0, sent.stderr
+    mine = run_cli("summary", "--store", root, "--agency", "A", "--user", "sup", "--json", env=env)
+    assert mine.returncode == 0, mine.stderr
+    theirs = run_cli("summary", "--store", root, "--json", "--user", "root", env=env)
+    assert mine.stdout != theirs.stdout  # A's file counts for A only
+    for args in (
+        ("history", "--agency", "B", "--user", "ed_a"),
+        ("submit", book, "--agency", "B", "--user", "sup"),
+        ("summary", "--agency", "Z", "--user", "root"),
+    ):
+        refused = run_cli(*args, "--store", root, env=env)
+        assert refused.returncode == 2, refused.stdout
+        assert "Traceback" not in refused.stderr
+        assert "agency" in refused.stderr and "หน่วยงาน" in refused.stderr
+    listed = run_cli("users", "list", "--store", root, env=env).stdout
+    assert "sup" in listed and "agencies:A" in listed
+    bad = run_cli(
+        "users", "add", "s2", "--role", "supervisor", "--no-password", "--store", root,
+        "--user", "root", env=env,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "--scope" in bad.stderr

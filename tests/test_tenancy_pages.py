@@ -93,6 +93,11 @@ def test_a_supervisor_drills_into_an_agency_read_only(two_agencies):
     assert not page.exception, [e.value for e in page.exception]
     assert t("tenancy.read_only", "th") in [w.value for w in page.warning]
     assert not page.get("file_uploader")
+    # no agency chosen: a supervisor is told to pick one from the roll-up
+    del at.session_state["agency"]
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("tenancy.choose_agency", "th") in " ".join(i.value for i in at.info)
     # the supervisor's scope does not cover the default agency
     at.session_state["agency"] = "default"
     at.switch_page("app_pages/overview.py").run()
@@ -105,3 +110,43 @@ def test_one_agency_looks_as_before(two_agencies):
     assert not at.exception, [e.value for e in at.exception]
     assert not any(t("tenancy.shown", "th", name="") in i.value for i in at.sidebar.info)
     assert history_files(at) == []  # A's and B's files are theirs
+
+
+def test_the_users_page_sets_agency_and_scope_for_a_system_admin(two_agencies):
+    at = signed_in("root", Role.ADMIN)
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [table] = at.dataframe
+    assert {"agency", "scope"} <= set(table.value.columns)
+    assert set(table.value["name"]) == {"root", "ed_a", "ed_b", "sup"}
+    at.text_input(key="new_user_name").input("view_b")
+    at.selectbox(key="new_user_role").set_value("supervisor")
+    at.selectbox(key="new_user_agency").set_value("B")
+    at.text_input(key="new_user_password").input(PW)
+    [submit] = [b for b in at.button if b.label == t("users.save", "th")]
+    submit.click().run()
+    # a supervisor without a scope: refused, in Thai and English, nothing added
+    assert any("--scope" in e.value for e in at.error), [e.value for e in at.error]
+    at.text_input(key="new_user_name").input("view_b")
+    at.selectbox(key="new_user_role").set_value("viewer")
+    at.selectbox(key="new_user_agency").set_value("B")
+    at.text_input(key="new_user_password").input(PW)
+    [submit] = [b for b in at.button if b.label == t("users.save", "th")]
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    users = {u["name"]: u for u in open_store().accounts.users()}
+    assert users["view_b"]["agency"] == "B" and users["view_b"]["role"] == "viewer"
+
+
+def test_an_agencys_admin_manages_its_own_agency_only(two_agencies):
+    s = open_store()
+    s.accounts.add("admin_a", "admin", PW, user="root", agency="A", rounds=4)
+    s.close()
+    at = signed_in("admin_a", Role.ADMIN, "A")
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [table] = at.dataframe
+    assert set(table.value["name"]) == {"ed_a", "admin_a"}
+    assert t("auth.role_supervisor", "th") not in at.selectbox(key="new_user_role").options
+    assert t("auth.role_editor", "th") in at.selectbox(key="new_user_role").options
+    assert not [s for s in at.selectbox if s.key == "new_user_agency"]

@@ -185,7 +185,7 @@ class Accounts:
     def lookup(self, name: str, *, source: Source = "local") -> Actor | None:
         """The actor of an account, its role as the rows say now; None without one."""
         row, _ = self._lookup(name)
-        return _actor_of(norm_name(name), row, source) if row is not None else None
+        return actor_of(norm_name(name), row, source) if row is not None else None
 
     def actor(self, user: str | Actor, *, source: Source = "local") -> Actor:
         """Who ``user`` is, by the rows, whatever role an ``Actor`` handed in claims.
@@ -200,7 +200,7 @@ class Accounts:
             user, source = user.name, user.source
         row, any_account = self._lookup(user)
         if row is not None:
-            return _actor_of(norm_name(user), row, source)
+            return actor_of(norm_name(user), row, source)
         if not any_account:
             return Actor.single_user(user)
         if source == "oidc":
@@ -213,7 +213,7 @@ class Accounts:
         hashed = row.password if row is not None else None
         if not password_matches(password, hashed) or row is None:
             return None
-        return _actor_of(norm_name(name), row, "local")
+        return actor_of(norm_name(name), row, "local")
 
     # ---- writing: an administrator (as the rows say), one transaction with its audit event
 
@@ -415,7 +415,7 @@ class Accounts:
             self.store._event(conn, IMPORTER, "users_imported", at=now, detail=detail)
 
 
-def _actor_of(name: str, row: Any, source: Source) -> Actor:
+def actor_of(name: str, row: Any, source: Source) -> Actor:
     """The actor an account row makes: its role, agency and scope as the rows say now."""
     scope = Scope.parse(row.scope) if row.scope else None
     return Actor(name, Role(row.role), source, agency=row.agency or DEFAULT_AGENCY, scope=scope)

@@ -25,10 +25,10 @@ from sqlalchemy.sql import Select
 
 from ita_model.agencies import AgencyRecord
 from ita_model.agency import DEFAULT_AGENCY
-from ita_model.auth import Actor, Role, require
+from ita_model.auth import Actor, Role, norm_name, require
 from ita_model.errors import NotAllowed, StoreError, StoreLost
 from ita_model.settings import Settings, get_settings, users_file
-from ita_model.store.accounts import Accounts
+from ita_model.store.accounts import Accounts, accounts_t, actor_of
 from ita_model.store.schema import agencies_t, create_or_upgrade, events_t, needs_upgrade
 
 if TYPE_CHECKING:
@@ -239,8 +239,16 @@ class StoreBase:
     def _check_viewer(self, conn: Connection) -> None:
         """The user this store was bound for may still see its agency (the rows say so now:
         an account removed, lowered or given another scope counts from its next read)."""
-        assert self._viewer is not None
-        actor = self.accounts.actor(self._viewer)  # account_unknown once removed
+        viewer = self._viewer
+        assert viewer is not None
+        if viewer.source == "local":  # an account with a password: its row, in this transaction
+            key = norm_name(viewer.name)
+            row = conn.execute(select(accounts_t).where(accounts_t.c.name == key)).first()
+            if row is None:
+                raise NotAllowed("account_unknown", value=viewer.name)
+            actor = actor_of(key, row, "local")
+        else:  # the single local user, someone signed in through OpenID Connect
+            actor = self.accounts.actor(viewer)
         if actor.agency == self.agency or actor.role == Role.SUPERVISOR or actor.system_admin:
             record = agency_of(conn, self.agency)
             if record is not None and actor.may_read(record):

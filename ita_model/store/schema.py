@@ -102,6 +102,10 @@ EVENTS_BY_SLOT = Index(
     events_t.c.seq,
 )
 OLD_EVENTS_INDEX = "ix_events_slot_at"  # version 2's, without the agency
+# one agency's submissions of a year (the History and Data-in pages), among thousands of agencies
+SUBMISSIONS_BY_AGENCY = Index(
+    "ix_submissions_agency_year", submissions_t.c.agency, submissions_t.c.year
+)
 
 current_t = Table(
     "current",
@@ -220,6 +224,10 @@ def create_or_upgrade(conn: Connection) -> None:
         conn.execute(text(f"DROP INDEX {OLD_EVENTS_INDEX}"))
     if EVENTS_BY_SLOT.name not in indexes:
         EVENTS_BY_SLOT.create(conn)
+    if SUBMISSIONS_BY_AGENCY.name not in {
+        i["name"] for i in inspect(conn).get_indexes("submissions")
+    }:
+        SUBMISSIONS_BY_AGENCY.create(conn)
     if "accounts" in had and "agency" not in _columns(conn, "accounts"):
         conn.execute(text(f"ALTER TABLE accounts ADD COLUMN agency {_AGENCY_SQL}"))
         conn.execute(text("ALTER TABLE accounts ADD COLUMN scope TEXT"))
