@@ -24,6 +24,7 @@ Run: ``.venv/bin/python bench/bench_rollup.py [--agencies 8300]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
@@ -161,14 +162,15 @@ class Content:
 # --------------------------------------------------------------------------- generation
 
 
-def columns(table: str) -> list[str]:
+@functools.cache
+def columns(table: str) -> tuple[str, ...]:
     """The table's columns in this code's schema ([] for a table it does not have)."""
     from ita_model.agency_store import agency_metadata
 
     for meta in (metadata, agency_metadata):
         if table in meta.tables:
-            return [c.name for c in meta.tables[table].columns]
-    return []
+            return tuple(c.name for c in meta.tables[table].columns)
+    return ()
 
 
 def report_blob(filename: str) -> bytes:

@@ -21,11 +21,11 @@ import pandas as pd
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import end_of_day, today_in_thailand
-from ita_model.framework import Framework, load_framework
+from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, has_slots, oit_counts, score_rows, setup_groups
+from ita_model.rollup_sql import Group, analytic, has_slots, oit_counts, score_rows, setup_groups
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
@@ -103,12 +103,16 @@ class _Figures:
 # --------------------------------------------------------------------------- the registry
 
 
-def registry(store: Store) -> list[AgencyRecord]:
+def registry(store: Store) -> tuple[list[AgencyRecord], bool]:
     """The agencies of the registry that whoever the store is bound for may read (a supervisor:
-    its scope; an agency's own people: their agency; a store opened without a viewer: all)."""
+    its scope; an agency's own people: their agency; a store opened without a viewer: all), and
+    whether that is every agency."""
     records = store.agency_registry()
     viewer = getattr(store, "_viewer", None)
-    return records if viewer is None else [r for r in records if viewer.may_read(r)]
+    if viewer is None:
+        return records, True
+    readable = [r for r in records if viewer.may_read(r)]
+    return readable, len(readable) == len(records)
 
 
 def in_scope(records: Sequence[AgencyRecord], scope: Scope | None) -> list[AgencyRecord]:
@@ -190,35 +194,69 @@ def _tools(fw: Framework, rows: Sequence[tuple[Any, Any, Any]]) -> dict[str, flo
     return out
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A framework's shape, read once per roll-up: what ``scoring.score`` walks per agency."""
+
+    indicators: tuple[tuple[int, float, tuple[tuple[str, float, int], ...]], ...]
+    tools: tuple[tuple[str, float, bool], ...]  # code, weight, an OIT tool
+    oit_tools: frozenset[str]
+    others: tuple[int, ...]  # the indicators not scored from items (IIT, EIT)
+    items: int
+
+    @classmethod
+    def of(cls, fw: Framework) -> _Plan:
+        oit = fw.oit_indicators()
+        oit_tools = frozenset(ind.tool for ind in oit)
+        return cls(
+            tuple(
+                (
+                    ind.number,
+                    ind.weight,
+                    tuple((s.code, s.weight, len(s.items())) for s in ind.subindicators),
+                )
+                for ind in oit
+            ),
+            tuple((t.code, t.weight, t.code in oit_tools) for t in fw.tools),
+            oit_tools,
+            tuple(i.number for i in fw.indicators if not i.subindicators),
+            len(fw.items()),
+        )
+
+
+def _subs(ind: Indicator) -> tuple[tuple[str, float, int], ...]:
+    return tuple((s.code, s.weight, len(s.items())) for s in ind.subindicators)
+
+
 def _figures(
     fw: Framework,
+    plan: _Plan,
     counts: Mapping[str, tuple[int, int]],
     tools: dict[str, float | None],
     this_year: Mapping[str, float],
 ) -> _Figures:
-    """``scoring.score`` on counts: per sub-indicator (done, not applicable)."""
+    """``scoring.score`` on counts (per sub-indicator: done, not applicable), the same sums in
+    the same order, so the same floats."""
     indicators: dict[int, float | None] = {}
     done_all = 0
-    for ind in fw.oit_indicators():
+    for number, _weight, subs in plan.indicators:
         parts = []
-        for sub in ind.subindicators:
-            done, na = counts.get(sub.code, (0, 0))
+        for code, weight, n_items in subs:
+            done, na = counts.get(code, (0, 0))
             done_all += done
-            applicable = len(sub.items()) - na
-            parts.append((sub.weight, 100 * done / applicable if applicable else None))
-        indicators[ind.number] = _weighted(parts)
-    oit = _weighted((ind.weight, indicators[ind.number]) for ind in fw.oit_indicators())
-    oit_tools = {ind.tool for ind in fw.oit_indicators()}
-    parts = [(x.weight, oit if x.code in oit_tools else tools.get(x.code)) for x in fw.tools]
+            applicable = n_items - na
+            parts.append((weight, 100 * done / applicable if applicable else None))
+        indicators[number] = _weighted(parts)
+    oit = _weighted((weight, indicators[number]) for number, weight, _ in plan.indicators)
+    parts = [(weight, oit if is_oit else tools.get(code)) for code, weight, is_oit in plan.tools]
     total = None if any(s is None for _, s in parts) else _weighted(parts)
     rating = None
     if total is not None:
-        values = dict(tools) | dict.fromkeys(oit_tools, oit)
+        values = dict(tools) | dict.fromkeys(plan.oit_tools, oit)
         rating = fw.rating(min(max(total, 0.0), 100.0), values)
-    for ind in fw.indicators:
-        if ind.number not in indicators:
-            indicators[ind.number] = this_year.get(str(ind.number))
-    return _Figures(done_all, len(fw.items()), oit, tools, total, rating, indicators)
+    for number in plan.others:
+        indicators[number] = this_year.get(str(number))
+    return _Figures(done_all, plan.items, oit, tools, total, rating, indicators)
 
 
 def _nan(value: float | None) -> float:
@@ -238,19 +276,6 @@ def _compute(
     settings: Settings,
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
     """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
-    codes = [r.code for r in records]
-    base, set_up = _forces(store, codes, year, settings)
-    own = {code for _, group in set_up for code in group}
-    by_code = {r.code: r for r in records}
-    groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
-    plain = [r for r in records if r.code not in own]
-    if plain:
-        scoped = None if everything else [r.code for r in plain]
-        groups.append((base, plain, _group(base, scoped, sorted(own))))
-    for force, group in set_up:
-        groups.append((force, [by_code[c] for c in group], _group(force, group, [])))
-    out: list[tuple[AgencyRecord, _Figures, Framework]] = []
-    items: dict[str, tuple[str, int, int]] = {}
     with store._read() as conn:
         if conn is None:
             return [], {}
@@ -258,32 +283,54 @@ def _compute(
             conn, year, DEFAULT_AGENCY
         ):  # the embedded agency of a store that never had one: not an agency to list
             records = [r for r in records if r.code != DEFAULT_AGENCY]
-            groups = [(f, [m for m in ms if m.code != DEFAULT_AGENCY], g) for f, ms, g in groups]
+    codes = [r.code for r in records]
+    base, set_up = _forces(store, codes, year, settings)
+    own = {code for _, group in set_up for code in group}
+    by_code = {r.code: r for r in records}
+    members = [(base, [r for r in records if r.code not in own])]
+    members += [(force, [by_code[c] for c in group]) for force, group in set_up]
+    members = [(force, agencies) for force, agencies in members if agencies]
+    members.sort(key=lambda m: -len(m[1]))
+    groups: list[tuple[_InForce, list[AgencyRecord], Group]] = []
+    for n, (force, agencies) in enumerate(members):
+        mine = [r.code for r in agencies]
+        if n == 0 and everything:  # the largest group: every agency but the other groups'
+            others = [r.code for _, rest in members[1:] for r in rest]
+            groups.append((force, agencies, _group(force, None, others)))
+        else:
+            groups.append((force, agencies, _group(force, mine, [])))
+    out: list[tuple[AgencyRecord, _Figures, Framework]] = []
+    items: dict[str, tuple[str, int, int]] = {}
+    with store._read() as conn:
+        if conn is None:
+            return [], {}
+        analytic(conn)
         scores: dict[str, list[tuple[Any, Any, Any]]] = {}
         for agency, y, indicator, value in score_rows(
             conn, year, None if everything else codes, when
         ):
             scores.setdefault(agency, []).append((y, indicator, value))
-        for force, members, group in groups:
-            per_agency, per_item = oit_counts(conn, year, group, when)
-            counts: dict[str, dict[str, tuple[int, int]]] = {}
-            for agency, sub, done, na in per_agency:
-                counts.setdefault(agency, {})[sub] = (done, na)
+        for force, agencies, group in groups:
+            counts, per_item = oit_counts(conn, year, group, when)
             fw = force.framework
-            for record in members:
+            plan = _Plan.of(fw)
+            for record in agencies:
                 rows = scores.get(record.code, [])
                 this_year = {
                     str(i): float(v) for y, i, v in rows if y == fw.year and i and v is not None
                 }
-                figures = _figures(fw, counts.get(record.code, {}), _tools(fw, rows), this_year)
+                figures = _figures(
+                    fw, plan, counts.get(record.code, {}), _tools(fw, rows), this_year
+                )
                 out.append((record, figures, fw))
             by_item = {item: (done, na) for item, done, na in per_item}
             for item in fw.items():
                 done, na = by_item.get(item.code, (0, 0))
                 name, missing, counted = items.get(item.code, (item.name_th, 0, 0))
-                n = len(members)
+                n = len(agencies)
                 items[item.code] = (name, missing + max(n - done - na, 0), counted + n)
-    return out, items
+    order = {code: n for n, code in enumerate(codes)}
+    return sorted(out, key=lambda found: order[found[0].code]), items
 
 
 def rollup(
@@ -298,8 +345,9 @@ def rollup(
     """Every agency of ``scope`` (None: all) in ``year``, now or as of a moment (a date: the
     end of that day in Thailand). ``progress=False`` skips the figures over the year."""
     settings = settings or get_settings()
-    records = in_scope(registry(store), scope)
-    everything = scope is None or scope.everything
+    readable, complete = registry(store)
+    records = in_scope(readable, scope)
+    everything = complete and (scope is None or scope.everything)
     when = _moment(as_of)
     found, items = _compute(store, year, records, everything, when, settings)
     rows, inds = [], []

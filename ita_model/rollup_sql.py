@@ -24,22 +24,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     and_,
     case,
+    cast,
     func,
     literal,
     literal_column,
     not_,
     or_,
     select,
+    text,
     tuple_,
     union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
-from sqlalchemy.sql.selectable import CTE, Subquery
+from sqlalchemy.sql.selectable import CTE
 
 from ita_model.store.schema import (
     DECISIONS,
@@ -106,6 +109,7 @@ class Group:
 
 
 CODES = ("not_started", "in_progress", DONE, NA)  # a status as a number 0-3 (``code``)
+SEQ = 2**22  # above n * 4 + code for any sheet (n < 2**20 rows)
 
 
 def _owners(group: Group) -> CTE:
@@ -115,52 +119,52 @@ def _owners(group: Group) -> CTE:
     return (parts[0] if len(parts) == 1 else union_all(*parts)).cte("owners")
 
 
-def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
+def _statuses(year: int, group: Group, when: datetime | None) -> CTE:
     """(agency, item, status) for the items with any counted row; others are not started.
 
-    Without sorting: the newest file per (agency, division) is a ``max``, and the last row of an
-    item in it is ``max(n * 4 + code)``, whose remainder is that row's status."""
+    Without sorting or a second pass over the rows: per (agency, division, item) the newest file
+    and its last row are one ``max`` of ``seq * 2**22 + n * 4 + code``; the division's newest
+    file is the largest of those, and an item whose newest row is in an older file is not in
+    that file, so it does not count."""
     p = picks(year, group.codes, when)
     if group.codes is None and group.others:
         p = p.where(not_(p.selected_columns.agency.in_(list(group.others))))
-    cur = p.cte("picks")
+    cur = p.subquery("picks")
     o = oit_rows_t
     code = case({s: i for i, s in enumerate(CODES)}, value=o.c.status, else_=0)
-    rows = (
-        select(cur.c.agency, cur.c.seq, o.c.division, o.c.item, (o.c.n * 4 + code).label("k"))
-        .select_from(cur.join(o, o.c.submission_id == cur.c.submission_id))
-        .where(o.c.division.is_not(None))
-        .cte("rows")
-    )
-    claim = (
-        select(rows.c.agency, rows.c.division, func.max(rows.c.seq).label("seq"))
-        .group_by(rows.c.agency, rows.c.division)
-        .cte("claim")
-    )
-    joined = rows.join(
-        claim,
-        and_(
-            claim.c.agency == rows.c.agency,
-            claim.c.division == rows.c.division,
-            claim.c.seq == rows.c.seq,
-        ),
-    )
-    counted: list[ColumnElement] = []
+    key = cast(cur.c.seq, BigInteger) * SEQ + o.c.n * 4 + code
+    counted: list[ColumnElement] = [o.c.division.is_not(None)]
     owned = sorted(group.owners)
     if owned:
         own = _owners(group)
         counted.append(
             or_(
-                rows.c.item.not_in(owned),
-                tuple_(rows.c.item, rows.c.division).in_(select(own.c.item, own.c.division)),
+                o.c.item.not_in(owned),
+                tuple_(o.c.item, o.c.division).in_(select(own.c.item, own.c.division)),
             )
         )
-    last = (
-        select(rows.c.agency, rows.c.item, (func.max(rows.c.k) % 4).label("code"))
-        .select_from(joined)
+    newest = (
+        select(cur.c.agency, o.c.division, o.c.item, func.max(key).label("k"))
+        .select_from(cur.join(o, o.c.submission_id == cur.c.submission_id))
         .where(*counted)
-        .group_by(rows.c.agency, rows.c.division, rows.c.item)
-        .cte("last")
+        .group_by(cur.c.agency, o.c.division, o.c.item)
+        .cte("newest")
+    )
+    claim = (
+        select(newest.c.agency, newest.c.division, func.max(newest.c.k // SEQ).label("seq"))
+        .group_by(newest.c.agency, newest.c.division)
+        .subquery("claim")
+    )
+    last = (
+        select(newest.c.agency, newest.c.item, (newest.c.k % 4).label("code"))
+        .select_from(
+            newest.join(
+                claim,
+                and_(claim.c.agency == newest.c.agency, claim.c.division == newest.c.division),
+            )
+        )
+        .where(newest.c.k // SEQ >= claim.c.seq)  # = the max: an estimate that hashes
+        .subquery("last")
     )
     reported = func.count()
     na = func.sum(case((last.c.code == CODES.index(NA), 1), else_=0))
@@ -181,7 +185,7 @@ def _statuses(year: int, group: Group, when: datetime | None) -> Subquery:
     return (
         select(last.c.agency, last.c.item, status.label("status"))
         .group_by(last.c.agency, last.c.item)
-        .subquery("statuses")
+        .cte("statuses")
     )
 
 
@@ -191,32 +195,43 @@ def _null(name: str) -> ColumnElement:
 
 def oit_counts(
     conn: Connection, year: int, group: Group, when: datetime | None
-) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, int, int]]]:
-    """Per (agency, sub-indicator) and per item: how many items done, how many not applicable.
+) -> tuple[dict[str, dict[str, tuple[int, int]]], list[tuple[str, int, int]]]:
+    """Per agency and sub-indicator, and per item: how many items done, how many not applicable
+    (an agency with no such item is not there: nothing done). One row per agency."""
+    st = _statuses(year, group, when)
+    subs = sorted(set(group.subindicator.values()))
+    items_of = {sub: [i for i, s in group.subindicator.items() if s == sub] for sub in subs}
 
-    Only what has a done or not-applicable item comes back; the rest is nothing done."""
-    st = _statuses(year, group, when).alias("st")
-    sub = case(dict(group.subindicator), value=st.c.item, else_=literal(""))
-    done = func.sum(case((st.c.status == DONE, 1), else_=0))
-    na = func.sum(case((st.c.status == NA, 1), else_=0))
+    def count(status: str, items: list[str] | None = None) -> ColumnElement:
+        hit = (
+            st.c.status == status
+            if items is None
+            else and_(st.c.status == status, st.c.item.in_(items))
+        )
+        return func.sum(case((hit, 1), else_=0))
+
     keep = st.c.status.in_((DONE, NA))
+    wide = [count(status, items_of[sub]) for sub in subs for status in (DONE, NA)]
     per_agency = (
-        select(literal("a").label("kind"), st.c.agency, sub.label("key"), done, na)
+        select(literal("a").label("kind"), st.c.agency.label("key"), *wide)
         .where(keep)
-        .group_by(st.c.agency, sub)
+        .group_by(st.c.agency)
     )
+    blanks = [_null(f"c{n}") for n in range(len(wide) - 2)]
     per_item = (
-        select(literal("i").label("kind"), _null("agency"), st.c.item, done, na)
+        select(literal("i").label("kind"), st.c.item, count(DONE), count(NA), *blanks)
         .where(keep)
         .group_by(st.c.item)
     )
-    agencies: list[tuple[str, str, int, int]] = []
+    agencies: dict[str, dict[str, tuple[int, int]]] = {}
     items: list[tuple[str, int, int]] = []
-    for kind, agency, key, d, n in conn.execute(union_all(per_agency, per_item)):
+    for kind, key, *values in conn.execute(union_all(per_agency, per_item)).all():
         if kind == "a":
-            agencies.append((agency, key, int(d), int(n)))
+            agencies[key] = {
+                sub: (int(values[2 * n]), int(values[2 * n + 1])) for n, sub in enumerate(subs)
+            }
         else:
-            items.append((key, int(d), int(n)))
+            items.append((key, int(values[0]), int(values[1])))
     return agencies, items
 
 
@@ -243,6 +258,14 @@ def score_rows(
         .order_by(newest.c.agency, s.c.n)
     )
     return [(r[0], r[1], r[2], r[3]) for r in conn.execute(q)]
+
+
+def analytic(conn: Connection) -> None:
+    """PostgreSQL, for this read only: room to hash a national roll-up in memory (not sort it on
+    disk), and no JIT compilation, which costs more than it saves on a query run once."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL work_mem = '64MB'"))
+        conn.execute(text("SET LOCAL jit = off"))
 
 
 def has_slots(conn: Connection, year: int, agency: str) -> bool:
