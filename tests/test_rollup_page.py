@@ -230,8 +230,8 @@ def test_a_real_store_of_agencies_shows_its_rollup(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_province_supervisor_starts_on_its_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A supervisor of พะเยา: the roll-up is its first page and lists its agencies only; the
-    pages of one agency appear once it drills into one, read-only, and go with the way back."""
+    """A supervisor of พะเยา: the roll-up is its first page and lists its agencies only; an
+    agency's pages show one once it has drilled into it, read-only, until the way back."""
     monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
     from ita_model.rollup import rollup
     from tests.rollup_factory import fill_store
@@ -246,8 +246,12 @@ def test_a_province_supervisor_starts_on_its_rollup(monkeypatch: pytest.MonkeyPa
     mine = rollup(store, year=2565, scope=scope).agencies
     assert set(mine["province"]) == {"พะเยา"} and len(mine) == 4
     assert heat_rows(at) == list(rf.worst_first(mine)["agency"])
-    with pytest.raises(ValueError):  # no agency's page before a drill-down
-        at.switch_page("app_pages/overview.py")
+    # an agency's page before a drill-down: choose one first (nothing of any agency shown)
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("tenancy.choose_agency") in " ".join(i.value for i in at.info)
+    assert not figures_shown(at)  # no card of any agency
+    at.switch_page(PAGE).run()
     code = str(mine["agency"].iloc[0])
     at.selectbox(key="rollup_drill").select(code).run()
     at.button(key="rollup_drill_go").click().run()
