@@ -17,6 +17,7 @@ from app_pages._auth import current_actor
 from app_pages._frame import guarded
 from app_pages._rollup_handouts import rollup_handout_buttons
 from app_pages._tables import html_cards, html_chart
+from app_pages._text import md
 from app_pages._words import be, lang, thai_digits, tr
 from ita_model import rollup_figures as rf
 from ita_model import rollup_html
@@ -258,7 +259,7 @@ def body(scope: Scope) -> None:
     st.caption(
         " · ".join(
             [
-                tr("rollup_page.scope", scope=scope_words(scope)),
+                tr("rollup_page.scope", scope=md(scope_words(scope))),  # names from a sheet
                 tr("common.fiscal_year", year=year),
                 tr("common.as_of", date=be(today)),
             ]
