@@ -72,10 +72,10 @@ CSS = (
     ".rl-track{height:1.5rem;border-left:1px solid #9e9e9e;display:flex}"
     f".rl-track i{{display:block;height:100%;border:1px solid {BORDER};box-sizing:border-box}}"
     ".rl-note{font-size:13px;white-space:nowrap;font-variant-numeric:tabular-nums}"
-    ".rl-heat td.rl-gap{min-width:10rem;text-align:left;display:flex;gap:.4rem;"
-    "align-items:center;border:0;border-bottom:1px solid #eee}"
+    ".rl-heat td.rl-gap{min-width:10rem;text-align:left;border:0;border-bottom:1px solid #eee}"
+    ".rl-gap div{display:flex;gap:.4rem;align-items:center}"
     ".rl-gap span{flex:none;min-width:3.2rem;text-align:right}"
-    ".rl-gap div{flex:1}"
+    ".rl-gap b{flex:1}"
     f".rl-gap i{{display:block;height:.9rem;background:{BELOW_FILL};border:1px solid {BORDER};"
     "box-sizing:border-box}"
     ".rl-prog{display:grid;grid-template-columns:3.2rem 1fr;column-gap:.5rem}"
@@ -284,8 +284,8 @@ def gap_table(below: pd.DataFrame, mark: float, *, lang: str = "th", first_rank:
             f'<tr data-agency="{esc(rec.agency)}"><td class="rl-rank">{first_rank + n}</td>'
             f'<td class="rl-name">{esc(rec.name)}</td><td>{esc(province)}</td>'
             f"<td>{_number(rec.total, 2)}</td><td>{esc(rec.rating or '—')}</td>"
-            f'<td class="rl-gap"><span>{_number(rec.gap, 2)}</span><div>'
-            f'<i style="width:{width:.1f}%"></i></div></td></tr>'
+            f'<td class="rl-gap"><div><span>{_number(rec.gap, 2)}</span><b>'
+            f'<i style="width:{width:.1f}%"></i></b></div></td></tr>'
         )
     body = (
         f'<table class="rl-heat"><thead><tr><th class="rl-rank">#</th>{head}</tr></thead>'

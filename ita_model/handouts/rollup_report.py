@@ -137,32 +137,24 @@ def report_html(h: RollupHandout) -> str:
         add.append(f"<p>{_e(h.t('rollup_page.nothing_missing'))}</p>")
     progress = h.rollup.progress
     if len(progress):
+        # a table, not the page's CSS areas: Chromium's print never finished laying those out
         add.append(f"<h2>{_e(h.t('rollup_page.progress'))}</h2>")
-        days = list(progress["day"])
         add.append(
-            rollup_html.progress_line(
-                days,
-                [float(v) for v in progress["agencies_passing"]],
-                top=float(max(len(h.agencies), 1)),
-                suffix="",
-                title=h.t("rollup_page.progress_passing"),
-                name="progress-passing",
-                lang=lang,
-                thai_digits=h.thai_digits,
-            )
+            "<table><thead><tr>"
+            f"<th>{_e(h.t('rollup.col_day'))}</th>"
+            f'<th class="num">{_e(h.t("rollup_page.progress_passing"))}</th>'
+            f'<th class="num">{_e(h.t("rollup_page.progress_oit"))}</th>'
+            "</tr></thead><tbody>"
         )
-        add.append(
-            rollup_html.progress_line(
-                days,
-                [100 * float(v) for v in progress["mean_oit_done_share"]],
-                top=100.0,
-                suffix="%",
-                title=h.t("rollup_page.progress_oit"),
-                name="progress-oit",
-                lang=lang,
-                thai_digits=h.thai_digits,
+        for day, passing, share in zip(
+            progress["day"], progress["agencies_passing"], progress["mean_oit_done_share"],
+            strict=True,
+        ):  # fmt: skip
+            add.append(
+                f'<tr><td>{_e(h.date_text(day))}</td><td class="num">{int(passing):,}</td>'
+                f'<td class="num">{100 * float(share):.0f}%</td></tr>'
             )
-        )
+        add.append("</tbody></table>")
     add.append(f"<h2>{_e(h.t('rollup_page.handout_agencies'))}</h2>")
     add.append(f'<p class="note">{_e(h.t("rollup_page.heatmap_caption"))}</p>')
     matrix = rf.indicator_matrix(list(h.agencies["agency"]), h.rollup.indicators)
