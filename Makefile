@@ -27,6 +27,7 @@ bench: install
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_store.py
 	$(PY) bench/bench_links.py
+	$(PY) bench/bench_tenancy.py
 	$(PY) bench/bench_handouts.py
 
 sample: install

@@ -1,9 +1,12 @@
 """The accounts, kept in the store: every dashboard on one store (a PostgreSQL server shared by
 several machines) signs in against the same rows.
 
-One row per account: name, role, bcrypt hash (none: someone who signs in through OpenID Connect,
-named by e-mail), added at/by, changed at/by. Adding, changing and removing one is an audit event
-of the store's log, written in the same transaction and only by an administrator as the rows say.
+One row per account: name (unique in the deployment), role, bcrypt hash (none: someone who signs
+in through OpenID Connect, named by e-mail), the agency it acts in, its scope (a supervisor's, or
+``all`` for a system admin), added at/by, changed at/by. Adding, changing and removing one is an
+audit event of its agency's log, written in the same transaction and only by an administrator as
+the rows say: an agency's administrator for its own agency's accounts, without scopes; a system
+admin for any.
 Nothing is cached: each call reads the rows again (one query by primary key), so an account
 another dashboard removed or lowered counts from its very next action.
 
@@ -15,7 +18,8 @@ imports nothing and lets nobody in (``users_json_damaged``).
 Fail closed: only a store with no account at all (and no users.json to import) is the single
 local user. Once one exists, a name without an account may do nothing (``account_unknown``),
 except someone signed in through OpenID Connect, who gets ``ITA_OIDC_DEFAULT_ROLE``; the last
-administrator cannot be removed or lowered, and the first account must be an administrator.
+system admin cannot be removed or lowered, and the first account must be an administrator (it
+is the first system admin).
 
 The tables have a ``MetaData`` of their own, created beside the store's on the first write that
 needs them; this module uses only the store's transactions (``_read``, ``_write``, ``_event``).
