@@ -11,7 +11,7 @@ The database groups; Python only weighs a few numbers per agency.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -127,7 +127,7 @@ def _demo(settings: Settings) -> Organisation:
 
 
 def _forces(
-    store: Store, codes: Sequence[str], year: int, settings: Settings
+    store: Store, codes: Sequence[str], year: int, settings: Settings, everything: bool
 ) -> tuple[_InForce, list[tuple[_InForce, list[str]]]]:
     """The bundled organisation and framework, and the agencies set up in the store, grouped by
     identical set-ups (divisions, owners, framework), each group read once."""
@@ -137,7 +137,7 @@ def _forces(
     with store._read() as conn:
         if conn is None or not conn.dialect.has_table(conn, agency_parts_t.name):
             return base, []
-        keys = setup_groups(conn, year, agency_parts_t)
+        keys = setup_groups(conn, year, agency_parts_t, None if everything else codes)
     wanted = set(codes)
     members: dict[tuple[str, ...], list[str]] = {}
     for code, key in keys.items():
@@ -284,7 +284,7 @@ def _compute(
         ):  # the embedded agency of a store that never had one: not an agency to list
             records = [r for r in records if r.code != DEFAULT_AGENCY]
     codes = [r.code for r in records]
-    base, set_up = _forces(store, codes, year, settings)
+    base, set_up = _forces(store, codes, year, settings, everything)
     own = {code for _, group in set_up for code in group}
     by_code = {r.code: r for r in records}
     members = [(base, [r for r in records if r.code not in own])]
@@ -389,7 +389,13 @@ def rollup(
         ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
     )
     fw = found[0][2] if found else None
-    days = _progress(store, year, records, everything, when, settings) if progress else None
+    days = None
+    if progress and records:
+        days = _progress(
+            year,
+            when.date() if when is not None else today_in_thailand(),
+            lambda moment: _compute(store, year, records, everything, moment, settings)[0],
+        )
     return Rollup(
         year=year,
         as_of=when,
@@ -419,17 +425,14 @@ def progress_days(year: int, until: date) -> list[date]:
 
 
 def _progress(
-    store: Store,
     year: int,
-    records: Sequence[AgencyRecord],
-    everything: bool,
-    when: datetime | None,
-    settings: Settings,
+    until: date,
+    compute: Callable[[datetime], list[tuple[AgencyRecord, _Figures, Framework]]],
 ) -> pd.DataFrame:
-    until = when.date() if when is not None else today_in_thailand()
+    """Agencies passing and the mean share of OIT done at the month ends up to ``until``."""
     rows = []
-    for day in progress_days(year, until) if records else []:
-        found, _ = _compute(store, year, records, everything, end_of_day(day), settings)
+    for day in progress_days(year, until):
+        found = compute(end_of_day(day))
         shares = [f.oit_done / f.oit_total for _, f, _ in found if f.oit_total]
         passing = sum(1 for _, f, _ in found if f.rating is not None and f.rating.passes)
         rows.append((day, passing, sum(shares) / len(shares) if shares else 0.0))

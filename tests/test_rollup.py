@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ita_model.agencies import AgencyRecord
 from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.current import current_data
 from ita_model.errors import CodedError
@@ -33,6 +32,7 @@ from ita_model.validate import validate_file
 from tests import test_store as shared
 from tests.conftest import run_cli
 from tests.test_store import workbook
+from tests.test_tenancy import AGENCIES, PW
 
 target, store = shared.target, shared.store  # the store fixtures: SQLite and PostgreSQL
 YEAR = 2565
@@ -224,13 +224,6 @@ def test_the_workbook_has_one_sheet_per_table_with_thai_headers(sample_store: St
 
 
 # --------------------------------------------------------------------------- many agencies
-
-PW = "pass-word-1"
-AGENCIES = [
-    AgencyRecord(code="A", name="อบต.แม่กา", type="local_government", province="พะเยา"),
-    AgencyRecord(code="B", name="อบต.บ้านต๋อม", type="local_government", province="พะเยา"),
-    AgencyRecord(code="C", name="อบต.ป่าแดด", type="local_government", province="เชียงราย"),
-]
 
 
 @pytest.fixture

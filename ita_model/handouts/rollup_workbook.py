@@ -12,24 +12,8 @@ from openpyxl import Workbook
 
 from ita_model.handouts.workbook import _finish, _table
 from ita_model.i18n import t
-from ita_model.rollup import Rollup
+from ita_model.rollup import AGENCY_COLUMNS, Rollup
 from ita_model.thai import format_date
-
-AGENCY_KEYS = (
-    "agency",
-    "name",
-    "province",
-    "type",
-    "parent",
-    "oit_done",
-    "oit_total",
-    "oit",
-    "iit",
-    "eit",
-    "total",
-    "rating",
-    "passed",
-)
 
 
 def _score(value: Any) -> float | None:
@@ -69,7 +53,7 @@ def rollup_xlsx(r: Rollup, lang: str = "th") -> bytes:
     ]
     if not agencies:
         agencies = [[r.message(lang)]]
-    _sheet(wb, "agencies", lang, AGENCY_KEYS, agencies)
+    _sheet(wb, "agencies", lang, AGENCY_COLUMNS, agencies)
     _sheet(
         wb,
         "indicators",
