@@ -5,9 +5,11 @@ Screenshots at 1280×720 and 1920×1080 go to artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ from ita_model.scope import Scope
 from ita_model.store import open_store
 from tests.conftest import CHROMIUM, served
 from tests.rollup_factory import Synthetic, fill_store
-from tests.test_browser import VIEWPORTS, settle, shoot
+from tests.test_browser import VIEWPORTS, horizontal_overflow, settle, shoot
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENCIES = 300
@@ -53,6 +55,17 @@ def rollup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@contextlib.contextmanager
+def thai_page(browser: Any, size: str) -> Iterator[Any]:
+    """A new page in its own browser context at a viewport of ``VIEWPORTS``, in Thai."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def heat_rows(page: object) -> list[str]:
     return page.eval_on_selector_all(
         'figure[data-chart="heatmap"] tbody tr', "rows => rows.map(r => r.dataset.agency)"
@@ -72,36 +85,23 @@ def choose(page: object, label: str, text: str) -> None:
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_the_rollup_page_renders(rollup_server: str, browser: object, size: str) -> None:
-    width, height = VIEWPORTS[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="th-TH")
-    page = context.new_page()
-    try:
+    with thai_page(browser, size) as page:
         page.goto(f"{rollup_server}/rollup", wait_until="domcontentloaded")
         settle(page, title=t("rollup_page.title"), min_charts=6)
         page.wait_for_timeout(300)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.evaluate("document.fonts.check('16px \"Noto Sans Thai\"', 'ภาพรวม')")
-        overflow = page.evaluate(
-            """() => {
-              const main = document.querySelector('[data-testid="stMain"]');
-              return [document.documentElement.scrollWidth - window.innerWidth,
-                      main ? main.scrollWidth - main.clientWidth : 0];
-            }"""
-        )
+        overflow = horizontal_overflow(page)
         assert max(overflow) <= 0, f"horizontal scroll on the roll-up: {overflow}"
         whole = Synthetic(AGENCIES).rollup_of()
         assert heat_rows(page) == list(rf.worst_first(whole.agencies)["agency"].head(50))
         main = page.inner_text('[data-testid="stMain"]')
         assert t("rollup_page.showing", first=1, last=50, total="300") in main
         shoot(page, "rollup", size)
-    finally:
-        context.close()
 
 
 def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
-    page = context.new_page()
-    try:
+    with thai_page(browser, "1280x720") as page:
         page.goto(f"{rollup_server}/rollup", wait_until="domcontentloaded")
         settle(page, title=t("rollup_page.title"), min_charts=6)
         assert len(heat_rows(page)) == 50
@@ -141,8 +141,6 @@ def test_filter_drill_down_and_back(rollup_server: str, browser: object) -> None
         assert t("rollup_page.viewing", name=target["name"]) not in page.inner_text(
             '[data-testid="stMain"]'
         )
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -178,9 +176,7 @@ def test_a_province_supervisor_on_a_real_store(
     url, folder = real_server
     monkeypatch.setenv("ITA_STORE_DIR", str(folder))
     real = rollup(open_store(), year=2565, scope=Scope.parse("province:พะเยา")).agencies
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="th-TH")
-    page = context.new_page()
-    try:
+    with thai_page(browser, "1280x720") as page:
         # a supervisor starts on the roll-up (it has no agency of its own)
         sign_in(page, url, "watcher", "watcher-password", t("rollup_page.title"))
         settle(page, title=t("rollup_page.title"), min_charts=6)
@@ -202,5 +198,3 @@ def test_a_province_supervisor_on_a_real_store(
         shoot(page, "rollup-real-drilled", "1280x720")
         page.get_by_role("button", name=t("rollup_page.back")).click()
         settle(page, title=t("rollup_page.title"), min_charts=6)
-    finally:
-        context.close()
