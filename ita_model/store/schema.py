@@ -102,6 +102,8 @@ EVENTS_BY_SLOT = Index(
     events_t.c.seq,
 )
 OLD_EVENTS_INDEX = "ix_events_slot_at"  # version 2's, without the agency
+# one agency's latest event (``revision``, the pages' cache key): a seek, not a walk of the log
+EVENTS_BY_AGENCY = Index("ix_events_agency_seq", events_t.c.agency, events_t.c.seq)
 # one agency's submissions of a year (the History and Data-in pages), among thousands of agencies
 SUBMISSIONS_BY_AGENCY = Index(
     "ix_submissions_agency_year", submissions_t.c.agency, submissions_t.c.year
@@ -235,6 +237,8 @@ def create_or_upgrade(conn: Connection) -> None:
         conn.execute(text(f"DROP INDEX {OLD_EVENTS_INDEX}"))
     if EVENTS_BY_SLOT.name not in indexes:
         EVENTS_BY_SLOT.create(conn)
+    if EVENTS_BY_AGENCY.name not in indexes:
+        EVENTS_BY_AGENCY.create(conn)
     if SUBMISSIONS_BY_AGENCY.name not in {
         i["name"] for i in inspect(conn).get_indexes("submissions")
     }:
