@@ -29,6 +29,7 @@ bench: install
 	$(PY) bench/bench_links.py
 	$(PY) bench/bench_tenancy.py
 	$(PY) bench/bench_handouts.py
+	$(PY) bench/bench_rollup.py
 
 sample: install
 	$(PY) scripts/make_sample_data.py --out data/sample

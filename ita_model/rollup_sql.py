@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -46,13 +46,13 @@ from sqlalchemy.sql.schema import Table
 from sqlalchemy.sql.selectable import CTE
 
 from ita_model.store.schema import (
+    DECISIONS,
     current_t,
     events_t,
     oit_rows_t,
     score_rows_t,
     slots_t,
 )
-from ita_model.store.submissions import latest_decision
 
 DONE, NA, STARTED = "done", "not_applicable", ("done", "in_progress")
 
@@ -70,18 +70,41 @@ def picks(year: int, codes: Sequence[str] | None, when: datetime | None) -> Sele
             current_t.c.submission_id,
             current_t.c.event_seq.label("seq"),
         ).where(current_t.c.year == year, *_within(a, codes))
-    latest = latest_decision(when)
-    sa = slots_t.c.agency
-    chosen = (
-        select(sa.label("agency"), latest.label("seq"))
-        .where(slots_t.c.year == year, *_within(sa, codes))
-        .subquery("chosen")
+    # Store.current's rule (``latest_decision``: per slot the latest decision at or before the
+    # moment, by time then number), grouped for every agency at once instead of one seek a slot
+    e = events_t
+    decisions = (
+        select(e.c.agency, e.c.slot, e.c.at, e.c.seq)
+        .where(
+            e.c.year == year,
+            e.c.at <= when.astimezone(UTC),
+            e.c.action.in_(DECISIONS),
+            e.c.submission_id.is_not(None),
+            *_within(e.c.agency, codes),
+        )
+        .cte("decisions")
     )
-    e = events_t.alias("decided")
+    last_at = (
+        select(decisions.c.agency, decisions.c.slot, func.max(decisions.c.at).label("at"))
+        .group_by(decisions.c.agency, decisions.c.slot)
+        .subquery("last_at")
+    )
+    same = and_(
+        last_at.c.agency == decisions.c.agency,
+        last_at.c.slot == decisions.c.slot,
+        last_at.c.at == decisions.c.at,
+    )
+    last = (
+        select(func.max(decisions.c.seq).label("seq"))
+        .select_from(decisions.join(last_at, same))
+        .group_by(decisions.c.agency, decisions.c.slot)
+        .subquery("last")
+    )
+    d = events_t.alias("decided")
     return (
-        select(chosen.c.agency, e.c.submission_id, e.c.seq)
-        .select_from(chosen.join(e, e.c.seq == chosen.c.seq))
-        .where(e.c.action != "withdrawn")
+        select(d.c.agency, d.c.submission_id, d.c.seq)
+        .select_from(last.join(d, d.c.seq == last.c.seq))
+        .where(d.c.action != "withdrawn")
     )
 
 

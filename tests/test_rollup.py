@@ -169,6 +169,19 @@ def test_an_agency_set_up_in_the_store_is_rolled_up_with_its_own_owners(
     )
 
 
+def test_a_withdrawn_file_stops_counting_in_the_roll_up_too(sample_store: Store) -> None:
+    """The latest decision wins, a withdrawal being one: now and replayed as of a later day."""
+    may = next(x for x in sample_store.current(YEAR) if x.filename == "legal_may.xlsx")
+    sample_store.withdraw(may.id, user=SAMPLE_SENDER)
+    after = date.today() + timedelta(days=400)  # every decision made so far, replayed
+    for as_of in (None, after):
+        same(
+            row_of(rollup(sample_store, year=YEAR, as_of=as_of), "default"),
+            own(sample_store, as_of),
+        )
+    assert row_of(rollup(sample_store, year=YEAR), "default")["oit_done"] < 31
+
+
 def test_indicators_missing_and_progress_follow_the_agencies(sample_store: Store) -> None:
     r = rollup(sample_store, year=YEAR, as_of=date(2022, 6, 1))
     mine = own(sample_store, date(2022, 6, 1))["json"]["oit"]

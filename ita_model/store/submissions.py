@@ -353,8 +353,23 @@ class Submissions(Blobs, Events):
                 )
                 return [submission_of(r) for r in conn.execute(q)]
             when = as_of if as_of.tzinfo else as_of.replace(tzinfo=_THAI)
+            latest = (
+                select(events_t.c.seq)
+                .where(
+                    events_t.c.agency == slots_t.c.agency,
+                    events_t.c.year == slots_t.c.year,
+                    events_t.c.slot == slots_t.c.slot,
+                    events_t.c.at <= when.astimezone(UTC),
+                    events_t.c.action.in_(DECISIONS),
+                    events_t.c.submission_id.is_not(None),
+                )
+                .order_by(events_t.c.at.desc(), events_t.c.seq.desc())
+                .limit(1)
+                .correlate(slots_t)
+                .scalar_subquery()
+            )
             picks = (
-                select(latest_decision(when).label("seq"))
+                select(latest.label("seq"))
                 .where(slots_t.c.agency == self.agency, slots_t.c.year == year)
                 .subquery()
             )
@@ -367,26 +382,6 @@ class Submissions(Blobs, Events):
                 .order_by(events_t.c.seq)
             )
             return [submission_of(r) for r in conn.execute(q)]
-
-
-def latest_decision(when: datetime) -> Any:
-    """Per row of ``slots``: the number of its latest decision at or before ``when`` (an indexed
-    seek), the rule of "what counted then" that ``current`` and the roll-up both use."""
-    return (
-        select(events_t.c.seq)
-        .where(
-            events_t.c.agency == slots_t.c.agency,
-            events_t.c.year == slots_t.c.year,
-            events_t.c.slot == slots_t.c.slot,
-            events_t.c.at <= when.astimezone(UTC),
-            events_t.c.action.in_(DECISIONS),
-            events_t.c.submission_id.is_not(None),
-        )
-        .order_by(events_t.c.at.desc(), events_t.c.seq.desc())
-        .limit(1)
-        .correlate(slots_t)
-        .scalar_subquery()
-    )
 
 
 def submission_of(row: Any) -> Submission:
