@@ -9,7 +9,13 @@ import streamlit as st
 
 from app_pages._as_of import as_of_picker
 from app_pages._auth import may_write, sign_in
-from app_pages._data import upload_limit_mb
+from app_pages._data import page_running, upload_limit_mb
+from app_pages._rollup import (
+    ROLLUP_PAGE,
+    back_to_rollup,
+    may_see_rollup,
+    open_pending,
+)
 from app_pages._words import chrome_words, language_switch
 from ita_model.auth import Role
 from ita_model.i18n import t
@@ -38,6 +44,11 @@ PAGES = [
     ("app_pages/data_in.py", "nav.data_in", ":material/upload_file:", "data-in"),
     ("app_pages/history.py", "nav.history", ":material/history:", "history"),
 ]
+rollup = may_see_rollup(actor)  # supervisors and system admins: the picture across agencies
+if rollup:
+    PAGES.insert(1, (ROLLUP_PAGE, "rollup_page.nav", ":material/account_tree:", "rollup"))
+# a supervisor has no agency of its own: it starts on the roll-up
+HOME = "rollup" if actor.role == Role.SUPERVISOR else "overview"
 if not may_write(Role.EDITOR):  # a viewer, a supervisor, another agency shown: no uploads
     PAGES = [p for p in PAGES if p[3] != "data-in"]
 if actor.can(Role.ADMIN):
@@ -48,11 +59,12 @@ if may_write(Role.ADMIN):  # the agency shown is the administrator's own
 
 
 def _overview_by_name() -> None:
-    """``/overview`` opens the default page (which lives at ``/``), not "Page not found"."""
-    st.switch_page(PAGES[0][0])
+    """``/overview`` opens the overview (which lives at ``/`` when it is the default page), not
+    "Page not found"."""
+    st.switch_page("app_pages/overview.py")
 
 
-st.navigation(
+page = st.navigation(
     [
         *(
             st.Page(
@@ -62,16 +74,28 @@ st.navigation(
                 # the default page is served at "/" but reserves its own name: "home", so that
                 # "/overview" is free for the alias below
                 url_path="home" if url == "overview" else url,
-                default=url == "overview",
+                default=url == HOME,
             )
             for path, key, icon, url in PAGES
         ),
-        st.Page(
-            _overview_by_name,
-            title=t("nav.overview", lang),
-            url_path="overview",
-            visibility="hidden",
+        *(
+            [
+                st.Page(
+                    _overview_by_name,
+                    title=t("nav.overview", lang),
+                    url_path="overview",
+                    visibility="hidden",
+                )
+            ]
+            if HOME == "overview"
+            else []
         ),
     ],
     position="sidebar",
-).run()
+)
+if rollup:
+    open_pending()  # after a drill-down or the way back: the page asked for
+    if page.url_path != "rollup":
+        back_to_rollup(actor)  # while an agency is drilled into: whose it is, and the way back
+with page_running():
+    page.run()

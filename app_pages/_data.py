@@ -13,6 +13,9 @@ account that may not gets a clear message in Thai and English instead of the pag
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -186,6 +189,22 @@ def store(settings: Settings | None = None) -> Store:
     return _store(str(store_target(settings)), settings.model_dump_json(include=_WHERE))
 
 
+# True while the page itself runs (``page_running``), False in the door before it: a supervisor
+# with no agency drilled into has none for a page to show, yet the door reads its settings
+reading_page: ContextVar[bool] = ContextVar("reading_page", default=False)
+
+
+@contextmanager
+def page_running() -> Iterator[None]:
+    """The door runs the page inside this (what ``agency_store`` refuses to a supervisor with no
+    agency drilled into is the page's reading, not the door's)."""
+    token = reading_page.set(True)
+    try:
+        yield
+    finally:
+        reading_page.reset(token)
+
+
 def agency_store(settings: Settings | None = None) -> Store:
     """The shared store bound to the agency shown (``st.session_state["agency"]``, else the
     signed-in account's own), after the store checked from its account rows that the account
@@ -197,6 +216,9 @@ def agency_store(settings: Settings | None = None) -> Store:
         return shared
     code = shown_agency(actor)
     if actor.role == Role.SUPERVISOR and not st.session_state.get("agency"):
+        if not reading_page.get():
+            # the door (the "as of" date, the settings): nothing of one agency is shown there
+            return shared
         st.info(both("tenancy.choose_agency"), icon=":material/apartment:")
         st.stop()  # a supervisor has no agency of its own: it picks one from the roll-up
     if code == DEFAULT_AGENCY == actor.agency and actor.role != Role.SUPERVISOR:

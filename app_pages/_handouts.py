@@ -6,6 +6,7 @@ callable on a thread of its own), from the same data and "as of" date the page s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import streamlit as st
@@ -40,17 +41,27 @@ def current_handout(loaded: Loaded) -> Handout:
 
 
 def handout_buttons(handout: Handout, *, key: str = "handout") -> None:
-    """One download button per format, stacked; put them in a popover or a column.
+    """One download button per format, stacked; put them in a popover or a column."""
+    download_buttons(FORMATS, partial(export, handout), partial(file_name, handout), key=key)
 
-    Starts the hand-outs' browser in the background (if it is not running yet), so the first
-    click does not wait the seconds Chromium takes to start."""
+
+def download_buttons(
+    formats: Sequence[str],
+    make: Callable[[str], bytes],
+    name: Callable[[str], str],
+    *,
+    key: str,
+) -> None:
+    """A download button per format (``make(fmt)`` run only when it is clicked, named
+    ``name(fmt)``). Starts the hand-outs' browser in the background (if it is not running yet),
+    so the first click does not wait the seconds Chromium takes to start."""
     warm()
     st.caption(tr("handout.buttons_help"))
-    for fmt in FORMATS:
+    for fmt in formats:
         st.download_button(
             tr(f"handout.{fmt}"),
-            data=partial(export, handout, fmt),
-            file_name=file_name(handout, fmt),
+            data=partial(make, fmt),
+            file_name=name(fmt),
             mime=MEDIA_TYPES[fmt],
             icon=ICONS[fmt],
             key=f"{key}_{fmt}",

@@ -81,6 +81,17 @@ def settle(
     page.evaluate("document.fonts.ready.then(() => true)")
 
 
+def horizontal_overflow(page: object) -> list[int]:
+    """How many pixels the page and its main column scroll sideways (0 or less: none)."""
+    return page.evaluate(
+        """() => {
+          const main = document.querySelector('[data-testid="stMain"]');
+          return [document.documentElement.scrollWidth - window.innerWidth,
+                  main ? main.scrollWidth - main.clientWidth : 0];
+        }"""
+    )
+
+
 def shoot(page: object, name: str, size: str) -> None:
     """What the screen shows, then the whole page (Streamlit scrolls inside stMain, so a
     full-page screenshot needs a viewport as tall as the content)."""
@@ -116,13 +127,7 @@ def test_every_page_renders_in_chromium(server: str, browser: object, name: str,
         )
         assert loaded >= 1
         if name == "overview":
-            overflow = page.evaluate(
-                """() => {
-                  const main = document.querySelector('[data-testid="stMain"]');
-                  return [document.documentElement.scrollWidth - window.innerWidth,
-                          main ? main.scrollWidth - main.clientWidth : 0];
-                }"""
-            )
+            overflow = horizontal_overflow(page)
             assert max(overflow) <= 0, f"horizontal scroll on the overview: {overflow}"
         shoot(page, name, size)
         if name == "oit":  # the heat map lives in the second tab

@@ -1,0 +1,150 @@
+"""The roll-up across agencies for the pages: who may see it, its cached figures, the way into one
+agency's own dashboard (read-only) and back. Not a page.
+
+Drilling into an agency sets ``st.session_state["agency"]`` (the agency the pages' store is bound
+to, ``_data.agency_store``) and switches to the overview; the sidebar then offers the way back,
+which clears it. The roll-up itself is ``ita_model.rollup.rollup``, cached per store revision,
+year, scope and "as of" date: a page switch back to the roll-up draws from the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import streamlit as st
+
+from app_pages._data import store
+from app_pages._text import md
+from app_pages._words import tr
+from ita_model.agencies import AgencyRecord
+from ita_model.auth import Actor, Role
+from ita_model.fiscal import end_of_day, today_in_thailand
+from ita_model.rollup import Rollup, rollup
+from ita_model.scope import Part, Scope
+from ita_model.settings import get_settings, store_target
+from ita_model.store import Store
+
+ROLLUP_PAGE = "app_pages/rollup.py"
+OVERVIEW_PAGE = "app_pages/overview.py"
+AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
+OPENING_KEY = "rollup_opening"  # the page to open once the door has listed the pages
+
+
+def actor_scope(actor: Actor) -> Scope:
+    """What an actor oversees: a supervisor's scope, everything for a system admin."""
+    return actor.scope if actor.scope is not None else Scope.all()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _registry(target: str, revision: int) -> tuple[AgencyRecord, ...]:
+    return tuple(store().agency_registry())
+
+
+def registry() -> tuple[AgencyRecord, ...]:
+    """Every agency of the store (``AgencyRecord``), read again when the store changes."""
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
+    return _registry(str(store_target(settings)), store(settings).revision())
+
+
+def may_see_rollup(actor: Actor) -> bool:
+    """Supervisors, and system admins (an admin whose scope is everything: the single local
+    user is one) once the store holds more agencies than the default one."""
+    if actor.role == Role.SUPERVISOR:
+        return True
+    return actor.system_admin and len(registry()) > 1
+
+
+def compute(store_: Store, *, year: int, scope: Scope, as_of: datetime | None) -> Rollup:
+    """The roll-up of a scope (``ita_model.rollup.rollup``)."""
+    return rollup(store_, year=year, scope=scope, as_of=as_of)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cached(
+    target: str,
+    revision: int,
+    year: int,
+    scope_text: str,
+    codes: tuple[str, ...] | None,
+    when: datetime | None,
+) -> Rollup:
+    """The roll-up of ``scope_text``, or of exactly ``codes`` when they are given."""
+    scope = Scope.parse(scope_text) if codes is None else Scope((Part("agencies", codes),))
+    return compute(store(), year=year, scope=scope, as_of=when)
+
+
+def _when(as_of: date) -> datetime | None:
+    """None for today or later (what counts now), else the end of that day in Thailand."""
+    return None if as_of >= today_in_thailand() else end_of_day(as_of)
+
+
+def scope_rollup(scope: Scope, as_of: date) -> Rollup:
+    """The roll-up of a scope as of a date, cached per store revision."""
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
+    target, revision = str(store_target(settings)), store(settings).revision()
+    return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
+
+
+def agencies_rollup(codes: Sequence[str], as_of: date, scope: Scope | None = None) -> Rollup:
+    """The roll-up of exactly these agencies (the page's filters applied): its most-missing
+    items and progress are theirs, not the whole scope's. ``scope``: the same agencies as a
+    province or parent scope, matched faster than thousands of codes one by one."""
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
+    target, revision = str(store_target(settings)), store(settings).revision()
+    if scope is not None:
+        return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
+    chosen = tuple(sorted(codes))
+    return _cached(target, revision, settings.year, "agencies", chosen, _when(as_of))
+
+
+def drill_into(code: str) -> None:
+    """The drill-down button's callback: one agency's own dashboard, read-only (the overview
+    bound to it). The run it starts lists the agency's pages (a supervisor's only once it has
+    drilled in), then opens the overview (``open_pending``). A callback, not the button's value:
+    a switch of page in the middle of a run leaves a button's click to a later run."""
+    st.session_state[AGENCY_KEY] = code
+    st.session_state[OPENING_KEY] = "overview"
+
+
+def go_back() -> None:
+    """The way back's callback: no agency drilled into, the roll-up opened."""
+    st.session_state.pop(AGENCY_KEY, None)
+    st.session_state[OPENING_KEY] = "rollup"
+
+
+def open_pending() -> None:
+    """After a drill-down or the way back, once the door has listed the pages: switch to the
+    page asked for."""
+    target = st.session_state.pop(OPENING_KEY, None)
+    if target == "overview" and drilled() is not None:
+        st.switch_page(OVERVIEW_PAGE)
+    if target == "rollup":
+        st.switch_page(ROLLUP_PAGE)
+
+
+def drilled() -> str | None:
+    value = st.session_state.get(AGENCY_KEY)
+    return value if isinstance(value, str) and value else None
+
+
+def back_to_rollup(actor: Actor) -> None:
+    """At the top of every page while an agency is drilled into: whose dashboard this is,
+    read-only, and the way back to the roll-up (which clears the agency). Drawn by the door
+    after ``st.navigation`` and before the page itself."""
+    code = drilled()
+    if code is None or not may_see_rollup(actor):
+        return
+    names = {r.code: r.name for r in registry()}
+    with st.container(border=True, key="rollup_drilled"):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        name = md(names.get(code, code))  # a name from a sheet: shown as typed
+        left.markdown(f"**{tr('rollup_page.viewing', name=name)}**")
+        right.button(
+            tr("rollup_page.back"),
+            icon=":material/arrow_back:",
+            key="rollup_back",
+            type="primary",
+            width="stretch",
+            on_click=go_back,
+        )
