@@ -41,6 +41,7 @@ from ita_model.store import Store, Submission
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATES = ["accepted", "pending", "rejected", "superseded"]
+TAB_KEY = "history_tab"  # the open tab
 PICKED = "history_picked"  # the submission picked, across revisions
 STORE_KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}  # the kind, never a server path
 
@@ -84,14 +85,6 @@ with guarded():
 divisions = {d.id: d for d in org.divisions}
 st.caption(tr("history.store_at", where=STORE_KINDS.get(fs.dialect, fs.dialect)))
 
-tab_subs, tab_changes, tab_progress, tab_audit = st.tabs(
-    [
-        tr("history.tab_submissions"),
-        tr("history.tab_changes"),
-        tr("history.tab_progress"),
-        tr("history.tab_audit"),
-    ]
-)
 
 # ---------------------------------------------------------------- submissions
 
@@ -124,7 +117,7 @@ def _rollback_preview(sub: Submission) -> None:
     changes_table(changes, divisions, key=f"rollback_changes_{sub.id}")
 
 
-with tab_subs:
+def _submissions_tab() -> None:
     if msg := st.session_state.pop("history_error", None):
         st.error(md(msg), icon=":material/block:")
     if done := st.session_state.pop("history_done", None):
@@ -286,6 +279,7 @@ with tab_subs:
                         key=f"accept_{sub.id}",
                     )
 
+
 # ---------------------------------------------------------------- what changed since
 
 
@@ -293,7 +287,7 @@ def _history_now() -> History:
     return _history(str(store_target(settings)), revision, settings.model_dump_json())
 
 
-with tab_changes:
+def _changes_tab() -> None:
     # a list of days in the Buddhist Era (st.date_input can only show the Christian year)
     today = date.today()
     first = min([_thai_date(x.submitted_at) for x in subs] + [today - timedelta(days=30)])
@@ -357,9 +351,11 @@ with tab_changes:
             on_click="ignore",
         )
 
+
 # ---------------------------------------------------------------- progress over time
 
-with tab_progress:
+
+def _progress_tab() -> None:
     by = st.segmented_control(
         tr("history.by"),
         ["indicator", "division", "all"],
@@ -385,6 +381,7 @@ with tab_progress:
         wide.index.name = tr(f"history.by_{by or 'indicator'}")
         st.dataframe(wide, width="stretch", height=table_height(len(wide)))
 
+
 # ---------------------------------------------------------------- audit log
 
 
@@ -396,7 +393,7 @@ def _what(detail: dict) -> str:
     return detail.get("filename") or detail.get("name") or ""
 
 
-with tab_audit:
+def _audit_tab() -> None:
     with guarded():
         events = fs.events()
     if not events:
@@ -440,3 +437,18 @@ with tab_audit:
             on_click="ignore",
             key="audit_csv",
         )
+
+
+# Lazy tabs: only the open one is built and sent (the progress chart, the audit grid and the
+# history's replays were drawn on every visit, behind tabs nobody had opened).
+TABS = {
+    "submissions": _submissions_tab,
+    "changes": _changes_tab,
+    "progress": _progress_tab,
+    "audit": _audit_tab,
+}
+tabs = st.tabs([tr(f"history.tab_{name}") for name in TABS], key=TAB_KEY, on_change="rerun")
+for tab, draw in zip(tabs, TABS.values(), strict=True):
+    if tab.open is not False:
+        with tab:
+            draw()

@@ -48,15 +48,18 @@ def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
 
     from ita_model.i18n import t
     from ita_model.thai import format_date
-    from tests.test_history_page import HISTORY
+    from tests.test_history_page import HISTORY, open_tab
 
     at = app_test(HISTORY).run()
     assert not at.exception, [e.value for e in at.exception]
+    users = [u for d in at.dataframe if "user" in d.value.columns for u in d.value["user"]]
+    open_tab(at, "changes")
     since = at.selectbox(key="history_since")
     today = date.today()
     assert since.format_func(today) == format_date(today, style="long", lang="th")
     assert str(today.year + 543) in since.format_func(since.value)
     # the progress chart: one tick a day, each a Buddhist-Era date
+    open_tab(at, "progress")
     [chart] = at.get("plotly_chart")
     spec = json.loads(chart.proto.spec)
     axis = spec["layout"]["xaxis"]
@@ -69,5 +72,6 @@ def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
     assert all("id" not in d.value.columns for d in at.dataframe)
     shown = " ".join(c.value for c in at.caption)
     assert "/" not in shown.split(t("history.store_at", "th", where=""))[-1].split()[0]
-    users = [u for d in at.dataframe if "user" in d.value.columns for u in d.value["user"]]
+    open_tab(at, "audit")
+    users += [u for d in at.dataframe if "user" in d.value.columns for u in d.value["user"]]
     assert users and "local" not in users
