@@ -69,7 +69,8 @@ def plain_link(url: object) -> str | None:
     return url
 
 
-def _link(cell: Link) -> str:
+def link_html(cell: Link) -> str:
+    """A link cell: an http(s) URL opens in a new tab; anything else is its escaped text."""
     url = plain_link(cell.url)
     if url is None:
         return esc(cell.url)
@@ -78,7 +79,7 @@ def _link(cell: Link) -> str:
 
 def _cell(value: object) -> str:
     if isinstance(value, Link):
-        return _link(value)
+        return link_html(value)
     if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
         return ""
     return esc(value)
