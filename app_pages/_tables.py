@@ -68,10 +68,17 @@ def html_cards(rows: Sequence[Sequence[Card]]) -> None:
     st.html(cards(rows))
 
 
-def html_table(frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = ()) -> None:
+def html_table(
+    frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = (), most: int | None = None
+) -> None:
     """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
-    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser."""
-    st.html(static_table(frame, name=name, nowrap=nowrap))
+    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser. With
+    ``most`` (px), a longer one scrolls in a box that high and a caption says how many rows
+    show, as ``table_height`` does for a grid."""
+    max_px = None
+    if most is not None and table_height(len(frame), most) == most:
+        max_px = most
+    st.html(static_table(frame, name=name, nowrap=nowrap, max_px=max_px))
 
 
 def disclosure(summary: str, lines: list[str], name: str = "") -> None:

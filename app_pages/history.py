@@ -22,6 +22,7 @@ from app_pages._frame import guarded, header
 from app_pages._tables import (
     changes_table,
     figure,
+    html_table,
     plot,
     show_issues,
     status_text,
@@ -161,19 +162,21 @@ def _submissions_tab() -> None:
             ],
             columns=["when", "file", "division", "user", "state", "problems"],
         )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            height=table_height(len(table), 360),
-            column_config={
-                "when": tr("history.when"),
-                "file": tr("history.file"),
-                "division": tr("col.division"),
-                "user": tr("history.user"),
-                "state": tr("history.state"),
-                "problems": tr("history.problems"),
-            },
+        # a static table (no data grid to load and draw): every text escaped, long names wrapped
+        html_table(
+            table.rename(
+                columns={
+                    "when": tr("history.when"),
+                    "file": tr("history.file"),
+                    "division": tr("col.division"),
+                    "user": tr("history.user"),
+                    "state": tr("history.state"),
+                    "problems": tr("history.problems"),
+                }
+            ),
+            "submissions",
+            nowrap=(tr("history.when"), tr("history.state")),
+            most=360,
         )
         by_id = {s.id: s for s in shown}
         # keyed by the store's revision: after a decision the labels (the states) are redrawn,
