@@ -73,12 +73,14 @@ def html_table(
 ) -> None:
     """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
     cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser. With
-    ``most`` (px), a longer one scrolls in a box that high and a caption says how many rows
-    show, as ``table_height`` does for a grid."""
-    max_px = None
-    if most is not None and table_height(len(frame), most) == most:
-        max_px = most
-    st.html(static_table(frame, name=name, nowrap=nowrap, max_px=max_px))
+    ``most`` (px), a longer one scrolls in a box that high and a caption above says so."""
+    # an HTML row is as tall as its wrapped text: counted as two lines, a box that may scroll
+    # says so (never a count of rows shown the browser might not match)
+    if most is not None and 38 + 57 * len(frame) > most:
+        st.caption(tr("common.scroll_rows", total=len(frame)))
+    else:
+        most = None
+    st.html(static_table(frame, name=name, nowrap=nowrap, max_px=most))
 
 
 def disclosure(summary: str, lines: list[str], name: str = "") -> None:
