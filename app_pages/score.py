@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
+from app_pages._memo import once
 from app_pages._tables import disclosure, html_cards, html_chart, html_table, status_text
 from app_pages._text import md
 from app_pages._words import be, lang, tr
@@ -129,7 +130,9 @@ if loaded is not None:
             )
         )
         scores = loaded.dataset.latest("scores")
-        base = scoring.estimate(loaded.readiness, scores, framework=fw)
+        r = loaded.readiness
+        # worked out once per loaded data and what-if (``_memo.once``), not at every run
+        base = once(r, ("score", fw.year), lambda: scoring.estimate(r, scores, framework=fw))
 
         # --- IIT / EIT: default from the scores sheet (or last year), editable
         st.markdown(f"**{w('inputs')}**", help=w("inputs_help"))
@@ -150,7 +153,8 @@ if loaded is not None:
         changed = {
             c: v for c, v in entered.items() if v is not None and v != rounded(base.tools[c].value)
         }
-        est = scoring.with_tools(base, **changed)
+        tools = tuple(sorted(changed.items()))
+        est = once(r, ("score", fw.year, tools), lambda: scoring.with_tools(base, **changed))
 
         # --- the headline
         # one block of cards (seven st.metric in bordered columns were most of the browser's work)
@@ -184,10 +188,14 @@ if loaded is not None:
         st.subheader(w("by_sub"))
 
         # --- what-if: read the ticks first, so the numbers above the boxes already move
-        lifts = scoring.lifts(est)
+        lifts = once(r, ("lifts", fw.year, tools), lambda: scoring.lifts(est))
         codes = list(lifts["item"])
         ticked = [c for c in st.session_state.get(WHAT_IF) or [] if c in codes]
-        after = scoring.what_if(est, ticked) if ticked else None
+        after = None
+        if ticked:
+            after = once(
+                r, ("what_if", fw.year, tools, tuple(ticked)), lambda: scoring.what_if(est, ticked)
+            )
         html_chart(subindicator_chart(est, after, lang()))
 
         st.subheader(w("what_if"))
@@ -255,7 +263,7 @@ if loaded is not None:
         if prev is None:
             st.info(w("yoy_none"), icon=":material/history:")
         else:
-            yoy = scoring.year_on_year(est, scores)
+            yoy = once(r, ("yoy", fw.year, tools), lambda: scoring.year_on_year(est, scores))
             last_total = scoring.official_total(fw, scores, prev)
             if last_total is not None:
                 st.markdown(
