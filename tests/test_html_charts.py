@@ -313,7 +313,7 @@ def test_the_year_on_year_chart_has_both_years_weak_ones_marked(sample, ready, l
     weak = re.findall(r'class="its-label its-ind its-weak">([^<]*)<', markup)
     assert len(weak) == int(yoy["weak"].sum()) > 0  # bold and red, as the caption says
     # an IIT/EIT score repeated for its indicators is hatched and says it is assumed
-    assumed = yoy.assign(basis=["tool"] + list(yoy["basis"][1:]))
+    assumed = yoy.assign(basis=["tool", *yoy["basis"][1:]])
     hatched = year_on_year_chart(assumed, year=est.year, pass_mark=85, lang=lang)
     assert hatched.count('class="its-hatch"') == 1
     assert ("(assumed)" if lang == "en" else "(สมมติ)") in " ".join(read(hatched).text)
