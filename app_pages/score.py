@@ -11,7 +11,7 @@ from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model import scoring
 from ita_model.html_cards import Card
-from ita_model.score_html import subindicator_chart, year_on_year_chart
+from ita_model.score_html import subindicator_chart, weakest_list, year_on_year_chart
 
 WHAT_IF = "score_whatif"  # the items ticked in the what-if
 
@@ -88,8 +88,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "improve": ("ประเด็นที่ต้องพัฒนาให้ดีขึ้น", "to improve"),
     "none_weak": ("ไม่มีตัวชี้วัดที่ต่ำกว่าเกณฑ์", "No indicator is below the pass mark"),
     "weak_line": (
-        "**{n} {name}** — ปี {prev}: {previous} · ปี {year}: {current}",
-        "**{n} {name}** — {prev}: {previous} · {year}: {current}",
+        "— ปี {prev}: {previous} · ปี {year}: {current}",
+        "— {prev}: {previous} · {year}: {current}",
     ),
 }
 
@@ -279,24 +279,28 @@ if loaded is not None:
             if (yoy["basis"] == "tool").any():  # only what is drawn
                 caption += " " + w("yoy_hatched")
             st.caption(caption)
-            st.markdown(f"**{w('weakest')}**")
             weak = scoring.weakest(yoy)
             if not len(weak):
+                st.markdown(f"**{w('weakest')}**")
                 st.success(w("none_weak"), icon=":material/check_circle:")
-            for row in weak.itertuples(index=False):
-                badge = (
-                    f":red-badge[{w('urgent')}]" if row.urgent else f":orange-badge[{w('improve')}]"
-                )
-                st.markdown(
-                    badge
-                    + " "
-                    + w(
-                        "weak_line",
-                        n=row.indicator,
-                        name=md(row.name_en if en else row.name_th),
-                        prev=prev,
-                        previous=num(row.previous),
-                        year=fw.year,
-                        current=num(row.current),
+            else:  # one block: a line of Markdown each was six more elements to draw
+                html_chart(
+                    weakest_list(
+                        w("weakest"),
+                        [
+                            (
+                                bool(row.urgent),
+                                w("urgent") if row.urgent else w("improve"),
+                                f"{row.indicator} {row.name_en if en else row.name_th}",
+                                w(
+                                    "weak_line",
+                                    prev=prev,
+                                    previous=num(row.previous),
+                                    year=fw.year,
+                                    current=num(row.current),
+                                ),
+                            )
+                            for row in weak.itertuples(index=False)
+                        ],
                     )
                 )

@@ -45,6 +45,13 @@ SCORE_CSS = (
     ".its-axis span{position:absolute;transform:translateX(-50%)}"
     f".its-weak{{color:{WEAK_COLOR}}}"
     ".its-faint{opacity:.55}"
+    ".its-weakest{list-style:none;padding:0!important;margin:.25rem 0 1rem!important;"
+    "font-size:1rem;line-height:1.6}"
+    ".its-weakest li{margin:0 0 .5rem}"
+    ".its-badge{display:inline-block;border-radius:.25rem;padding:0 .35rem;margin-right:.4rem;"
+    "font-size:.875rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    ".its-urgent{background:#fde2e1;color:#8b0000}"
+    ".its-improve{background:#fff1c2;color:#6b4a00}"
     ".its-hatch{background-image:repeating-linear-gradient(135deg,rgba(255,255,255,.9) 0 1.5px,"
     "transparent 1.5px 6px)!important}"
     "</style>"
@@ -162,3 +169,15 @@ def year_on_year_chart(yoy: pd.DataFrame, *, year: int, pass_mark: float, lang: 
     keys = [(prev_name, PREVIOUS_COLOR, "its-faint")] if prev_year is not None else []
     keys.append((cur_name, CURRENT_COLOR, ""))
     return _figure("score_year_on_year", _w("score", lang), _head(pass_mark, lang), cells, keys)
+
+
+def weakest_list(title: str, rows: list[tuple[bool, str, str, str]]) -> str:
+    """The indicators to improve, one line each: a badge (red when urgent, else amber), the
+    indicator in bold, then last year's and this year's figures. ``rows``: (urgent, the badge's
+    word, the indicator's number and name, the figures)."""
+    lines = "".join(
+        f'<li><span class="its-badge {"its-urgent" if urgent else "its-improve"}">{esc(badge)}'
+        f"</span><b>{esc(name)}</b> {esc(rest)}</li>"
+        for urgent, badge, name, rest in rows
+    )
+    return f'{SCORE_CSS}<p><b>{esc(title)}</b></p><ul class="its-weakest">{lines}</ul>'
