@@ -69,18 +69,24 @@ def html_cards(rows: Sequence[Sequence[Card]]) -> None:
 
 
 def html_table(
-    frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = (), most: int | None = None
+    frame: pd.DataFrame,
+    name: str,
+    nowrap: tuple[str, ...] = (),
+    most: int | None = None,
+    title: str = "",
 ) -> None:
     """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
     cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser. With
-    ``most`` (px), a longer one scrolls in a box that high and a caption above says so."""
+    ``most`` (px), a longer one scrolls in a box that high and a caption above says so; a
+    ``title`` is written in bold above it, in the same block."""
     # an HTML row is as tall as its wrapped text: counted as two lines, a box that may scroll
     # says so (never a count of rows shown the browser might not match)
     if most is not None and 38 + 57 * len(frame) > most:
         st.caption(tr("common.scroll_rows", total=len(frame)))
     else:
         most = None
-    st.html(static_table(frame, name=name, nowrap=nowrap, max_px=most))
+    head = f"<p><b>{esc(title)}</b></p>" if title else ""
+    st.html(head + static_table(frame, name=name, nowrap=nowrap, max_px=most))
 
 
 def disclosure(summary: str, lines: list[str], name: str = "") -> None:

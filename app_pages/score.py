@@ -178,9 +178,8 @@ if loaded is not None:
         step = scoring.next_step(est)
         if step is not None and step.shortfalls:
             st.info(step.text(lang()), icon=":material/trending_up:")
-        if fw.ratings_provisional:
-            st.caption(tr("rating.provisional", year=fw.year))
-        st.caption(fw.scoring_note_en if en else fw.scoring_note_th)
+        notes = [tr("rating.provisional", year=fw.year)] if fw.ratings_provisional else []
+        st.caption(" ".join([*notes, fw.scoring_note_en if en else fw.scoring_note_th]))
         if fw.provisional:
             st.warning(w("provisional", year=fw.year), icon=":material/construction:")
         disclosure(w("how"), est.assumptions(lang()), name="how")
@@ -212,14 +211,13 @@ if loaded is not None:
             html_cards(
                 [
                     [
-                        Card(w("what_if_total"), num(shown.total), delta),
+                        # nothing ticked: the card says so where the change would show
+                        Card(w("what_if_total"), num(shown.total), delta or w("what_if_none")),
                         Card(w("grade"), shown.rating_in(lang())),
                         Card(w("oit"), num(shown.oit)),
                     ]
                 ]
             )
-            if not ticked:
-                st.caption(w("what_if_none"))
             names = dict(zip(lifts["item"], lifts["name_en" if en else "name_th"], strict=True))
             gains = dict(zip(lifts["item"], lifts["lift"], strict=True))
             # one element for every choice (forty checkboxes were forty elements to draw); the
@@ -239,7 +237,6 @@ if loaded is not None:
                 icon=":material/restart_alt:",
             )
 
-            st.markdown(f"**{w('ranked')}**")
             table = pd.DataFrame(
                 {
                     w("col_item"): lifts["item"],
@@ -255,6 +252,7 @@ if loaded is not None:
                 table,
                 "score_lifts",
                 nowrap=(w("col_item"), w("col_sub"), w("col_lift"), w("col_lift_ind")),
+                title=w("ranked"),
             )
 
         # --- year on year
