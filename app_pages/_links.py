@@ -4,8 +4,6 @@ kept copies to download. Fetched titles and text are plain table cells, never Ma
 from __future__ import annotations
 
 import mimetypes
-import threading
-import weakref
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -14,6 +12,7 @@ import streamlit as st
 
 from app_pages._auth import current_actor, may_write
 from app_pages._data import Loaded, agency_store
+from app_pages._memo import once
 from app_pages._tables import table_height
 from app_pages._words import be, lang, tr
 from ita_model.auth import Role
@@ -30,24 +29,10 @@ def evidence(settings: Settings) -> Evidence:
     return Evidence(agency_store(settings))
 
 
-_TARGETS: dict[int, tuple[weakref.ref, list[Target]]] = {}
-_TARGETS_LOCK = threading.Lock()
-
-
 def targets(loaded: Loaded) -> list[Target]:
     """Every current link of the loaded data, worked out once per loaded dataset: a page asks
     two or three times a run, and each time cost a tenth of the OIT page's script."""
-    key = id(loaded.dataset)
-    with _TARGETS_LOCK:
-        ref, found = _TARGETS.get(key, (None, None))
-    if ref is not None and ref() is loaded.dataset and found is not None:
-        return found
-    found = targets_of(loaded.dataset.oit_current())
-    with _TARGETS_LOCK:
-        for k in [k for k, (r, _) in _TARGETS.items() if r() is None]:  # the runs that are over
-            del _TARGETS[k]
-        _TARGETS[key] = (weakref.ref(loaded.dataset), found)
-    return found
+    return once(loaded.dataset, "link_targets", lambda: targets_of(loaded.dataset.oit_current()))
 
 
 def results(loaded: Loaded) -> list[LinkResult]:

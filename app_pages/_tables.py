@@ -14,6 +14,9 @@ from ita_model.changes import Changes
 from ita_model.charts import STATUS_SYMBOLS
 from ita_model.errors import Issue, Severity
 from ita_model.html_cards import Card, cards
+from ita_model.html_charts import esc
+from ita_model.html_details import CSS as DETAILS_CSS
+from ita_model.html_details import bullets, details
 from ita_model.html_table import static_table
 from ita_model.i18n import name_of
 from ita_model.records import status_label
@@ -65,10 +68,32 @@ def html_cards(rows: Sequence[Sequence[Card]]) -> None:
     st.html(cards(rows))
 
 
-def html_table(frame: pd.DataFrame, name: str, nowrap: tuple[str, ...] = ()) -> None:
+def html_table(
+    frame: pd.DataFrame,
+    name: str,
+    nowrap: tuple[str, ...] = (),
+    most: int | None = None,
+    title: str = "",
+) -> None:
     """A static table, every row, long text wrapped (``ita_model.html_table`` escapes every
-    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser."""
-    st.html(static_table(frame, name=name, nowrap=nowrap))
+    cell): what ``st.table`` showed, without a Markdown renderer per cell in the browser. With
+    ``most`` (px), a longer one scrolls in a box that high and a caption above says so; a
+    ``title`` is written in bold above it, in the same block."""
+    # an HTML row is as tall as its wrapped text: counted as two lines, a box that may scroll
+    # says so (never a count of rows shown the browser might not match)
+    if most is not None and 38 + 57 * len(frame) > most:
+        st.caption(tr("common.scroll_rows", total=len(frame)))
+    else:
+        most = None
+    head = f"<p><b>{esc(title)}</b></p>" if title else ""
+    st.html(head + static_table(frame, name=name, nowrap=nowrap, max_px=most))
+
+
+def disclosure(summary: str, lines: list[str], name: str = "") -> None:
+    """Lines of text behind a line that opens them (``<details>``, escaped in
+    ``ita_model.html_details``): what an ``st.expander`` of Markdown lines showed, opened by the
+    browser alone."""
+    st.html(DETAILS_CSS + details(esc(summary), bullets(lines), name=name))
 
 
 def status_text(status: str | None) -> str:

@@ -22,6 +22,7 @@ from app_pages._frame import guarded, header
 from app_pages._tables import (
     changes_table,
     figure,
+    html_table,
     plot,
     show_issues,
     status_text,
@@ -41,6 +42,7 @@ from ita_model.store import Store, Submission
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATES = ["accepted", "pending", "rejected", "superseded"]
+TAB_KEY = "history_tab"  # the open tab
 PICKED = "history_picked"  # the submission picked, across revisions
 STORE_KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}  # the kind, never a server path
 
@@ -84,14 +86,6 @@ with guarded():
 divisions = {d.id: d for d in org.divisions}
 st.caption(tr("history.store_at", where=STORE_KINDS.get(fs.dialect, fs.dialect)))
 
-tab_subs, tab_changes, tab_progress, tab_audit = st.tabs(
-    [
-        tr("history.tab_submissions"),
-        tr("history.tab_changes"),
-        tr("history.tab_progress"),
-        tr("history.tab_audit"),
-    ]
-)
 
 # ---------------------------------------------------------------- submissions
 
@@ -124,7 +118,7 @@ def _rollback_preview(sub: Submission) -> None:
     changes_table(changes, divisions, key=f"rollback_changes_{sub.id}")
 
 
-with tab_subs:
+def _submissions_tab() -> None:
     if msg := st.session_state.pop("history_error", None):
         st.error(md(msg), icon=":material/block:")
     if done := st.session_state.pop("history_done", None):
@@ -168,19 +162,21 @@ with tab_subs:
             ],
             columns=["when", "file", "division", "user", "state", "problems"],
         )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            height=table_height(len(table), 360),
-            column_config={
-                "when": tr("history.when"),
-                "file": tr("history.file"),
-                "division": tr("col.division"),
-                "user": tr("history.user"),
-                "state": tr("history.state"),
-                "problems": tr("history.problems"),
-            },
+        # a static table (no data grid to load and draw): every text escaped, long names wrapped
+        html_table(
+            table.rename(
+                columns={
+                    "when": tr("history.when"),
+                    "file": tr("history.file"),
+                    "division": tr("col.division"),
+                    "user": tr("history.user"),
+                    "state": tr("history.state"),
+                    "problems": tr("history.problems"),
+                }
+            ),
+            "submissions",
+            nowrap=(tr("history.when"), tr("history.state")),
+            most=360,
         )
         by_id = {s.id: s for s in shown}
         # keyed by the store's revision: after a decision the labels (the states) are redrawn,
@@ -286,6 +282,7 @@ with tab_subs:
                         key=f"accept_{sub.id}",
                     )
 
+
 # ---------------------------------------------------------------- what changed since
 
 
@@ -295,7 +292,7 @@ def _history_now() -> History:
     )
 
 
-with tab_changes:
+def _changes_tab() -> None:
     # a list of days in the Buddhist Era (st.date_input can only show the Christian year)
     today = date.today()
     first = min([_thai_date(x.submitted_at) for x in subs] + [today - timedelta(days=30)])
@@ -359,9 +356,11 @@ with tab_changes:
             on_click="ignore",
         )
 
+
 # ---------------------------------------------------------------- progress over time
 
-with tab_progress:
+
+def _progress_tab() -> None:
     by = st.segmented_control(
         tr("history.by"),
         ["indicator", "division", "all"],
@@ -387,6 +386,7 @@ with tab_progress:
         wide.index.name = tr(f"history.by_{by or 'indicator'}")
         st.dataframe(wide, width="stretch", height=table_height(len(wide)))
 
+
 # ---------------------------------------------------------------- audit log
 
 
@@ -398,7 +398,7 @@ def _what(detail: dict) -> str:
     return detail.get("filename") or detail.get("name") or ""
 
 
-with tab_audit:
+def _audit_tab() -> None:
     with guarded():
         events = fs.events()
     if not events:
@@ -442,3 +442,18 @@ with tab_audit:
             on_click="ignore",
             key="audit_csv",
         )
+
+
+# Lazy tabs: only the open one is built and sent (the progress chart, the audit grid and the
+# history's replays were drawn on every visit, behind tabs nobody had opened).
+TABS = {
+    "submissions": _submissions_tab,
+    "changes": _changes_tab,
+    "progress": _progress_tab,
+    "audit": _audit_tab,
+}
+tabs = st.tabs([tr(f"history.tab_{name}") for name in TABS], key=TAB_KEY, on_change="rerun")
+for tab, draw in zip(tabs, TABS.values(), strict=True):
+    if tab.open is not False:
+        with tab:
+            draw()

@@ -7,10 +7,10 @@ import streamlit as st
 
 from app_pages import _links
 from app_pages._frame import guarded, header, page_data
-from app_pages._tables import plot, status_badge, status_text
+from app_pages._tables import html_chart, plot, status_badge, status_text
 from app_pages._text import link, md
 from app_pages._words import be, lang, tr
-from ita_model import charts
+from ita_model import charts, oit_html
 from ita_model.framework import Item
 from ita_model.i18n import name_of
 from ita_model.records import status_label
@@ -96,31 +96,81 @@ if loaded is not None:
             else:
                 st.caption(tr("links.not_checked") if len(row["urls"]) else tr("links.no_links"))
 
+        words = oit_html.Words(
+            owners=tr("oit.owners"),
+            links=tr("oit.links"),
+            updated=tr("oit.updated"),
+            components=tr("oit.components"),
+            checks=tr("links.heading"),
+        )
+
+        def view(item: Item, row: Mapping[str, Any]) -> oit_html.ItemView:
+            owner_status = row["owner_status"]
+            return oit_html.ItemView(
+                code=item.code,
+                name=name_of(item, lang()),
+                status=row["status"],
+                status_text=status_text(row["status"]),
+                owners=[
+                    (
+                        name_of(divisions[d], lang()),
+                        owner_status.get(d) or "",
+                        status_text(owner_status.get(d)),
+                    )
+                    for d in row["owners"]
+                    if d in divisions
+                ],
+                urls=list(row["urls"]),
+                updated=be(row["updated"]),
+                components=list(item.components),
+                checks_note=tr("links.not_checked") if len(row["urls"]) else tr("links.no_links"),
+            )
+
         def draw_list() -> None:
             if not shown:
                 st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
+            # The list is HTML: each item a disclosure the browser opens alone. An item whose
+            # links were checked keeps an expander: its results and kept copies are a table and
+            # download buttons, built only once it is opened.
+            parts: list[str] = []
+
+            def flush() -> None:
+                if parts:
+                    html_chart(oit_html.block(parts))
+                    parts.clear()
+
             for ind in fw.oit_indicators():
                 if not any(i.code in shown for i in ind.items()):
                     continue
-                st.subheader(f"{tr('oit.indicator', n=ind.number)} {md(name_of(ind, lang()))}")
+                parts.append(
+                    oit_html.heading(
+                        3, f"{tr('oit.indicator', n=ind.number)} {name_of(ind, lang())}"
+                    )
+                )
                 for sub in ind.subindicators:
                     if not any(i.code in shown for i in sub.items()):
                         continue
                     done = sum(items[i.code]["status"] == "done" for i in sub.items())
-                    st.markdown(  # names from a framework file are text: no HTML here
-                        f"#### {md(sub.code)} {md(name_of(sub, lang()))} "
-                        f":small[({tr('oit.done_of', done=done, total=len(sub.items()))})]"
+                    parts.append(
+                        oit_html.heading(
+                            4,
+                            f"{sub.code} {name_of(sub, lang())}",
+                            tr("oit.done_of", done=done, total=len(sub.items())),
+                        )
                     )
                     for group in sub.groups:
                         g_items = [i for i in group.items if i.code in shown]
                         if not g_items:
                             continue
                         if len(sub.groups) > 1:
-                            st.caption(md(name_of(group, lang())))
+                            parts.append(oit_html.group_caption(name_of(group, lang())))
                         for item in g_items:
                             row = items[item.code]
-                            # lazy: the details are built only once the expander is opened
-                            bad = any(not c.ok for c in checked.get(item.code, []))
+                            if item.code not in checked:
+                                parts.append(oit_html.item_html(view(item, row), words))
+                                continue
+                            flush()
+                            bad = any(not c.ok for c in checked[item.code])
                             flag = f" · ⚠ {tr('links.problem_badge')}" if bad else ""
                             box = st.expander(
                                 f"**{item.code}** {md(name_of(item, lang()))} · "
@@ -131,6 +181,7 @@ if loaded is not None:
                             if box.open:
                                 with box:
                                     draw_item(item, row)
+            flush()
 
         def draw_map() -> None:
             st.caption(tr("oit.map_caption"))

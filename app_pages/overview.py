@@ -1,5 +1,6 @@
 """ภาพรวม — where do we stand, what is missing, whose is it, what is due next."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -10,6 +11,7 @@ from app_pages._as_of import as_of
 from app_pages._data import Loaded
 from app_pages._frame import guarded, header, page_data
 from app_pages._handouts import current_handout, handout_buttons
+from app_pages._memo import once
 from app_pages._tables import html_cards, html_chart, html_table, status_text
 from app_pages._words import be, lang, name_col, tr
 from ita_model import html_charts, overview, scoring
@@ -90,11 +92,44 @@ def key_figures(
     return [top, bottom]
 
 
-def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
-    """What is still missing and whose, every row, names wrapped; then who has not started."""
+@dataclass(frozen=True)
+class Figures:
+    """What the overview works out from the loaded data and the day, once (``_memo.once``)."""
+
+    due: overview.Deadline | None
+    oit_due: date | None
+    survey: pd.DataFrame
+    estimate: scoring.Estimate
+    missing: pd.DataFrame
+    not_started: pd.DataFrame
+    overdue: dict[str, int]
+
+
+def figures(loaded: Loaded, today: date) -> Figures:
     r = loaded.readiness
+
+    def make() -> Figures:
+        steps = overview.timeline_states(loaded.dataset.latest("timeline"), today)
+        oit_due = overview.oit_deadline(steps)
+        return Figures(
+            due=overview.next_deadline(steps, today),
+            oit_due=oit_due,
+            survey=overview.survey_progress(loaded.dataset.latest("survey"), today),
+            estimate=scoring.estimate(r, loaded.dataset.latest("scores")),
+            missing=overview.missing_items(r, loaded.organisation, deadline=oit_due, as_of=today),
+            not_started=overview.not_started_by_division(r),
+            overdue=overview.overdue_by_division(r, oit_due, today),
+        )
+
+    # the organisation is in the key: its names are in the missing list
+    return once(r, ("overview", today, id(loaded.organisation)), make)
+
+
+def missing_now(loaded: Loaded, f: Figures) -> None:
+    """What is still missing and whose, every row, names wrapped; then who has not started."""
+    oit_due = f.oit_due
     st.subheader(tr("overview.missing"))
-    missing = overview.missing_items(r, loaded.organisation, deadline=oit_due, as_of=today)
+    missing = f.missing
     if not len(missing):
         st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
     else:
@@ -117,7 +152,7 @@ def missing_now(loaded: Loaded, oit_due: date | None, today: date) -> None:
         )
         # a static table: every row, long names wrapped, nothing to scroll inside
         html_table(table, "missing", nowrap=(tr("col.item"), tr("col.sub"), tr("col.status")))
-    late = overview.not_started_by_division(r)
+    late = f.not_started
     if not len(late):
         st.caption(tr("overview.all_started"))
         return
@@ -156,13 +191,8 @@ if loaded is not None:
     with guarded():
         today = as_of()
         r = loaded.readiness
-        steps = overview.timeline_states(loaded.dataset.latest("timeline"), today)
-        due = overview.next_deadline(steps, today)
-        oit_due = overview.oit_deadline(steps)
-        survey = overview.survey_progress(loaded.dataset.latest("survey"), today)
-
-        est = scoring.estimate(r, loaded.dataset.latest("scores"))
-        html_cards(key_figures(loaded, est, due, survey))
+        f = figures(loaded, today)
+        html_cards(key_figures(loaded, f.estimate, f.due, f.survey))
         if checked := _links.results(loaded):
             st.metric(
                 tr("links.with_problems"),
@@ -172,11 +202,10 @@ if loaded is not None:
                 width=320,
             )
 
-        missing_now(loaded, oit_due, today)
+        missing_now(loaded, f)
         st.subheader(tr("overview.by_subindicator"))
         html_chart(html_charts.subindicator_bars(r.by_subindicator, lang()))
         st.subheader(tr("overview.by_division"))
-        late = overview.overdue_by_division(r, oit_due, today)
-        html_chart(html_charts.division_bars(r.by_division, late, lang()))
-        if oit_due:
-            st.caption(tr("overview.overdue_rule", date=be(oit_due)))
+        html_chart(html_charts.division_bars(r.by_division, f.overdue, lang()))
+        if f.oit_due:
+            st.caption(tr("overview.overdue_rule", date=be(f.oit_due)))

@@ -5,11 +5,15 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._frame import guarded, page_data
-from app_pages._tables import figure, html_chart, plot, status_text, table_height
+from app_pages._memo import once
+from app_pages._tables import disclosure, html_cards, html_chart, html_table, status_text
 from app_pages._text import md
 from app_pages._words import be, lang, tr
-from ita_model import score_charts, scoring
-from ita_model.score_html import subindicator_chart
+from ita_model import scoring
+from ita_model.html_cards import Card
+from ita_model.score_html import subindicator_chart, weakest_list, year_on_year_chart
+
+WHAT_IF = "score_whatif"  # the items ticked in the what-if
 
 # The page's own words (Thai, English); to move into ui_text.yaml under "score." when convenient.
 WORDS: dict[str, tuple[str, str]] = {
@@ -84,8 +88,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "improve": ("ประเด็นที่ต้องพัฒนาให้ดีขึ้น", "to improve"),
     "none_weak": ("ไม่มีตัวชี้วัดที่ต่ำกว่าเกณฑ์", "No indicator is below the pass mark"),
     "weak_line": (
-        "**{n} {name}** — ปี {prev}: {previous} · ปี {year}: {current}",
-        "**{n} {name}** — {prev}: {previous} · {year}: {current}",
+        "— ปี {prev}: {previous} · ปี {year}: {current}",
+        "— {prev}: {previous} · {year}: {current}",
     ),
 }
 
@@ -103,9 +107,8 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def clear_ticks(codes: list[str]) -> None:
-    for code in codes:
-        st.session_state[f"whatif_{code}"] = False
+def clear_ticks() -> None:
+    st.session_state[WHAT_IF] = []
 
 
 loaded = page_data()
@@ -127,7 +130,9 @@ if loaded is not None:
             )
         )
         scores = loaded.dataset.latest("scores")
-        base = scoring.estimate(loaded.readiness, scores, framework=fw)
+        r = loaded.readiness
+        # worked out once per loaded data and what-if (``_memo.once``), not at every run
+        base = once(r, ("score", fw.year), lambda: scoring.estimate(r, scores, framework=fw))
 
         # --- IIT / EIT: default from the scores sheet (or last year), editable
         st.markdown(f"**{w('inputs')}**", help=w("inputs_help"))
@@ -148,42 +153,48 @@ if loaded is not None:
         changed = {
             c: v for c, v in entered.items() if v is not None and v != rounded(base.tools[c].value)
         }
-        est = scoring.with_tools(base, **changed)
+        tools = tuple(sorted(changed.items()))
+        est = once(r, ("score", fw.year, tools), lambda: scoring.with_tools(base, **changed))
 
         # --- the headline
-        top = st.columns(4, border=True)
-        top[0].metric(w("total"), num(est.total))
-        top[1].metric(w("grade"), est.rating_in(lang()))
-        if est.gap is None:
-            top[2].metric(w("vs_pass", mark=fw.pass_mark), "—")
-        else:
-            top[2].metric(
-                w("vs_pass", mark=fw.pass_mark),
-                w("pass") if est.passed else w("below"),
-                delta=f"{est.gap:+.2f}",
-            )
-        top[3].metric(w("oit"), num(est.oit))
+        # one block of cards (seven st.metric in bordered columns were most of the browser's work)
+        vs_pass = "—" if est.gap is None else (w("pass") if est.passed else w("below"))
+        html_cards(
+            [
+                [
+                    Card(w("total"), num(est.total)),
+                    Card(w("grade"), est.rating_in(lang())),
+                    Card(
+                        w("vs_pass", mark=fw.pass_mark),
+                        vs_pass,
+                        "" if est.gap is None else f"{est.gap:+.2f}",
+                    ),
+                    Card(w("oit"), num(est.oit)),
+                ]
+            ]
+        )
         if est.total is None:
             st.info(w("no_total"), icon=":material/edit:")
         step = scoring.next_step(est)
         if step is not None and step.shortfalls:
             st.info(step.text(lang()), icon=":material/trending_up:")
-        if fw.ratings_provisional:
-            st.caption(tr("rating.provisional", year=fw.year))
-        st.caption(fw.scoring_note_en if en else fw.scoring_note_th)
+        notes = [tr("rating.provisional", year=fw.year)] if fw.ratings_provisional else []
+        st.caption(" ".join([*notes, fw.scoring_note_en if en else fw.scoring_note_th]))
         if fw.provisional:
             st.warning(w("provisional", year=fw.year), icon=":material/construction:")
-        with st.expander(w("how"), icon=":material/calculate:"):
-            for line in est.assumptions(lang()):
-                st.markdown(f"- {line}")
+        disclosure(w("how"), est.assumptions(lang()), name="how")
 
         st.subheader(w("by_sub"))
 
         # --- what-if: read the ticks first, so the numbers above the boxes already move
-        lifts = scoring.lifts(est)
+        lifts = once(r, ("lifts", fw.year, tools), lambda: scoring.lifts(est))
         codes = list(lifts["item"])
-        ticked = [c for c in codes if st.session_state.get(f"whatif_{c}")]
-        after = scoring.what_if(est, ticked) if ticked else None
+        ticked = [c for c in st.session_state.get(WHAT_IF) or [] if c in codes]
+        after = None
+        if ticked:
+            after = once(
+                r, ("what_if", fw.year, tools, tuple(ticked)), lambda: scoring.what_if(est, ticked)
+            )
         html_chart(subindicator_chart(est, after, lang()))
 
         st.subheader(w("what_if"))
@@ -192,63 +203,56 @@ if loaded is not None:
             st.success(w("all_done"), icon=":material/celebration:")
         else:
             shown = after or est
-            res = st.columns(3, border=True)
-            res[0].metric(
-                w("what_if_total"),
-                num(shown.total),
-                delta=None
+            delta = (
+                ""
                 if after is None or est.total is None or after.total is None
-                else f"{after.total - est.total:+.2f}",
+                else f"{after.total - est.total:+.2f}"
             )
-            res[1].metric(w("grade"), shown.rating_in(lang()))
-            res[2].metric(w("oit"), num(shown.oit))
-            if not ticked:
-                st.caption(w("what_if_none"))
-            boxes = st.columns(2)
-            for i, row in enumerate(lifts.itertuples(index=False)):
-                name = row.name_en if en else row.name_th
-                boxes[i % 2].checkbox(
-                    f"+{row.lift:.2f} · {row.item} {md(name)}",  # the gain first: never cut
-                    key=f"whatif_{row.item}",
-                    help=f"{row.subindicator} · {status_text(row.status)}",
-                )
+            html_cards(
+                [
+                    [
+                        # nothing ticked: the card says so where the change would show
+                        Card(w("what_if_total"), num(shown.total), delta or w("what_if_none")),
+                        Card(w("grade"), shown.rating_in(lang())),
+                        Card(w("oit"), num(shown.oit)),
+                    ]
+                ]
+            )
+            names = dict(zip(lifts["item"], lifts["name_en" if en else "name_th"], strict=True))
+            gains = dict(zip(lifts["item"], lifts["lift"], strict=True))
+            # one element for every choice (forty checkboxes were forty elements to draw); the
+            # gain first, then the item and its whole name: pills wrap, nothing is cut
+            st.pills(
+                w("what_if"),
+                codes,
+                selection_mode="multi",
+                format_func=lambda c: f"+{gains[c]:.2f} · {c} {md(names[c])}",
+                key=WHAT_IF,
+                label_visibility="collapsed",
+            )
             st.button(
                 w("clear"),
                 on_click=clear_ticks,
-                args=(codes,),
                 type="tertiary",
                 icon=":material/restart_alt:",
             )
 
-            st.markdown(f"**{w('ranked')}**")
-            table = lifts.assign(
-                name=lifts["name_en" if en else "name_th"],
-                status_label=[status_text(s) for s in lifts["status"]],
+            table = pd.DataFrame(
+                {
+                    w("col_item"): lifts["item"],
+                    w("col_name"): lifts["name_en" if en else "name_th"],
+                    w("col_sub"): lifts["subindicator"],
+                    w("col_status"): [status_text(s) for s in lifts["status"]],
+                    w("col_lift"): [f"+{x:.2f}" for x in lifts["lift"]],
+                    w("col_lift_ind"): [f"+{x:.2f}" for x in lifts["lift_indicator"]],
+                }
             )
-            st.dataframe(
+            # every item, however many: a static table, no grid to scroll inside
+            html_table(
                 table,
-                hide_index=True,
-                width="stretch",
-                column_order=[
-                    "item",
-                    "name",
-                    "subindicator",
-                    "status_label",
-                    "lift",
-                    "lift_indicator",
-                ],
-                column_config={
-                    "item": st.column_config.TextColumn(w("col_item"), width=50),
-                    "name": st.column_config.TextColumn(w("col_name"), width=330),
-                    "subindicator": st.column_config.TextColumn(w("col_sub"), width=90),
-                    "status_label": st.column_config.TextColumn(w("col_status"), width=150),
-                    "lift": st.column_config.NumberColumn(w("col_lift"), format="+%.2f"),
-                    "lift_indicator": st.column_config.NumberColumn(
-                        w("col_lift_ind"), format="+%.2f"
-                    ),
-                },
-                height=table_height(len(table)),  # every item, however many
-                key="score_lifts",
+                "score_lifts",
+                nowrap=(w("col_item"), w("col_sub"), w("col_lift"), w("col_lift_ind")),
+                title=w("ranked"),
             )
 
         # --- year on year
@@ -257,7 +261,7 @@ if loaded is not None:
         if prev is None:
             st.info(w("yoy_none"), icon=":material/history:")
         else:
-            yoy = scoring.year_on_year(est, scores)
+            yoy = once(r, ("yoy", fw.year, tools), lambda: scoring.year_on_year(est, scores))
             last_total = scoring.official_total(fw, scores, prev)
             if last_total is not None:
                 st.markdown(
@@ -268,38 +272,33 @@ if loaded is not None:
                         grade=fw.grade_for(round(last_total, 2)),
                     )
                 )
-            plot(
-                figure(
-                    score_charts.year_on_year_figure,
-                    yoy,
-                    year=fw.year,
-                    pass_mark=fw.pass_mark,
-                    lang=lang(),
-                ),
-                key="score_yoy",
-            )
+            html_chart(year_on_year_chart(yoy, year=fw.year, pass_mark=fw.pass_mark, lang=lang()))
             caption = w("yoy_caption", prev=prev, year=fw.year)
             if (yoy["basis"] == "tool").any():  # only what is drawn
                 caption += " " + w("yoy_hatched")
             st.caption(caption)
-            st.markdown(f"**{w('weakest')}**")
             weak = scoring.weakest(yoy)
             if not len(weak):
+                st.markdown(f"**{w('weakest')}**")
                 st.success(w("none_weak"), icon=":material/check_circle:")
-            for row in weak.itertuples(index=False):
-                badge = (
-                    f":red-badge[{w('urgent')}]" if row.urgent else f":orange-badge[{w('improve')}]"
-                )
-                st.markdown(
-                    badge
-                    + " "
-                    + w(
-                        "weak_line",
-                        n=row.indicator,
-                        name=md(row.name_en if en else row.name_th),
-                        prev=prev,
-                        previous=num(row.previous),
-                        year=fw.year,
-                        current=num(row.current),
+            else:  # one block: a line of Markdown each was six more elements to draw
+                html_chart(
+                    weakest_list(
+                        w("weakest"),
+                        [
+                            (
+                                bool(row.urgent),
+                                w("urgent") if row.urgent else w("improve"),
+                                f"{row.indicator} {row.name_en if en else row.name_th}",
+                                w(
+                                    "weak_line",
+                                    prev=prev,
+                                    previous=num(row.previous),
+                                    year=fw.year,
+                                    current=num(row.current),
+                                ),
+                            )
+                            for row in weak.itertuples(index=False)
+                        ],
                     )
                 )

@@ -6,7 +6,8 @@ Two measures, each against a baseline taken in the same run:
 - Chromium, switching page in the sidebar (what a user waits for) until the title is there,
   the run is over and every chart is drawn, against switching between two one-title pages;
   and a cold ``page.goto`` (Streamlit's JS bundle and lazy chart code included) against a
-  one-title app served the same way.
+  one-title app served the same way. The baselines are measured in turns with the pages (a
+  tab each), so that a load that moves during the run weighs on both sides of each ratio.
 
 Targets (issue 12): a switch under 2×, a first visit under 3×. Each table prints the load
 average: the machine is shared, and only a quiet run's ratios say much.
@@ -136,7 +137,7 @@ def browser_times(
     repeat: int, env: dict[str, str], tmp: Path
 ) -> tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]]:
     """(cold load: goto until drawn) and (in-app switch: click in the sidebar until drawn)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
     from ita_model.i18n import t
 
@@ -157,46 +158,52 @@ def browser_times(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-            page = ctx.new_page()
+            page, bare = ctx.new_page(), ctx.new_page()  # the dashboard's tab, the baseline's
 
-            def visit(url: str, charts: int = 0) -> float:
+            def visit(tab: Page, url: str, charts: int = 0) -> float:
+                tab.bring_to_front()  # a tab behind another gets no animation frames
                 start = time.perf_counter()
-                page.goto(url, wait_until="domcontentloaded")
-                settle(page, min_charts=charts)
+                tab.goto(url, wait_until="domcontentloaded")
+                settle(tab, min_charts=charts)
                 return time.perf_counter() - start
 
-            def switch(label: str, title: str, charts: int = 0) -> float:
-                link = page.locator('[data-testid="stSidebarNav"] a', has_text=label).first
+            def switch(tab: Page, label: str, title: str, charts: int = 0) -> float:
+                tab.bring_to_front()
+                link = tab.locator('[data-testid="stSidebarNav"] a', has_text=label).first
                 start = time.perf_counter()
                 link.click()
-                settle(page, title=title, min_charts=charts)
+                settle(tab, title=title, min_charts=charts)
                 return time.perf_counter() - start
 
-            visit(empty_url)
-            cold_base = statistics.median(visit(empty_url) for _ in range(repeat))
-            cold = {}
+            # The baseline is measured between the pages' own measures, in turns: on a shared
+            # machine the load moves within a run, and both sides of a ratio then share it.
+            cold_bases, cold_times = [], {name: [] for name in PAGES}
+            visit(bare, empty_url)
             for name, (_, url_path, _, _) in PAGES.items():
-                n = CHARTS.get(name, 0)
-                visit(f"{app_url}/{url_path}", n)  # warm the server's caches for this page
+                visit(page, f"{app_url}/{url_path}", CHARTS.get(name, 0))  # warm its caches
                 assert page.locator('[data-testid="stException"]').count() == 0, name
-                cold[name] = statistics.median(
-                    visit(f"{app_url}/{url_path}", n) for _ in range(repeat)
-                )
-
-            visit(f"{nav_url}/")
-            nav_times = []
             for _ in range(repeat):
-                nav_times.append(switch("B", "baseline B"))
-                nav_times.append(switch("A", "baseline A"))
-            switch_base = statistics.median(nav_times)
-            visit(f"{app_url}/")
+                for name, (_, url_path, _, _) in PAGES.items():
+                    cold_bases.append(visit(bare, empty_url))
+                    cold_times[name].append(
+                        visit(page, f"{app_url}/{url_path}", CHARTS.get(name, 0))
+                    )
+            cold_base = statistics.median(cold_bases)
+            cold = {name: statistics.median(v) for name, v in cold_times.items()}
+
+            visit(bare, f"{nav_url}/")
+            visit(page, f"{app_url}/")
+            nav_times: list[float] = []
             warm: dict[str, list[float]] = {name: [] for name in PAGES}
             for _ in range(repeat):
                 for name, (_, _, nav_key, title_key) in PAGES.items():
+                    label = "B" if len(nav_times) % 2 == 0 else "A"
+                    nav_times.append(switch(bare, label, f"baseline {label}"))
                     warm[name].append(
-                        switch(t(nav_key, "th"), page_title(title_key), CHARTS.get(name, 0))
+                        switch(page, t(nav_key, "th"), page_title(title_key), CHARTS.get(name, 0))
                     )
                     assert page.locator('[data-testid="stException"]').count() == 0, name
+            switch_base = statistics.median(nav_times)
             switched = {name: statistics.median(v) for name, v in warm.items()}
             browser.close()
         return (cold_base, cold), (switch_base, switched)

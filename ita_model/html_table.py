@@ -28,6 +28,9 @@ CSS = (
     "vertical-align:top;overflow-wrap:break-word}"
     ".ita-table .ita-nowrap{white-space:nowrap}"
     ".ita-table td:not(.ita-nowrap){min-width:8rem}"
+    ".ita-table-box{overflow:auto;margin:0 0 1rem;border-bottom:1px solid rgba(49,51,63,.1)}"
+    ".ita-table-box .ita-table{margin:0}"
+    ".ita-table-box th{position:sticky;top:0;background:#fff;z-index:1}"
     "</style>"
 )
 
@@ -69,7 +72,8 @@ def plain_link(url: object) -> str | None:
     return url
 
 
-def _link(cell: Link) -> str:
+def link_html(cell: Link) -> str:
+    """A link cell: an http(s) URL opens in a new tab; anything else is its escaped text."""
     url = plain_link(cell.url)
     if url is None:
         return esc(cell.url)
@@ -78,15 +82,19 @@ def _link(cell: Link) -> str:
 
 def _cell(value: object) -> str:
     if isinstance(value, Link):
-        return _link(value)
+        return link_html(value)
     if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
         return ""
     return esc(value)
 
 
-def static_table(frame: pd.DataFrame, *, name: str, nowrap: tuple[str, ...] = ()) -> str:
+def static_table(
+    frame: pd.DataFrame, *, name: str, nowrap: tuple[str, ...] = (), max_px: int | None = None
+) -> str:
     """``frame``'s columns as headers and its rows as rows (the index left out); the columns
-    in ``nowrap`` (codes, dates) never break; a ``Link`` cell is a link."""
+    in ``nowrap`` (codes, dates) never break; a ``Link`` cell is a link. With ``max_px``, a
+    longer table scrolls inside a box that high, its header kept on top (the caller says how
+    many rows show)."""
     keep = [c in nowrap for c in frame.columns]
     heads = "".join(
         f'<th class="ita-nowrap">{esc(c)}</th>' if k else f"<th>{esc(c)}</th>"
@@ -101,7 +109,10 @@ def static_table(frame: pd.DataFrame, *, name: str, nowrap: tuple[str, ...] = ()
         + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
-    return (
-        f'{CSS}<table class="{TABLE_CLASS}" data-table="{esc(name)}">'
+    table = (
+        f'<table class="{TABLE_CLASS}" data-table="{esc(name)}">'
         f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>"
     )
+    if max_px is not None:
+        table = f'<div class="ita-table-box" style="max-height:{max_px}px">{table}</div>'
+    return CSS + table

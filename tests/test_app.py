@@ -266,3 +266,44 @@ def test_the_oit_filters_narrow_the_list() -> None:
     n = len(subs["9.1"].items()) + len(subs["9.2"].items())
     assert t("oit.showing", "th", n=n, total=43) in [c.value for c in at.caption]
     assert not at.exception
+
+
+def oit_items(at: AppTest) -> dict[str, tuple[str, str]]:
+    """The OIT list's items as a user reads them: code → (the line, what it opens to)."""
+    from lxml import html as lxml_html
+
+    out = {}
+    for block in [h.value for h in at.get("html") if "ita-oit-list" in h.value]:
+        doc = lxml_html.fromstring(f"<div>{block}</div>")
+        for item in doc.xpath('//details[contains(@class, "ita-details")]'):
+            [line] = item.xpath("./summary")
+            [body] = item.xpath('./div[@class="ita-details-body"]')
+            out[item.get("data-name")] = (line.text_content(), body.text_content())
+    return out
+
+
+@pytest.mark.usefixtures("data_dir")
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_oit_list_shows_every_item_and_opens_to_whose_it_is(lang: str) -> None:
+    from ita_model.records import status_label
+
+    at = open_app("app_pages/oit.py", lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = oit_items(at)
+    ready = compute_readiness(load_dataset([SAMPLE]))
+    assert list(shown) == list(ready.items["item"])  # all 43, in the framework's order
+    org = load_organisation()
+    names = {d.id: d.name_en if lang == "en" else d.name_th for d in org.divisions}
+    for rec in ready.items.to_dict("records"):
+        line, body = shown[rec["item"]]
+        assert line.startswith(rec["item"]) and status_label(rec["status"], lang) in line
+        assert all(names[d] in body for d in rec["owners"] if d in names)
+        assert t("oit.components", lang) in body
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_the_oit_list_follows_the_filters() -> None:
+    at = open_app("app_pages/oit.py")
+    at.multiselect(key="oit_division").set_value(["legal"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sorted(oit_items(at)) == sorted(load_organisation().items_of("legal", 2565))

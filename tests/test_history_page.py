@@ -55,6 +55,12 @@ def open_page(path: Path, actor: Actor | None = None) -> AppTest:
     return app_test(path, actor=actor).run()
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Click one of History's tabs (each is built only once opened)."""
+    at.session_state["history_tab"] = t(f"history.tab_{name}", "th")
+    return at.run()
+
+
 def test_the_history_page_opens_on_an_empty_store():
     at = open_page(HISTORY)
     assert not at.exception, [e.value for e in at.exception]
@@ -129,9 +135,13 @@ def test_a_viewer_sees_no_decision_buttons():
 @pytest.mark.parametrize("by", ["indicator", "division", "all"])
 def test_progress_and_changes_tabs_draw(filled, by):
     at = open_page(HISTORY)
+    assert not at.get("plotly_chart") and not at.metric  # closed tabs are not built
+    open_tab(at, "progress")
     at.segmented_control(key="history_by").set_value(by).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("plotly_chart")
+    open_tab(at, "changes")
+    assert not at.get("plotly_chart")
     assert [m.label for m in at.metric] == [
         t("history.then_done", "th"),
         t("history.now_done", "th"),

@@ -294,6 +294,31 @@ def test_the_score_chart_has_every_row_its_value_and_the_what_if(sample, ready, 
     assert len(both.titles) == 2 * rows
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_year_on_year_chart_has_both_years_weak_ones_marked(sample, ready, lang: str) -> None:
+    from ita_model import scoring
+    from ita_model.score_html import year_on_year_chart
+
+    est = scoring.estimate(ready, sample.latest("scores"))
+    yoy = scoring.year_on_year(est, sample.latest("scores"))
+    markup = year_on_year_chart(yoy, year=est.year, pass_mark=85, lang=lang)
+    chart = read(markup)
+    for row in yoy.itertuples(index=False):
+        name = row.name_en if lang == "en" else row.name_th
+        assert f"{row.indicator} {name}" in chart.text  # whole, never cut
+        for value in (row.previous, row.current):
+            if value is not None and not pd.isna(value):
+                assert f"{value:.2f}" in chart.text
+    assert len(chart.titles) == 2 * len(yoy)  # last year's bar and this year's, each hovered
+    weak = re.findall(r'class="its-label its-ind its-weak">([^<]*)<', markup)
+    assert len(weak) == int(yoy["weak"].sum()) > 0  # bold and red, as the caption says
+    # an IIT/EIT score repeated for its indicators is hatched and says it is assumed
+    assumed = yoy.assign(basis=["tool", *yoy["basis"][1:]])
+    hatched = year_on_year_chart(assumed, year=est.year, pass_mark=85, lang=lang)
+    assert hatched.count('class="its-hatch"') == 1
+    assert ("(assumed)" if lang == "en" else "(สมมติ)") in " ".join(read(hatched).text)
+
+
 @pytest.mark.parametrize(
     ("url", "linked"),
     [

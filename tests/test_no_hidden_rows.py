@@ -40,14 +40,15 @@ def test_the_timeline_lists_every_step_next_first() -> None:
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_the_score_page_shows_every_lift_and_the_gain_first(lang: str) -> None:
     at = page("app_pages/score.py", lang)
-    [lifts] = [d.value for d in at.dataframe if "item" in d.value and "lift" in d.value]
+    [lifts] = html_tables(at)  # a static table: every row drawn
     rows = len(lifts)
     assert rows > 10  # the sample has more than ten items to lift: all of them are listed
     showing = t("common.showing_rows", lang, n=0, total=0).split("0")[0]
     assert not [c.value for c in at.caption if c.value.startswith(showing)]
-    boxes = [c for c in at.checkbox if c.key and c.key.startswith("whatif_")]
-    assert len(boxes) == rows
-    assert all(c.label.startswith("+") for c in boxes)
+    labels = at.pills(key="score_whatif").options  # every what-if choice, as shown
+    assert len(labels) == rows
+    assert all(x.startswith("+") for x in labels)
+    assert [x.split(" · ")[1].split()[0] for x in labels] == list(lifts.iloc[:, 0])
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import app_test
+from tests.conftest import app_test, html_tables
 from tests.test_history_page import filled  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +23,13 @@ def score_page(lang: str = "th"):
 
 @pytest.mark.usefixtures("data_dir")
 def test_the_indicators_to_improve_use_this_years_estimate() -> None:
+    from lxml import html as lxml_html
+
     at = score_page("en")
-    lines = [m.value for m in at.markdown if "urgent" in m.value or "to improve" in m.value]
-    ten = [x for x in lines if "**10 " in x]
-    nine = [x for x in lines if "**9 " in x]
+    [block] = [h.value for h in at.get("html") if 'class="its-weakest"' in h.value]
+    lines = [li.text_content() for li in lxml_html.fromstring(block).xpath("//li")]
+    ten = [x for x in lines if "improve10 " in x or "weakness10 " in x]
+    nine = [x for x in lines if "improve9 " in x or "weakness9 " in x]
     # indicator 10: 62.50 last year but 81.25 estimated now: to improve, not urgent
     assert ten and "to improve" in ten[0] and "urgent" not in ten[0]
     assert nine and "urgent weakness" in nine[0]
@@ -48,15 +51,20 @@ def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
 
     from ita_model.i18n import t
     from ita_model.thai import format_date
-    from tests.test_history_page import HISTORY
+    from tests.test_history_page import HISTORY, open_tab
 
     at = app_test(HISTORY).run()
     assert not at.exception, [e.value for e in at.exception]
+    [sent] = html_tables(at)  # the submissions, as a static table
+    assert "id" not in sent.columns and t("history.user", "th") in sent.columns
+    users = list(sent[t("history.user", "th")])
+    open_tab(at, "changes")
     since = at.selectbox(key="history_since")
     today = date.today()
     assert since.format_func(today) == format_date(today, style="long", lang="th")
     assert str(today.year + 543) in since.format_func(since.value)
     # the progress chart: one tick a day, each a Buddhist-Era date
+    open_tab(at, "progress")
     [chart] = at.get("plotly_chart")
     spec = json.loads(chart.proto.spec)
     axis = spec["layout"]["xaxis"]
@@ -69,5 +77,6 @@ def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
     assert all("id" not in d.value.columns for d in at.dataframe)
     shown = " ".join(c.value for c in at.caption)
     assert "/" not in shown.split(t("history.store_at", "th", where=""))[-1].split()[0]
-    users = [u for d in at.dataframe if "user" in d.value.columns for u in d.value["user"]]
+    open_tab(at, "audit")
+    users += [u for d in at.dataframe if "user" in d.value.columns for u in d.value["user"]]
     assert users and "local" not in users

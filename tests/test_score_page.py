@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from ita_model import scoring
 from ita_model.framework import load_framework
 from ita_model.readiness import compute_readiness, load_dataset
-from tests.conftest import app_test
+from tests.conftest import app_test, figures_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "app_pages" / "score.py"
@@ -28,7 +28,14 @@ def open_page(lang: str | None = None) -> AppTest:
 
 
 def metrics(at: AppTest, label: str) -> list[str]:
-    return [m.value for m in at.metric if m.label == label]
+    """The figure under ``label`` as the page shows it (a card)."""
+    shown = figures_shown(at)
+    return [shown[label]] if label in shown else []
+
+
+def assumptions(at: AppTest) -> str:
+    """The text of "how it was computed" (a disclosure)."""
+    return " ".join(h.value for h in at.get("html") if 'data-name="how"' in h.value)
 
 
 @pytest.mark.usefixtures("data_dir")
@@ -41,7 +48,8 @@ def test_the_page_opens_and_shows_the_estimate(expected: scoring.Estimate) -> No
     assert metrics(at, "ระดับ")[0] == expected.grade
     captions = "\n".join(c.value for c in at.caption)
     assert load_framework(2565).scoring_note_th in captions  # the weights are an estimate
-    assert len(at.checkbox) == len(scoring.lifts(expected))
+    [choices] = at.pills
+    assert len(choices.options) == len(scoring.lifts(expected))
     assert at.number_input(key="score_iit").value == round(expected.iit, 2)
 
 
@@ -51,7 +59,7 @@ def test_a_what_if_tick_moves_the_score(expected: scoring.Estimate) -> None:
     label = "คะแนนรวมถ้าทำข้อที่ติ๊กเสร็จ"
     before = float(metrics(at, label)[0])
     top = scoring.lifts(expected).iloc[0]
-    at.checkbox(key=f"whatif_{top['item']}").check().run()
+    at.pills(key="score_whatif").set_value([top["item"]]).run()
     assert not at.exception
     after = float(metrics(at, label)[0])
     assert after == pytest.approx(before + top["lift"], abs=0.011)
@@ -66,7 +74,7 @@ def test_entering_iit_moves_the_total(expected: scoring.Estimate) -> None:
     assert not at.exception
     total = float(metrics(at, "คะแนนรวมประมาณการ")[0])
     assert total == pytest.approx(expected.total + 0.3 * (100 - expected.iit), abs=0.011)
-    assert any("ค่าที่กรอก" in m.value for m in at.markdown)
+    assert "ค่าที่กรอก" in assumptions(at)
 
 
 @pytest.mark.usefixtures("data_dir")
