@@ -5,8 +5,7 @@ the same run. SQLite, and PostgreSQL when its binaries are installed (a throwawa
   decoded, and ``revision``) for one agency of 15 accepted division workbooks, in a store where
   it is alone (the baseline) and in one where it sits among ``--agencies`` others of the same
   size (target: ≤ 1.2×). Each pair is measured in turns, the fastest of 21 runs of each (the
-  machine is shared: a median drifts with whatever else runs); PostgreSQL is analysed after the
-  load, as autovacuum would.
+  machine is shared: a median drifts with whatever else runs).
 - ``bound_vs_plain``: the same reads through ``store.for_agency(code, user=…)`` — which checks the
   account's rows again on every read, so that removing access is immediate — against the plain
   store bound to that agency without a user (the baseline): the price of that check.
@@ -100,10 +99,6 @@ def run(label: str, alone_target: str, among_target: str, agencies: int) -> None
     among = open_store(among_target)
     fill(among, [f"A{n}" for n in range(agencies)], books)
     try:
-        if among.dialect == "postgresql":  # what autovacuum does after a bulk load
-            with among.engine.begin() as conn, alone.engine.begin() as other:
-                conn.exec_driver_sql("ANALYZE")
-                other.exec_driver_sql("ANALYZE")
         crowd, base = in_turns(lambda: reads(plain(among, "A0")), lambda: reads(plain(alone, "A0")))
         bound = among.for_agency("A0", user="ed_A0")
         checked, unbound = in_turns(lambda: reads(bound), lambda: reads(plain(among, "A0")))

@@ -112,6 +112,16 @@ def test_one_agency_looks_as_before(two_agencies):
     assert history_files(at) == []  # A's and B's files are theirs
 
 
+def add_account(at: AppTest, name: str, role: str, agency: str) -> None:
+    """The Users page's form filled in and sent (by a system admin: the agency is a choice)."""
+    at.text_input(key="new_user_name").input(name)
+    at.selectbox(key="new_user_role").set_value(role)
+    at.selectbox(key="new_user_agency").set_value(agency)
+    at.text_input(key="new_user_password").input(PW)
+    [submit] = [b for b in at.button if b.label == t("users.save", "th")]
+    submit.click().run()
+
+
 def test_the_users_page_sets_agency_and_scope_for_a_system_admin(two_agencies):
     at = signed_in("root", Role.ADMIN)
     at.switch_page("app_pages/users.py").run()
@@ -119,20 +129,10 @@ def test_the_users_page_sets_agency_and_scope_for_a_system_admin(two_agencies):
     [table] = at.dataframe
     assert {"agency", "scope"} <= set(table.value.columns)
     assert set(table.value["name"]) == {"root", "ed_a", "ed_b", "sup"}
-    at.text_input(key="new_user_name").input("view_b")
-    at.selectbox(key="new_user_role").set_value("supervisor")
-    at.selectbox(key="new_user_agency").set_value("B")
-    at.text_input(key="new_user_password").input(PW)
-    [submit] = [b for b in at.button if b.label == t("users.save", "th")]
-    submit.click().run()
+    add_account(at, "view_b", "supervisor", "B")
     # a supervisor without a scope: refused, in Thai and English, nothing added
     assert any("--scope" in e.value for e in at.error), [e.value for e in at.error]
-    at.text_input(key="new_user_name").input("view_b")
-    at.selectbox(key="new_user_role").set_value("viewer")
-    at.selectbox(key="new_user_agency").set_value("B")
-    at.text_input(key="new_user_password").input(PW)
-    [submit] = [b for b in at.button if b.label == t("users.save", "th")]
-    submit.click().run()
+    add_account(at, "view_b", "viewer", "B")
     assert not at.exception, [e.value for e in at.exception]
     users = {u["name"]: u for u in open_store().accounts.users()}
     assert users["view_b"]["agency"] == "B" and users["view_b"]["role"] == "viewer"
