@@ -26,6 +26,9 @@ _BOMB_RATIO = 200  # a real 356,900-row sheet compresses about 15:1
 _BOMB_MIN_SIZE = 10 * MB
 _CHUNK = 1 << 20  # inflated bytes handed to the scanners at a time
 _CHUNK_IN = 1 << 16  # compressed bytes fed to zlib at a time
+# Ahead of a scanner, bigger chunks: the helper then asks for the GIL a few times a sheet
+# rather than hundreds (each ask waits for the scanner's regular expression to let go).
+_AHEAD_CHUNK = 8 << 20
 
 
 def check_zip(infos: list[zipfile.ZipInfo], settings: Settings) -> None:
@@ -51,8 +54,9 @@ def check_zip(infos: list[zipfile.ZipInfo], settings: Settings) -> None:
             )
 
 
-def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A part's bytes in chunks, never more than its declared size (a lying size is a bomb)."""
+def inflate(data: bytes, info: zipfile.ZipInfo, chunk: int = _CHUNK) -> Iterator[bytes]:
+    """A part's bytes in chunks of at most ``chunk``, never more than its declared size (a
+    lying size is a bomb)."""
     view = memoryview(data)
     offset = info.header_offset
     if view[offset : offset + 4] != b"PK\x03\x04":
@@ -65,8 +69,8 @@ def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
             raise Refusal("corrupt_file", detail=f"part {info.filename} is damaged")
-        for pos in range(start, end, _CHUNK):
-            yield bytes(view[pos : min(pos + _CHUNK, end)])
+        for pos in range(start, end, chunk):
+            yield bytes(view[pos : min(pos + chunk, end)])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise Refusal("corrupt_file", detail=f"part {info.filename} uses an unknown compression")
@@ -76,11 +80,11 @@ def inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
         if inflater.unconsumed_tail:
             piece: bytes | memoryview = inflater.unconsumed_tail
         elif pos < end:
-            piece = view[pos : min(pos + _CHUNK_IN, end)]
+            piece = view[pos : min(pos + max(_CHUNK_IN, chunk >> 4), end)]
             pos += len(piece)
         else:
             break
-        out = inflater.decompress(piece, _CHUNK)
+        out = inflater.decompress(piece, chunk)
         produced += len(out)
         if produced > info.file_size:
             raise Refusal(
@@ -97,7 +101,7 @@ class _End:
 
 
 def inflate_ahead(
-    data: bytes, info: zipfile.ZipInfo, depth: int = 4
+    data: bytes, info: zipfile.ZipInfo, depth: int = 3, chunk: int | None = None
 ) -> Generator[bytes, None, None]:
     """``inflate``, run a few chunks ahead by a helper thread: zlib lets go of the GIL, so the
     scanner's regular expressions and the inflating share the two cores. The same chunks and
@@ -116,8 +120,8 @@ def inflate_ahead(
 
     def work() -> None:
         try:
-            for chunk in inflate(data, info):
-                if not hand(chunk):
+            for piece in inflate(data, info, chunk or _AHEAD_CHUNK):
+                if not hand(piece):
                     return
             hand(_End())
         except BaseException as exc:  # handed to the reader, which raises it

@@ -268,10 +268,19 @@ def _guard(row: int, col: int, settings: Settings) -> re.Pattern[bytes] | None:
     bound = (int(digits[0]) + 1) * 10 ** (len(digits) - 1)
     if bound * (col + 1) > 2 * settings.max_cells:
         return None
-    rows = f"[1-{digits[0]}]" + (f"?[0-9]{{1,{len(digits) - 1}}}" if len(digits) > 1 else "")
-    # then only attributes not named r (the reader takes the last r), as Excel writes them
-    attrs = r'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>'
-    return re.compile(f'<c(?! r="{_letters_upto(col)}{rows}"{attrs})[^a-z]'.encode())
+    # the row: fewer digits than the bound, or as many with a first digit up to the bound's
+    first, rest = digits[0], len(digits) - 1
+    rows = f"(?:[1-{first}][0-9]{{{rest}}}|[0-9]{{1,{rest}}}+)" if rest else f"[1-{first}]"
+    return re.compile(f'<c(?! r="{_letters_upto(col)}{rows}"{_CELL_END})[^a-z]'.encode())
+
+
+# After the r, only attributes not named r (the reader takes the last r), as Excel writes them.
+# The endings Excel and xlsxwriter write on nearly every cell come first, as literals: each is
+# one case of the general form after them, so the same cells pass, a third sooner.
+_CELL_END = (
+    r'(?:>| s="[0-9]++" t="s">| t="s">| t="inlineStr">| s="[0-9]++">'
+    r'|(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>)'
+)
 
 
 def _letters_upto(col: int) -> str:
