@@ -342,7 +342,11 @@ class _Checker:
         frame, keep = getattr(self, f"_{kind}")(ctx)
         rep.rows = len(data)
         rep.valid_rows = int(keep.sum())
-        rep.columns = {name: _array(values)[keep] for name, values in frame.items()}
+        every = bool(keep.all())  # most sheets: no row to drop, nothing to copy
+        rep.columns = {
+            name: _array(values) if every else _array(values)[keep]
+            for name, values in frame.items()
+        }
         if not len(data):
             self.issues.add("empty_sheet", sheet=sheet.name)
 
@@ -490,7 +494,7 @@ class _Checker:
             no_div = np.array([d is None for d in div_of], dtype=bool)[div_codes] & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
-        urls, all_urls = self._urls(ctx)
+        urls, all_urls, has_url = self._urls(ctx)
         updated, bad_date = self._dates(ctx, "updated")
         keep = ~(bad_item | bad_status | bad_div | bad_date)
         frame = dict(
@@ -507,58 +511,54 @@ class _Checker:
             }
         )
         label_item = ctx.header.labels["item"]
-        no_url = np.array([u is None for u in urls], dtype=bool)
-        done_no_url = keep & (status == Status.DONE.value) & no_url
+        done_no_url = keep & (status == Status.DONE.value) & ~has_url
         self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
-        pair = _pair_codes(div_of, div_codes, item_of, item_codes)
-        self._duplicates(ctx, keep, pair, items, label_item)
-        self._unassigned(ctx, keep, pair, items, divisions, label_item)
+        pairs = _Pairs(_pair_codes(div_of, div_codes, item_of, item_codes), keep)
+        self._duplicates(ctx, pairs, items, label_item)
+        self._unassigned(ctx, pairs, items, divisions, label_item)
         return frame, keep
 
-    def _duplicates(
-        self, ctx: _SheetContext, keep: np.ndarray, pair: np.ndarray, items: np.ndarray, label: str
-    ) -> None:
+    def _duplicates(self, ctx: _SheetContext, pairs: _Pairs, items: np.ndarray, label: str) -> None:
         """The same item twice for one division: warn on the later rows (the last one counts)."""
-        kept = np.flatnonzero(keep)
-        distinct, first = np.unique(pair[kept], return_index=True)
-        if len(distinct) == len(kept):
+        if len(pairs.starts) == len(pairs.order):
             return
-        later = np.ones(len(kept), dtype=bool)
-        later[first] = False
-        first_at = dict(zip(distinct.tolist(), ctx.rows[kept[first]].tolist(), strict=True))
-        idx = kept[later]
+        later = np.ones(len(pairs.order), dtype=bool)
+        later[pairs.starts] = False
+        idx = np.sort(pairs.order[later])  # in the sheet's order, as the rows are reported
+        first_row = np.zeros(int(pairs.codes.max()) + 1, dtype=np.int64)
+        first_row[pairs.codes[pairs.order[pairs.starts]]] = ctx.rows[pairs.order[pairs.starts]]
         self.issues.add(
             "duplicate_item",
             sheet=ctx.sheet.name,
             column=label,
             rows=ctx.rows[idx],
             values=items[idx],
-            row_params={"first_row": np.array([first_at[p] for p in pair[idx].tolist()])},
+            row_params={"first_row": first_row[pairs.codes[idx]]},
         )
 
     def _unassigned(
         self,
         ctx: _SheetContext,
-        keep: np.ndarray,
-        pair: np.ndarray,
+        pairs: _Pairs,
         items: np.ndarray,
         divisions: np.ndarray,
         label: str,
     ) -> None:
         """An item the division does not own: kept, with a warning naming its owners."""
-        kept = np.flatnonzero(keep)
-        if not len(kept):
+        order, starts = pairs.order, pairs.starts
+        if not len(order):
             return
-        order = kept[np.argsort(pair[kept], kind="stable")]
-        _, starts = np.unique(pair[order], return_index=True)
         ends = [*starts[1:].tolist(), len(order)]
         mine: dict[str, set[str]] = {}
+        owners_of: dict[str, list[Any]] = {}  # per item, not per (division, item) pair
         for start, end in zip(starts.tolist(), ends, strict=True):
             at = order[start]
             div, item = divisions[at], items[at]
             if div not in mine:
                 mine[div] = set(self.org.items_of(div, self.fw.year))
-            owned_by = self.org.owners(item, self.fw.year)
+            if item not in owners_of:
+                owners_of[item] = self.org.owners(item, self.fw.year)
+            owned_by = owners_of[item]
             if item in mine[div] or not owned_by:
                 continue  # an item nobody owns yet counts from whoever reports it: no warning
             rows = order[start:end]
@@ -573,12 +573,13 @@ class _Checker:
                 owners=owners,
             )
 
-    def _urls(self, ctx: _SheetContext) -> tuple[np.ndarray, np.ndarray]:
-        """First URL per row and all of them; a hyperlink counts when the text is not a URL."""
+    def _urls(self, ctx: _SheetContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """First URL per row, all of them, and whether there is one; a hyperlink counts when
+        the text is not a URL."""
         n = len(ctx.rows)
         col = ctx.cols.get("url")
         if col is None:
-            return np.full(n, None, dtype=object), _empty_lists(n)
+            return np.full(n, None, dtype=object), _empty_lists(n), np.zeros(n, dtype=bool)
         pos = ctx.header.columns["url"]
         abs_col = ctx.sheet.first_col + pos
         links = {r: target for (r, c), target in ctx.sheet.hyperlinks.items() if c == abs_col}
@@ -599,7 +600,8 @@ class _Checker:
         inverse = col.codes
         first = first_of[inverse]
         every = every_of[inverse]  # None where the cell holds exactly one URL: see OitRecord
-        no_url = ~has_url[inverse] & ~col.blank
+        found = has_url[inverse]  # a blank cell (-1) picks the last slot: False
+        no_url = ~found & ~col.blank
         if links:
             row_index = {int(r): i for i, r in enumerate(ctx.rows.tolist())}
             for r, target in links.items():
@@ -607,9 +609,9 @@ class _Checker:
                 if i is not None and first[i] is None and _URL.match(target or ""):
                     first[i] = target
                     every[i] = [target]
-                    no_url[i] = False
+                    no_url[i], found[i] = False, True
         self._report(ctx, "bad_url", ctx.header.labels["url"], no_url, col)
-        return first, every
+        return first, every, found
 
     def _measures(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         n = len(ctx.rows)
@@ -787,6 +789,21 @@ class _Checker:
             if t in {re.sub(r"\s+", "", ind.name_th), ind.name_en.replace(" ", "").casefold()}:
                 return str(ind.number)
         raise _Bad("unknown_indicator")
+
+
+class _Pairs:
+    """The kept rows grouped by (division, item): ``order`` the kept rows sorted by pair, in
+    the sheet's order within a pair; each pair's run starts at ``starts``. One sort for the
+    duplicates and the unassigned items; a radix sort when the pairs are few (as they are)."""
+
+    def __init__(self, codes: np.ndarray, keep: np.ndarray) -> None:
+        self.codes = codes
+        kept = np.flatnonzero(keep)
+        small = len(codes) and codes.max() < np.iinfo(np.int16).max
+        keys = codes[kept].astype(np.int16 if small else np.int64)
+        self.order = kept[np.argsort(keys, kind="stable")]
+        runs = codes[self.order]
+        self.starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(runs) else runs
 
 
 @dataclass
