@@ -50,6 +50,24 @@ def test_distinct_values_first_reads_as_cell_by_cell(values, start, n) -> None:
 
 
 @settings(max_examples=200, deadline=None)
+@given(cells, st.integers(0, 10), st.integers(0, 70))
+def test_a_column_of_distinct_values_reads_alike_a_slot_per_row(values, start, n) -> None:
+    """A column whose values nearly all differ gets a slot per row instead of one per value:
+    every row still reads the same text, and every slot is text."""
+    from unittest import mock
+
+    from ita_model import validate
+
+    with mock.patch.multiple(validate, _MANY_ROWS=0, _mostly_distinct=lambda part: True):
+        column = _read_column(pa.array(values, pa.string()), start, n)
+    codes, dictionary = _cell_by_cell(values, start, n)
+    assert [column.uniques[c] if c >= 0 else None for c in column.codes.tolist()] == [
+        dictionary[c] if c >= 0 else None for c in codes
+    ]
+    assert all(isinstance(u, str) for u in column.uniques)
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.booleans()), max_size=40), st.integers(0, 20))
 def test_bools_without_pandas(values, offset) -> None:
     arr = pa.array(values, pa.bool_()).slice(offset)
