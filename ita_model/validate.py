@@ -550,28 +550,28 @@ class _Checker:
         if not len(order):
             return
         ends = [*starts[1:].tolist(), len(order)]
-        mine: dict[str, set[str]] = {}
-        owners_of: dict[str, list[Any]] = {}  # per item, not per (division, item) pair
+        mine: dict[str, tuple[set[str], str]] = {}  # per division: its items, its name
+        owners_of: dict[str, str] = {}  # per item, not per (division, item) pair
         for start, end in zip(starts.tolist(), ends, strict=True):
             at = order[start]
             div, item = divisions[at], items[at]
             if div not in mine:
-                mine[div] = set(self.org.items_of(div, self.fw.year))
+                own = set(self.org.items_of(div, self.fw.year))
+                mine[div] = own, self.org.division(div).name_th
             if item not in owners_of:
-                owners_of[item] = self.org.owners(item, self.fw.year)
-            owned_by = owners_of[item]
-            if item in mine[div] or not owned_by:
+                owned_by = self.org.owners(item, self.fw.year)
+                owners_of[item] = ", ".join(d.name_th for d in owned_by)
+            if item in mine[div][0] or not owners_of[item]:
                 continue  # an item nobody owns yet counts from whoever reports it: no warning
             rows = order[start:end]
-            owners = ", ".join(d.name_th for d in owned_by)
             self.issues.add(
                 "item_not_assigned",
                 sheet=ctx.sheet.name,
                 column=label,
                 rows=ctx.rows[rows],
                 values=items[rows],
-                division=self.org.division(div).name_th,
-                owners=owners,
+                division=mine[div][1],
+                owners=owners_of[item],
             )
 
     def _urls(self, ctx: _SheetContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
