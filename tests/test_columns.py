@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ita_model.reader.arrow import to_bools, to_codes
-from ita_model.validate import _BLANK, _read_column
+from ita_model.sheet_columns import _BLANK, _read_column
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +56,9 @@ def test_a_column_of_distinct_values_reads_alike_a_slot_per_row(values, start, n
     every row still reads the same text, and every slot is text."""
     from unittest import mock
 
-    from ita_model import validate
+    from ita_model import sheet_columns
 
-    with mock.patch.multiple(validate, _MANY_ROWS=0, _mostly_distinct=lambda part: True):
+    with mock.patch.multiple(sheet_columns, _MANY_ROWS=0, _mostly_distinct=lambda part: True):
         column = _read_column(pa.array(values, pa.string()), start, n)
     codes, dictionary = _cell_by_cell(values, start, n)
     assert [column.uniques[c] if c >= 0 else None for c in column.codes.tolist()] == [
