@@ -67,6 +67,21 @@ def test_a_column_of_distinct_values_reads_alike_a_slot_per_row(values, start, n
     assert all(isinstance(u, str) for u in column.uniques)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "ก", "ab"])), max_size=40),
+    st.integers(0, 20),
+)
+def test_a_cell_holding_empty_text_reads_as_blank(values, offset) -> None:
+    """The reader hands the checks None for a cell with no text, wherever the column starts."""
+    from ita_model.reader.arrow import _text
+
+    arr = pa.array(values, pa.string()).slice(offset)
+    out = _text(arr)
+    assert out.to_pylist() == [v or None for v in arr.to_pylist()]
+    assert out.type == pa.string()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.booleans()), max_size=40), st.integers(0, 20))
 def test_bools_without_pandas(values, offset) -> None:
