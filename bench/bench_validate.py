@@ -156,12 +156,13 @@ os._exit(code)
 """
 
 
-def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
-    """Wall seconds of ``python -m ita_model ARGS`` in the tree ``root``, its own peak RSS and
-    the largest child's, in MB, and its CPU seconds (a forked reader's included)."""
-    t, c = time.perf_counter(), children_cpu()
-    proc = subprocess.run(
-        [sys.executable, "-c", _PEAK, *args],
+def _python(
+    root: Path, script: str, args: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``script`` run with ``args`` in a fresh interpreter in the tree ``root``: what it
+    prints on standard error, its output thrown away."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -169,6 +170,13 @@ def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, fl
         cwd=root,
         env=env,
     )
+
+
+def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Wall seconds of ``python -m ita_model ARGS`` in the tree ``root``, its own peak RSS and
+    the largest child's, in MB, and its CPU seconds (a forked reader's included)."""
+    t, c = time.perf_counter(), children_cpu()
+    proc = _python(root, _PEAK, args, env)
     wall, cpu = time.perf_counter() - t, children_cpu() - c
     own_kb, child_kb = proc.stderr.rsplit("VmHWM", 1)[1].split()[:2]
     return wall, int(own_kb) / 1024, int(child_kb) / 1024, cpu
@@ -240,15 +248,7 @@ def stages(path: Path, env: dict[str, str]) -> str:
     """Wall/CPU seconds of each stage of one ``validate`` run (the median run of three)."""
     runs = []
     for _ in range(3):
-        proc = subprocess.run(
-            [sys.executable, "-c", _STAGES, "validate", str(path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env=env,
-        )
+        proc = _python(ROOT, _STAGES, ["validate", str(path)], env)
         parts = dict(line.split("=") for line in proc.stderr.splitlines())
         runs.append((sum(float(v.split("/")[0]) for v in parts.values()), parts))
     _, parts = sorted(runs, key=lambda run: run[0])[1]
