@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -197,7 +198,7 @@ class _KindChecks:
             no_div = np.array([d is None for d in div_of], dtype=bool)[div_codes] & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
-        urls, all_urls, has_url = self._urls(ctx)
+        has_url, links = self._urls(ctx)
         updated, bad_date = self._dates(ctx, "updated")
         keep = ~(bad_item | bad_status | bad_div | bad_date)
         frame = dict(
@@ -206,8 +207,8 @@ class _KindChecks:
                 "item": items,
                 "status": status,
                 "division": divisions,
-                "url": urls,
-                "urls": all_urls,
+                "url": lambda: links()[0],
+                "urls": lambda: links()[1],
                 "updated": updated,
                 "owner": _text(ctx, "owner"),
                 "note": _text(ctx, "note"),
@@ -276,45 +277,58 @@ class _KindChecks:
                 owners=owners_of[item],
             )
 
-    def _urls(self, ctx: _SheetContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """First URL per row, all of them, and whether there is one; a hyperlink counts when
-        the text is not a URL."""
+    def _urls(
+        self, ctx: _SheetContext
+    ) -> tuple[np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray]]]:
+        """Whether each row has a URL (a hyperlink counts when the text is not a URL), and a
+        function giving the first URL per row and all of them, called when the rows are."""
         n = len(ctx.rows)
         col = ctx.cols.get("url")
         if col is None:
-            return np.full(n, None, dtype=object), _empty_lists(n), np.zeros(n, dtype=bool)
+            return np.zeros(n, dtype=bool), lambda: (
+                np.full(n, None, dtype=object),
+                _empty_lists(n),
+            )
         pos = ctx.header.columns["url"]
         abs_col = ctx.sheet.first_col + pos
         links = {r: target for (r, c), target in ctx.sheet.hyperlinks.items() if c == abs_col}
         # most cells hold exactly one URL: those are taken as they are, without Python
-        lookup = col.lookup()
-        single = np.zeros(len(lookup), dtype=bool)
+        single = np.zeros(len(col.dictionary) + 1, dtype=bool)
         if len(col.dictionary):
             single[:-1] = to_bools(pc.match_substring_regex(col.dictionary, _ONE_URL))
-        first_of = np.where(single, lookup, None)
-        every_of = np.empty(len(lookup), dtype=object)
-        every_of[-1] = []
         has_url = single.copy()
-        for k in np.flatnonzero(~single[:-1]):
-            found = _URL.findall(col.uniques[k])
-            first_of[k] = found[0] if found else None
-            every_of[k] = found
-            has_url[k] = bool(found)
-        inverse = col.codes
-        first = first_of[inverse]
-        every = every_of[inverse]  # None where the cell holds exactly one URL: see OitRecord
-        found = has_url[inverse]  # a blank cell (-1) picks the last slot: False
+        found_in: dict[int, list[str]] = {}  # the other values: the URLs in their text
+        for k in np.flatnonzero(~single[:-1]).tolist():
+            found_in[k] = _URL.findall(col.uniques[k])
+            has_url[k] = bool(found_in[k])
+        found = has_url[col.codes]  # a blank cell (-1) picks the last slot: False
         no_url = ~found & ~col.blank
+        linked: dict[int, str] = {}  # row -> the hyperlink standing for its text
         if links:
             row_index = {int(r): i for i, r in enumerate(ctx.rows.tolist())}
             for r, target in links.items():
                 i = row_index.get(r)
-                if i is not None and first[i] is None and _URL.match(target or ""):
-                    first[i] = target
-                    every[i] = [target]
+                if i is not None and not found[i] and _URL.match(target or ""):
+                    linked[i] = target
                     no_url[i], found[i] = False, True
         self._report(ctx, "bad_url", ctx.header.labels["url"], no_url, col)
-        return first, every, found
+
+        @cache
+        def rows() -> tuple[np.ndarray, np.ndarray]:
+            lookup = col.lookup()
+            first_of = np.where(single, lookup, None)
+            every_of = np.empty(len(lookup), dtype=object)
+            every_of[-1] = []
+            for k, urls in found_in.items():
+                first_of[k] = urls[0] if urls else None
+                every_of[k] = urls
+            first = first_of[col.codes]
+            every = every_of[col.codes]  # None where the cell holds exactly one URL: OitRecord
+            for i, target in linked.items():
+                first[i], every[i] = target, [target]
+            return first, every
+
+        return found, rows
 
     def _measures(self, ctx: _SheetContext) -> tuple[Columns, np.ndarray]:
         n = len(ctx.rows)
