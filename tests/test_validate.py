@@ -365,17 +365,12 @@ def test_a_report_keeps_its_rows_through_the_pages_cache(book):
     come back whole, hyperlinked URLs included."""
     import pickle
 
-    path = book(
-        "ฝ่ายนิติการ.xlsx",
-        {
-            "OIT": [
-                ["ข้อ", "สถานะ", "ลิงก์"],
-                ["o01", "เสร็จสิ้น", "https://a.go.th/1"],
-                ["o02", "เสร็จสิ้น", "ดูที่ https://a.go.th/2 และ https://b.go.th/2"],
-                ["o03", "ยังไม่ดำเนินการ", None],
-            ]
-        },
-    )
+    links = [
+        ["o01", "เสร็จสิ้น", "https://a.go.th/1"],
+        ["o02", "เสร็จสิ้น", "ดูที่ https://a.go.th/2 และ https://b.go.th/2"],
+        ["o03", "ยังไม่ดำเนินการ", None],
+    ]
+    path = book("ฝ่ายนิติการ.xlsx", oit(*links, head=["ข้อ", "สถานะ", "ลิงก์"]))
     fresh = validate_file(path)
     cached = pickle.loads(pickle.dumps(validate_file(path)))
     rows = cached.records("oit")
