@@ -4,7 +4,6 @@ refused with its one code — quickly, in little memory, and never with another 
 from __future__ import annotations
 
 import ast
-import contextlib
 import graphlib
 import importlib.util
 import io
@@ -13,10 +12,8 @@ import random
 import re
 import subprocess
 import sys
-import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -621,7 +618,7 @@ def test_a_sheet_reads_alike_whatever_the_chunks_it_is_scanned_in(
             return exc.issue.code, exc.issue.message_en
 
     whole = outcome()
-    with mock.patch.object(guards, "_AHEAD_CHUNK", chunk):
+    with mock.patch.object(guards, "_CHUNK", chunk):
         assert outcome() == whole
 
 
@@ -644,7 +641,7 @@ def test_the_quick_check_vouches_only_for_cells_in_its_box_whatever_the_chunks(
     cells = {r: {ref: "v" for ref in refs} for r, refs in rows.items()}
     data = mh.xlsx({"OIT": mh.sheet_xml(cells, dimension)})
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
-    with mock.patch.object(guards, "_AHEAD_CHUNK", chunk):
+    with mock.patch.object(guards, "_CHUNK", chunk):
         vouched = _scan_cells(data, info, "OIT", Settings(), exact=False)
     last = re.fullmatch(r"A1:([A-Z]+)(\d+)", dimension)
     assert last
@@ -688,38 +685,3 @@ def test_the_reader_modules_import_one_another_without_a_cycle() -> None:
     assert deps["__init__"] >= {"sniff", "guards", "xlsx", "ods", "xls", "csv", "raw"}
     order = list(graphlib.TopologicalSorter(deps).static_order())  # CycleError on a cycle
     assert order[-1] == "__init__"
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    st.binary(max_size=3 << 20), st.integers(-1, 3), st.sampled_from([1 << 12, 1 << 20, 8 << 20])
-)
-def test_inflating_ahead_hands_the_same_chunks_and_refusals(
-    body: bytes, damage: int, chunk: int
-) -> None:
-    """The helper thread changes when a part is inflated, never what comes out: the same
-    chunks, or the same refusal (a part cut short, one that inflates past its size)."""
-    from ita_model.reader import guards
-    from ita_model.reader.raw import Refusal
-
-    packed = mh.deflate(body)
-    declared = len(body) if damage != 0 else max(len(body) - 1, 0)  # 0: lies about its size
-    if damage == 1:
-        packed = packed[: len(packed) // 2]  # cut short
-    data = mh.zip_bytes([("part.xml", packed, zlib.crc32(body), declared)])
-    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
-
-    def outcome(chunks: Iterator[bytes]) -> list[bytes] | tuple[str, dict[str, object]]:
-        try:
-            return list(chunks)
-        except Refusal as refusal:
-            return refusal.code, refusal.params
-
-    threads = threading.active_count()
-    ahead = outcome(guards.inflate_ahead(data, info, chunk=chunk))
-    assert ahead == outcome(guards.inflate(data, info, chunk))
-    early = guards.inflate_ahead(data, info)
-    with contextlib.suppress(Refusal):
-        next(early, None)
-    early.close()  # a scan that stops early stops the helper too
-    assert threading.active_count() == threads

@@ -19,7 +19,6 @@ from ita_model.reader.guards import (
     check_prolog,
     drain,
     inflate,
-    inflate_ahead,
     parse_xml,
     read_part,
 )
@@ -172,11 +171,7 @@ def _scan_cells(
 ) -> tuple[bytes, bytes] | None:
     """One streaming pass: the root tag and the tail after ``</sheetData>``, or None when the
     quick check found a cell it can't vouch for."""
-    chunks = inflate_ahead(data, info)
-    try:
-        return _scan_chunks(chunks, info, sheet, settings, exact=exact)
-    finally:
-        chunks.close()  # the inflating thread stops now, not when the generator is collected
+    return _scan_chunks(inflate(data, info), info, sheet, settings, exact=exact)
 
 
 def _scan_chunks(
