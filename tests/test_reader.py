@@ -685,3 +685,14 @@ def test_the_reader_modules_import_one_another_without_a_cycle() -> None:
     assert deps["__init__"] >= {"sniff", "guards", "xlsx", "ods", "xls", "csv", "raw"}
     order = list(graphlib.TopologicalSorter(deps).static_order())  # CycleError on a cycle
     assert order[-1] == "__init__"
+
+
+def test_cells_repeated_inside_the_box_are_counted() -> None:
+    """A1 written 5,000 times sits inside a one-cell <dimension>, but the library keeps every
+    one: past the cell limit the sheet is refused, as a sheet of as many cells would be."""
+    xml = mh.sheet_xml({1: {"A1": "x"}}, "A1")
+    xml = xml.replace("</row>", '<c r="A1"><v>1</v></c>' * 5_000 + "</row>")
+    exc = refusal(mh.xlsx({"OIT": xml}), "a.xlsx", max_cells=1_000)
+    assert exc.issue.code == "sheet_too_large"
+    assert "5,001" in exc.issue.message_en
+    assert texts(read_workbook(mh.xlsx({"OIT": xml}), "a.xlsx").sheets[0]) == [["1"]]

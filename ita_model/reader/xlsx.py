@@ -146,6 +146,7 @@ _DIMENSION = re.compile(
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>|<(?:[\w.-]+:)?sheetData\s*/>")
 _PREFIXED_CELL = re.compile(rb":c[\s>]")
+_SMALLEST_CELL = len(b'<c r="A1"><v>1</v></c>')  # the least a cell the library keeps can take
 
 
 def _scan_worksheet(
@@ -200,6 +201,11 @@ def _scan_chunks(
             guard = _guard(max(r1, r2), max(c1, c2), settings)
     if not exact and guard is None:
         return None
+    # Cells inside the box may still repeat (A1 a million times): the library keeps each one. A
+    # part that could hold more cells than the limit and twice its box has them counted.
+    counted = (
+        0 if guard and info.file_size // _SMALLEST_CELL > max(settings.max_cells, 2 * cells) else -1
+    )
     bounds = _CellBounds(sheet, settings.max_cells) if exact else None
     tail: bytearray | None = None
     pending = b""  # exact pass: the unfinished tag at the end of the last chunk
@@ -208,6 +214,12 @@ def _scan_chunks(
         if guard is not None:
             if _outside(guard, chunk, seam, last) or _outside(_PREFIXED_CELL, chunk, seam, last):
                 return None
+            if counted >= 0:
+                counted += chunk.count(b'<c r="')
+                if counted > settings.max_cells:
+                    raise Refusal(
+                        "sheet_too_large", sheet=sheet, cells=counted, limit=settings.max_cells
+                    )
         elif bounds is not None:
             xml = pending + chunk
             cut = len(xml) if last else xml.rfind(b"<")
