@@ -12,6 +12,10 @@
    workbooks through that version too, on the command line and in process (with a second
    thread running, as in the dashboard's server), side by side with this one.
 
+Each national sheet also prints where its command line's time goes (wall and CPU seconds of
+one run: start-up, the checks of the file before the library sees it, the library loading the
+cells, the contract's checks and the report), for the README's paragraph on it.
+
 Run: ``make bench``, or
 ``.venv/bin/python bench/bench_validate.py [--skip-openpyxl] [--against REF]``.
 """
@@ -159,12 +163,13 @@ os._exit(code)
 """
 
 
-def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
-    """Wall seconds of ``python -m ita_model ARGS`` in the tree ``root``, its own peak RSS and
-    the largest child's, in MB, and its CPU seconds (a forked reader's included)."""
-    t, c = time.perf_counter(), children_cpu()
-    proc = subprocess.run(
-        [sys.executable, "-c", _PEAK, *args],
+def _python(
+    root: Path, script: str, args: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``script`` run with ``args`` in a fresh interpreter in the tree ``root``: what it
+    prints on standard error, its output thrown away."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -172,6 +177,13 @@ def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, fl
         cwd=root,
         env=env,
     )
+
+
+def run_cli(root: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Wall seconds of ``python -m ita_model ARGS`` in the tree ``root``, its own peak RSS and
+    the largest child's, in MB, and its CPU seconds (a forked reader's included)."""
+    t, c = time.perf_counter(), children_cpu()
+    proc = _python(root, _PEAK, args, env)
     wall, cpu = time.perf_counter() - t, children_cpu() - c
     own_kb, child_kb = proc.stderr.rsplit("VmHWM", 1)[1].split()[:2]
     return wall, int(own_kb) / 1024, int(child_kb) / 1024, cpu
@@ -208,6 +220,48 @@ def in_process(root: Path, path: Path, repeat: int, env: dict[str, str]) -> floa
     return float(json.loads(out.stdout))
 
 
+# One command line run, timed at the seams: start-up, the checks of the file before the library
+# reads it (zip, XML and cell positions, the book opened beside them), the library loading the
+# cells into Arrow, then the contract's checks and the printed report.
+_STAGES = """
+import os, sys, time
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(label):
+    marks.append((label, time.perf_counter(), time.process_time()))
+sys.path.insert(0, os.getcwd())
+from ita_model.cli import main
+from ita_model.reader import xlsx
+mark("start-up")
+def after(name, label):
+    inner = getattr(xlsx, name)
+    def timed(*args, **kwargs):
+        out = inner(*args, **kwargs)
+        mark(label)
+        return out
+    setattr(xlsx, name, timed)
+after("_scan_worksheet", "guards")  # the book opens beside it, on another thread
+after("load_sheets", "load")
+main(sys.argv[1:])
+sys.stdout.flush()
+mark("checks and report")
+marks = [m for i, m in enumerate(marks) if m[0] != "guards" or marks[i + 1][0] == "load"]
+for (_, w0, c0), (label, w1, c1) in zip(marks, marks[1:]):
+    print(f"{label}={w1 - w0:.3f}/{c1 - c0:.3f}", file=sys.stderr)
+os._exit(0)
+"""
+
+
+def stages(path: Path, env: dict[str, str]) -> str:
+    """Wall/CPU seconds of each stage of one ``validate`` run (the median run of three)."""
+    runs = []
+    for _ in range(3):
+        proc = _python(ROOT, _STAGES, ["validate", str(path)], env)
+        parts = dict(line.split("=") for line in proc.stderr.splitlines())
+        runs.append((sum(float(v.split("/")[0]) for v in parts.values()), parts))
+    _, parts = sorted(runs, key=lambda run: run[0])[1]
+    return ", ".join(f"{label} {value} s" for label, value in parts.items())
+
+
 def national(label: str, path: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     print(f"\n{label}: {AGENCIES * ITEMS:,} rows, {path.stat().st_size / 1e6:.1f} MB")
     unzip, unzip_cpu = unzip_all(path)
@@ -228,6 +282,7 @@ def national(label: str, path: Path, env: dict[str, str], args: argparse.Namespa
         f"{ours_cpu / unzip_cpu:.2f}× (the same work, whatever the load)"
     )
     print(f"  peak memory: {peak:.0f} MB (target ≤ 1024 MB)")
+    print(f"  where the time goes (wall/CPU): {stages(path, env)}")
     calamine = timed(lambda: pd.read_excel(path, engine="calamine"))
     print(f"  pandas.read_excel(engine='calamine'): {calamine:.2f} s → {calamine / ours:.1f}×")
     if not args.skip_openpyxl:

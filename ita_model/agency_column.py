@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ita_model.agencies import AgencyRecord, norm_words
+from ita_model.sheet_columns import _Bad
 from ita_model.suggest import hint, nearest
 
 if TYPE_CHECKING:
-    from ita_model.validate import _Checker, _SheetContext
+    from ita_model.sheet_columns import _SheetContext
+    from ita_model.validate import _Checker
 
 COLUMN = "agency"
 MAX_SUGGESTIONS = 50  # distinct unknown names given a "did you mean": each one scans the registry
@@ -112,8 +114,6 @@ def read_agency_column(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(agency code per distinct cell, index into it per row, bad mask), as
     ``_Checker._parse_codes`` gives them; the problems are reported on the way."""
-    from ita_model.validate import _Bad
-
     label = ctx.header.labels[COLUMN]
     if "division" in ctx.cols:
         checker.issues.add(

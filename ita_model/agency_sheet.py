@@ -25,17 +25,10 @@ from ita_model.agency import agency_types
 from ita_model.reader import RawSheet
 from ita_model.schema import SheetKind, detect_header, load_kinds
 from ita_model.settings import Settings
+from ita_model.sheet_columns import _data_rows, _read_column, _top_rows, sheet_height
 from ita_model.suggest import hint, nearest
 from ita_model.thai import to_arabic_digits
-from ita_model.validate import (
-    FileReport,
-    SheetReport,
-    _data_rows,
-    _read_column,
-    _top_rows,
-    open_report,
-    sheet_height,
-)
+from ita_model.validate import FileReport, SheetReport, open_report
 
 _SHEETS_FILE = Path(__file__).with_name("agency_sheet.yaml")
 _CODE = re.compile(CODE_PATTERN)

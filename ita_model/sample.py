@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import SAMPLE_SENDER, Actor, Role
@@ -21,9 +22,10 @@ from ita_model.fiscal import THAILAND
 from ita_model.i18n import both
 from ita_model.organisation import Organisation
 from ita_model.settings import Settings, get_settings
-from ita_model.store import Store, Submission
 from ita_model.thai import fiscal_year_of
-from ita_model.validate import validate_file
+
+if TYPE_CHECKING:  # the store and the checks load only when a sample is loaded: not for `validate`
+    from ita_model.store import Store, Submission
 
 SENDER = SAMPLE_SENDER.name  # the name the sample's submissions are sent and accepted by
 LOADED = "sample_loaded"
@@ -91,6 +93,8 @@ def load(store: Store, settings: Settings | None = None, *, user: str | Actor) -
     sample's report day (what it describes: "as of" that day the dashboard shows it); beside
     data that counts, it is dated now (the latest decision, now and in any replay). One stored
     before (loaded, then removed) counts again from now, so the log still says when it was out."""
+    from ita_model.validate import validate_file
+
     settings = settings or get_settings()
     files = sample_files(settings)
     year = sample_year(settings)

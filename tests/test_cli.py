@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -149,3 +152,21 @@ def test_files_and_a_store_together_are_refused_in_thai_and_english(tmp_path):
     assert "ระบุไฟล์หรือ --store อย่างใดอย่างหนึ่ง" in proc.stderr
     assert "give FILEs or --store, not both" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_validate_loads_neither_the_store_nor_pandas(good, tmp_path):
+    """``validate`` reads a file and prints: the store's database library and pandas stay out
+    of the process (listing the sample's commands once loaded both: 0.3 s of every run)."""
+    probe = (
+        "import sys; from ita_model.cli import main; main(['validate', sys.argv[1]]); "
+        "print('LOADED', 'sqlalchemy' in sys.modules, 'pandas' in sys.modules)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, str(good)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "ITA_STORE": str(tmp_path / "store")},
+    )
+    assert proc.stdout.splitlines()[-1] == "LOADED False False", proc.stderr

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ita_model.reader.arrow import to_bools, to_codes
-from ita_model.validate import _BLANK, _read_column
+from ita_model.sheet_columns import _BLANK, _read_column
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,39 @@ def test_distinct_values_first_reads_as_cell_by_cell(values, start, n) -> None:
     codes, dictionary = _cell_by_cell(values, start, n)
     assert column.codes.tolist() == codes
     assert column.uniques == dictionary
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells, st.integers(0, 10), st.integers(0, 70))
+def test_a_column_of_distinct_values_reads_alike_a_slot_per_row(values, start, n) -> None:
+    """A column whose values nearly all differ gets a slot per row instead of one per value:
+    every row still reads the same text, and every slot is text."""
+    from unittest import mock
+
+    from ita_model import sheet_columns
+
+    with mock.patch.multiple(sheet_columns, _MANY_ROWS=0, _mostly_distinct=lambda part: True):
+        column = _read_column(pa.array(values, pa.string()), start, n)
+    codes, dictionary = _cell_by_cell(values, start, n)
+    assert [column.uniques[c] if c >= 0 else None for c in column.codes.tolist()] == [
+        dictionary[c] if c >= 0 else None for c in codes
+    ]
+    assert all(isinstance(u, str) for u in column.uniques)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "ก", "ab"])), max_size=40),
+    st.integers(0, 20),
+)
+def test_a_cell_holding_empty_text_reads_as_blank(values, offset) -> None:
+    """The reader hands the checks None for a cell with no text, wherever the column starts."""
+    from ita_model.reader.arrow import _text
+
+    arr = pa.array(values, pa.string()).slice(offset)
+    out = _text(arr)
+    assert out.to_pylist() == [v or None for v in arr.to_pylist()]
+    assert out.type == pa.string()
 
 
 @settings(max_examples=200, deadline=None)

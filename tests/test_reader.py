@@ -4,7 +4,6 @@ refused with its one code — quickly, in little memory, and never with another 
 from __future__ import annotations
 
 import ast
-import contextlib
 import graphlib
 import importlib.util
 import io
@@ -13,10 +12,8 @@ import random
 import re
 import subprocess
 import sys
-import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -551,6 +548,114 @@ def test_column_pattern_matches_exactly_the_columns_up_to_the_limit() -> None:
         assert inside == {n for n in names if col_index(n) <= limit}, limit
 
 
+def _plain_guard(row: int, col: int) -> re.Pattern[bytes]:
+    """The quick check's pattern as first written, without the shortcuts: what it must equal."""
+    digits = str(max(row, 1))
+    rows = f"[1-{digits[0]}]" + (f"?[0-9]{{1,{len(digits) - 1}}}" if len(digits) > 1 else "")
+    attrs = r'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>'
+    return re.compile(f'<c(?! r="{_letters_upto(col)}{rows}"{attrs})[^a-z]'.encode())
+
+
+_ENDINGS = [' s="1"', ' s="12"', ' t="s"', ' t="inlineStr"', ' r="A1"', ' x:r="B2"', '  t="s"']
+_ENDINGS += ["\tt='s'", " s=1", ' cm="1"', ' s=""', ' t="s', ' s="1">']
+_CELL_TAGS = st.tuples(
+    st.sampled_from(['<c r="', "<c r='", '<c  r="', '<c\tr="', '<c x="1" r="', "<c", "<col", "<C"]),
+    st.one_of(
+        st.sampled_from(["A", "B", "E", "H", "I", "Z", "AA", "XFD"]), st.text("ABHIZ", max_size=3)
+    ),
+    st.one_of(st.integers(0, 2_000_000).map(str), st.text("0123456789", max_size=8)),
+    st.sampled_from(['"', "'", ""]),
+    st.lists(st.sampled_from(_ENDINGS), max_size=3).map("".join),
+    st.sampled_from([">", "/>", " >", "", " />", ">>"]),
+    st.sampled_from(["<v>1</v></c>", "", "x", "<c", "c"]),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 1_048_576), st.integers(0, 40), st.lists(_CELL_TAGS, max_size=6))
+def test_the_quick_check_finds_what_its_plain_form_finds(
+    row: int, col: int, tags: list[str]
+) -> None:
+    """The literal shortcuts for Excel's usual cell endings, and the row written without
+    backtracking, change how fast a cell is vouched for, never which cells are."""
+    from ita_model.reader.xlsx import _guard
+
+    fast = _guard(row, col, Settings(max_cells=10**12))
+    assert fast is not None
+    xml = "".join(tags).encode()
+    assert [m.start() for m in fast.finditer(xml)] == [
+        m.start() for m in _plain_guard(row, col).finditer(xml)
+    ]
+
+
+_REFS = st.tuples(st.sampled_from(["A", "B", "C", "Z", "AA"]), st.integers(1, 60)).map(
+    lambda ref: f"{ref[0]}{ref[1]}"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(st.integers(1, 60), st.lists(_REFS, max_size=4), min_size=1, max_size=40),
+    st.sampled_from([None, "A1", "A1:C60", "A1:B9"]),
+    st.sampled_from([512, 1000, 4096]),
+)
+def test_a_sheet_reads_alike_whatever_the_chunks_it_is_scanned_in(
+    rows: dict[int, list[str]], dimension: str | None, chunk: int
+) -> None:
+    """The worksheet scan reads the part in chunks; a cell cut in two by a chunk's end is seen
+    whole: the same cells, or the same refusal, in chunks of 512 bytes as in one."""
+    from unittest import mock
+
+    from ita_model.reader import guards
+
+    cells = {r: {ref: f"v{ref}" for ref in refs} for r, refs in rows.items()}
+    data = mh.xlsx({"OIT": mh.sheet_xml(cells, dimension)})
+
+    def outcome() -> object:
+        try:
+            return [texts(sheet) for sheet in read_workbook(data, "c.xlsx").sheets]
+        except UnreadableFile as exc:
+            return exc.issue.code, exc.issue.message_en
+
+    whole = outcome()
+    with mock.patch.object(guards, "_CHUNK", chunk):
+        assert outcome() == whole
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.dictionaries(st.integers(1, 60), st.lists(_REFS, max_size=4), min_size=1, max_size=40),
+    st.sampled_from(["A1:C60", "A1:B9", "A1:Z5"]),
+    st.sampled_from([512, 1000, 4096]),
+)
+def test_the_quick_check_vouches_only_for_cells_in_its_box_whatever_the_chunks(
+    rows: dict[int, list[str]], dimension: str, chunk: int
+) -> None:
+    """A cell cut in two by a chunk's end is still seen: the quick pass never vouches for a
+    sheet with a cell outside the columns of its <dimension> and rows below twice its last."""
+    from unittest import mock
+
+    from ita_model.reader import guards
+    from ita_model.reader.xlsx import _scan_cells
+
+    cells = {r: {ref: "v" for ref in refs} for r, refs in rows.items()}
+    data = mh.xlsx({"OIT": mh.sheet_xml(cells, dimension)})
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    with mock.patch.object(guards, "_CHUNK", chunk):
+        vouched = _scan_cells(data, info, "OIT", Settings(), exact=False)
+    last = re.fullmatch(r"A1:([A-Z]+)(\d+)", dimension)
+    assert last
+    top = (int(last[2][0]) + 1) * 10 ** (len(last[2]) - 1)  # the bound of its first digit
+    outside = [
+        ref
+        for refs in rows.values()
+        for ref in refs
+        if col_index(ref.rstrip("0123456789")) > col_index(last[1])
+        or int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) >= top
+    ]
+    assert vouched is None or not outside, outside
+
+
 def mh_col(i: int) -> str:
     s = ""
     i += 1
@@ -582,31 +687,12 @@ def test_the_reader_modules_import_one_another_without_a_cycle() -> None:
     assert order[-1] == "__init__"
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.binary(max_size=3 << 20), st.integers(-1, 3))
-def test_inflating_ahead_hands_the_same_chunks_and_refusals(body: bytes, damage: int) -> None:
-    """The helper thread changes when a part is inflated, never what comes out: the same
-    chunks, or the same refusal (a part cut short, one that inflates past its size)."""
-    from ita_model.reader import guards
-    from ita_model.reader.raw import Refusal
-
-    packed = mh.deflate(body)
-    declared = len(body) if damage != 0 else max(len(body) - 1, 0)  # 0: lies about its size
-    if damage == 1:
-        packed = packed[: len(packed) // 2]  # cut short
-    data = mh.zip_bytes([("part.xml", packed, zlib.crc32(body), declared)])
-    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
-
-    def outcome(chunks: Iterator[bytes]) -> list[bytes] | tuple[str, dict[str, object]]:
-        try:
-            return list(chunks)
-        except Refusal as refusal:
-            return refusal.code, refusal.params
-
-    threads = threading.active_count()
-    assert outcome(guards.inflate_ahead(data, info)) == outcome(guards.inflate(data, info))
-    early = guards.inflate_ahead(data, info)
-    with contextlib.suppress(Refusal):
-        next(early, None)
-    early.close()  # a scan that stops early stops the helper too
-    assert threading.active_count() == threads
+def test_cells_repeated_inside_the_box_are_counted() -> None:
+    """A1 written 5,000 times sits inside a one-cell <dimension>, but the library keeps every
+    one: past the cell limit the sheet is refused, as a sheet of as many cells would be."""
+    xml = mh.sheet_xml({1: {"A1": "x"}}, "A1")
+    xml = xml.replace("</row>", '<c r="A1"><v>1</v></c>' * 5_000 + "</row>")
+    exc = refusal(mh.xlsx({"OIT": xml}), "a.xlsx", max_cells=1_000)
+    assert exc.issue.code == "sheet_too_large"
+    assert "5,001" in exc.issue.message_en
+    assert texts(read_workbook(mh.xlsx({"OIT": xml}), "a.xlsx").sheets[0]) == [["1"]]

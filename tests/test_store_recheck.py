@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+import ita_model.sheet_checks as checks_module
 import ita_model.validate as validate_module
 from ita_model.cli import main
 from ita_model.errors import NotAllowed
@@ -78,13 +79,13 @@ def test_a_changed_reading_lists_each_item_then_writes_it(
     store: Store, capsys, monkeypatch
 ) -> None:
     """A validator that reads "done" as "in progress": each item of every file is listed."""
-    real = validate_module.parse_status
+    real = checks_module.parse_status
 
     def stricter(text: str) -> Status | None:
         status = real(text)
         return Status.IN_PROGRESS if status == Status.DONE else status
 
-    monkeypatch.setattr(validate_module, "parse_status", stricter)
+    monkeypatch.setattr(checks_module, "parse_status", stricter)
     monkeypatch.setattr(validate_module, "VALIDATOR_VERSION", "2099.2")
     legal = next(r for r in store.stored(store.current(YEAR)) if r.path == "oit_legal.xlsx")
     done = legal.frame("oit")[legal.frame("oit")["status"] == "done"]

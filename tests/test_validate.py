@@ -358,3 +358,22 @@ def test_an_unknown_status_or_division_names_the_nearest_accepted_word(book):
     assert "did you mean 'ดำเนินการแล้ว'?" in first.message_en
     last = list(report.issues)[-1]
     assert "หมายถึง" not in last.message and "did you mean" not in last.message_en
+
+
+def test_a_report_keeps_its_rows_through_the_pages_cache(book):
+    """The pages cache a report (pickled): its rows, worked out only when first asked for,
+    come back whole, hyperlinked URLs included."""
+    import pickle
+
+    links = [
+        ["o01", "เสร็จสิ้น", "https://a.go.th/1"],
+        ["o02", "เสร็จสิ้น", "ดูที่ https://a.go.th/2 และ https://b.go.th/2"],
+        ["o03", "ยังไม่ดำเนินการ", None],
+    ]
+    path = book("ฝ่ายนิติการ.xlsx", oit(*links, head=["ข้อ", "สถานะ", "ลิงก์"]))
+    fresh = validate_file(path)
+    cached = pickle.loads(pickle.dumps(validate_file(path)))
+    rows = cached.records("oit")
+    assert rows == fresh.records("oit")
+    assert [r.url for r in rows] == ["https://a.go.th/1", "https://a.go.th/2", None]
+    assert rows[1].urls == ["https://a.go.th/2", "https://b.go.th/2"]

@@ -19,7 +19,6 @@ from ita_model.reader.guards import (
     check_prolog,
     drain,
     inflate,
-    inflate_ahead,
     parse_xml,
     read_part,
 )
@@ -147,6 +146,7 @@ _DIMENSION = re.compile(
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>|<(?:[\w.-]+:)?sheetData\s*/>")
 _PREFIXED_CELL = re.compile(rb":c[\s>]")
+_SMALLEST_CELL = len(b'<c r="A1"><v>1</v></c>')  # the least a cell the library keeps can take
 
 
 def _scan_worksheet(
@@ -172,11 +172,7 @@ def _scan_cells(
 ) -> tuple[bytes, bytes] | None:
     """One streaming pass: the root tag and the tail after ``</sheetData>``, or None when the
     quick check found a cell it can't vouch for."""
-    chunks = inflate_ahead(data, info)
-    try:
-        return _scan_chunks(chunks, info, sheet, settings, exact=exact)
-    finally:
-        chunks.close()  # the inflating thread stops now, not when the generator is collected
+    return _scan_chunks(inflate(data, info), info, sheet, settings, exact=exact)
 
 
 def _scan_chunks(
@@ -205,6 +201,11 @@ def _scan_chunks(
             guard = _guard(max(r1, r2), max(c1, c2), settings)
     if not exact and guard is None:
         return None
+    # Cells inside the box may still repeat (A1 a million times): the library keeps each one. A
+    # part that could hold more cells than the limit and twice its box has them counted.
+    counted = (
+        0 if guard and info.file_size // _SMALLEST_CELL > max(settings.max_cells, 2 * cells) else -1
+    )
     bounds = _CellBounds(sheet, settings.max_cells) if exact else None
     tail: bytearray | None = None
     pending = b""  # exact pass: the unfinished tag at the end of the last chunk
@@ -213,6 +214,12 @@ def _scan_chunks(
         if guard is not None:
             if _outside(guard, chunk, seam, last) or _outside(_PREFIXED_CELL, chunk, seam, last):
                 return None
+            if counted >= 0:
+                counted += chunk.count(b'<c r="')
+                if counted > settings.max_cells:
+                    raise Refusal(
+                        "sheet_too_large", sheet=sheet, cells=counted, limit=settings.max_cells
+                    )
         elif bounds is not None:
             xml = pending + chunk
             cut = len(xml) if last else xml.rfind(b"<")
@@ -268,10 +275,19 @@ def _guard(row: int, col: int, settings: Settings) -> re.Pattern[bytes] | None:
     bound = (int(digits[0]) + 1) * 10 ** (len(digits) - 1)
     if bound * (col + 1) > 2 * settings.max_cells:
         return None
-    rows = f"[1-{digits[0]}]" + (f"?[0-9]{{1,{len(digits) - 1}}}" if len(digits) > 1 else "")
-    # then only attributes not named r (the reader takes the last r), as Excel writes them
-    attrs = r'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>'
-    return re.compile(f'<c(?! r="{_letters_upto(col)}{rows}"{attrs})[^a-z]'.encode())
+    # the row: fewer digits than the bound, or as many with a first digit up to the bound's
+    first, rest = digits[0], len(digits) - 1
+    rows = f"(?:[1-{first}][0-9]{{{rest}}}|[0-9]{{1,{rest}}}+)" if rest else f"[1-{first}]"
+    return re.compile(f'<c(?! r="{_letters_upto(col)}{rows}"{_CELL_END})[^a-z]'.encode())
+
+
+# After the r, only attributes not named r (the reader takes the last r), as Excel writes them.
+# The endings Excel and xlsxwriter write on nearly every cell come first, as literals: each is
+# one case of the general form after them, so the same cells pass, a third sooner.
+_CELL_END = (
+    r'(?:>| s="[0-9]++" t="s">| t="s">| t="inlineStr">| s="[0-9]++">'
+    r'|(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>)'
+)
 
 
 def _letters_upto(col: int) -> str:
