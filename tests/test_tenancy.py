@@ -8,6 +8,7 @@ store call; a version-2 store is upgraded in place, every row becoming the defau
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,20 @@ def test_only_a_system_admin_imports_agencies(store: Store, who: str):
 
 
 # --------------------------------------------------------------------------- isolation
+
+
+def test_two_agencies_sending_the_same_file_at_the_same_moment_both_keep_it(store: Store):
+    """The sample's report day, or two clerks at once: ids must not clash across agencies."""
+    at = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
+    data = workbook("legal", 0)
+    subs = [
+        store.for_agency(code, user=user).submit(
+            data, "legal.xlsx", user=user, year=YEAR, division="legal", accept=True, at=at
+        )[0]
+        for code, user in [("A", "ed_a"), ("B", "ed_b")]
+    ]
+    assert subs[0].id != subs[1].id
+    assert [s.id for s in store.for_agency("B", user="ed_b").current(YEAR)] == [subs[1].id]
 
 
 def test_an_agencys_rows_are_its_own(store: Store):

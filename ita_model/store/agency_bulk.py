@@ -36,7 +36,13 @@ from ita_model.store.schema import (
     slots_t,
     submissions_t,
 )
-from ita_model.store.submissions import LIST_COLUMNS, Submissions, pack, submission_of
+from ita_model.store.submissions import (
+    LIST_COLUMNS,
+    Submissions,
+    pack,
+    submission_id,
+    submission_of,
+)
 
 if TYPE_CHECKING:
     from ita_model.multi_agency import Split
@@ -87,7 +93,7 @@ class AgencySubmissions(Submissions):
         with self._write() as conn:
             had = self._having(conn, sha, year, codes)
             parts = [p for p in split.parts if p.agency not in had]
-            ids = {p.agency: f"{now:%Y%m%d%H%M%S%f}-{sha[:8]}-{p.agency}" for p in parts}
+            ids = {p.agency: submission_id(now, sha, p.agency) for p in parts}
             if parts:
                 self._put_blob(conn, sha, data)
                 subs = []

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import Actor, Role
 from ita_model.errors import InvalidDecision, UnknownSubmission
 from ita_model.settings import Settings
@@ -105,7 +106,7 @@ class Submissions(Blobs, Events):
             ).first()
             if row is not None:  # another process stored the same bytes meanwhile
                 return submission_of(row), False
-            sub_id = f"{now:%Y%m%d%H%M%S%f}-{sha[:8]}"
+            sub_id = submission_id(now, sha, self.agency)
             slot = slot_of(division, kinds)
             state: State = "rejected" if errors else "pending"
             conn.execute(
@@ -414,3 +415,10 @@ def submission_of(row: Any) -> Submission:
 def pack(report: dict[str, Any]) -> bytes:
     """The validation report as kept: zlib-compressed JSON."""
     return zlib.compress(json.dumps(report, ensure_ascii=False, default=str).encode("utf-8"), 6)
+
+
+def submission_id(when: datetime, sha: str, agency: str) -> str:
+    """Unique in the deployment: the moment, the bytes, and the agency (the embedded default
+    agency's ids keep their old form), so two agencies sending the same file at once never clash."""
+    base = f"{when:%Y%m%d%H%M%S%f}-{sha[:8]}"
+    return base if agency == DEFAULT_AGENCY else f"{base}-{agency}"
