@@ -25,6 +25,7 @@ import streamlit as st
 from app_pages._text import md
 from app_pages._words import shown_user, tr
 from ita_model.agency import DEFAULT_AGENCY
+from ita_model.agency_column import AgencyMatcher
 from ita_model.auth import Actor, Role
 from ita_model.current import Current, current_data
 from ita_model.errors import CodedError, ItaError
@@ -145,13 +146,27 @@ def load(as_of: date) -> Loaded:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def check_bytes(
-    data: bytes, name: str, year: int, division: str | None, settings_json: str
+    data: bytes,
+    name: str,
+    year: int,
+    division: str | None,
+    settings_json: str,
+    one_agency: bool = True,
 ) -> FileReport:
-    """Validate an upload; the same bytes are checked once."""
+    """Validate an upload; the same bytes are checked once. ``one_agency``: the store holds no
+    agency but its own, so an agency column is the clerk's own word (``agency_column.one_agency``);
+    else a sheet of several agencies is kept whole (``python -m ita_model submit`` splits it)."""
     settings = Settings.model_validate_json(settings_json)
     org = load_organisation(settings.organisation)
+    agencies = AgencyMatcher(()) if one_agency else None
     return validate_file(
-        data, name, year=year, division=division, organisation=org, settings=settings
+        data,
+        name,
+        year=year,
+        division=division,
+        organisation=org,
+        settings=settings,
+        agencies=agencies,
     )
 
 

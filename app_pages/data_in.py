@@ -113,7 +113,8 @@ if st.session_state.pop("just_accepted", None):
 
 def show_file(n: int, name: str, data: bytes, origin: str) -> None:
     """One incoming file: checked, stored, its report and what accepting it would change."""
-    report = check_bytes(data, name, settings.year, sender, settings.model_dump_json())
+    single = len(fs.agency_registry()) <= 1  # only the deployment's own agency
+    report = check_bytes(data, name, settings.year, sender, settings.model_dump_json(), single)
     div = report.division or sender
     with st.container(border=True):
         title = f"**{md(name)}**"  # a file name is the sender's text, never Markdown

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ita_model.agencies import AgencyRecord, norm_words
+from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord, norm_words
 from ita_model.sheet_columns import _Bad
 from ita_model.suggest import hint, nearest
 
@@ -66,6 +66,9 @@ class AgencyMatcher:
                 self._codes[r.code.casefold()] = r.code
                 self._names.setdefault(_squash(r.name), []).append(r.code)
         return self._codes
+
+    def codes(self) -> set[str]:
+        return set(self._load().values())
 
     def record(self, code: str) -> AgencyRecord:
         self._load()
@@ -131,3 +134,9 @@ def read_agency_column(
             raise _Bad(problem.code, **problem.params) from None
 
     return checker._parse_codes(ctx, COLUMN, read, required=True)
+
+
+def one_agency(matcher: AgencyMatcher | None) -> bool:
+    """A store that holds only its own agency: none of its sheets lists agencies, so a column
+    headed หน่วยงาน there is the clerk's own (a division's), read as the contract always did."""
+    return matcher is not None and not matcher.codes() - {DEFAULT_AGENCY}

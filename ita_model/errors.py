@@ -811,6 +811,14 @@ CODES.update(  # branch multi-agency: the agencies sheet and the agency column o
                 "column '{column}' was not checked against the agency registry; submit checks it",
             ),
             _c(
+                "agency_column_ignored",
+                N,
+                "คลังข้อมูลนี้มีหน่วยงานเดียว จึงไม่อ่านคอลัมน์ '{column}' เป็นรายชื่อหน่วยงาน "
+                "(อ่านแถวเป็นของหน่วยงานนี้ตามปกติ)",
+                "this store holds one agency, so column '{column}' is not read as a list of "
+                "agencies (the rows are this agency's, as usual)",
+            ),
+            _c(
                 "agency_division_ignored",
                 N,
                 "แผ่นงานนี้มีหลายหน่วยงาน แต่ละหน่วยงานรายงานรวมทั้งหน่วยงาน คอลัมน์ '{column}' จึงไม่นำมาใช้",

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from ita_model import thai
-from ita_model.agency_column import COLUMN, read_agency_column
+from ita_model.agency_column import COLUMN, one_agency, read_agency_column
 from ita_model.framework import Framework, item_code, parse_item_code
 from ita_model.issues import IssueList
 from ita_model.organisation import Organisation
@@ -191,6 +191,10 @@ class _KindChecks:
             return self.org.reporting_division(div.id).id
 
         fallback = self.report.division  # for blank cells, or when there is no such column
+        if COLUMN in ctx.cols and one_agency(self.agencies):
+            label = ctx.header.labels[COLUMN]
+            self.issues.add("agency_column_ignored", sheet=ctx.sheet.name, column=label)
+            del ctx.cols[COLUMN]
         multi = COLUMN in ctx.cols  # a sheet of several agencies, each as a whole
         if multi:  # div_of/div_codes: the agencies, for the duplicate check below
             div_of, div_codes, bad_div = read_agency_column(self, ctx)

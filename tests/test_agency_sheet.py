@@ -195,6 +195,21 @@ def test_the_division_column_of_the_contract_stays_the_division() -> None:
     assert report.frame("oit")["division"].tolist() == ["legal"]
 
 
+def test_in_a_store_of_one_agency_a_column_headed_agency_is_the_clerks_own() -> None:
+    """A division's workbook with a column หน่วยงาน (its own name there) on a store that holds
+    only its own agency reads as it always did: the column is not a list of agencies."""
+    data = oit(
+        [["ฝ่ายนิติการ", "o06", "เสร็จสิ้น", "https://a.go.th/1"]],
+        header=["หน่วยงาน", "ข้อ", "สถานะ", "ลิงก์"],
+    )
+    report = validate_file(data, "legal.csv", division="legal", agencies=AgencyMatcher(()))
+    assert flat(report) == [(None, "หน่วยงาน", "agency_column_ignored")]
+    assert not is_multi_agency(report)
+    assert report.frame("oit")["division"].tolist() == ["legal"]
+    # the same sheet on a store of several agencies names agencies
+    assert is_multi_agency(validate_file(data, "x.csv", agencies=AgencyMatcher(REGISTRY)))
+
+
 def test_without_a_registry_and_with_a_division_column() -> None:
     data = oit(
         [["5001", "กองคลัง", "o01", "เสร็จสิ้น", "https://a.go.th/1"]],
