@@ -9,9 +9,10 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._auth import may_write
-from app_pages._data import PAGE_ERRORS, Loaded, load
+from app_pages._data import PAGE_ERRORS, Loaded, in_force, load, shown_agency, store
 from app_pages._text import md
 from app_pages._words import be, lang, tr
+from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import Role
 from ita_model.errors import ItaError
 from ita_model.i18n import both
@@ -61,11 +62,27 @@ def page_data() -> Loaded | None:
     return loaded
 
 
+def agency_name(loaded: Loaded) -> str:
+    """The agency shown: its own set-up's name, else (an agency of the registry with no set-up,
+    which reports as a whole) the registry's name, never the bundled demo's."""
+    code = shown_agency()
+    if code != DEFAULT_AGENCY:
+        try:
+            if not in_force(loaded.settings).agency_ready:
+                record = store().agency_record(code)
+                if record is not None:
+                    return record.name
+        except PAGE_ERRORS:
+            pass
+    org = loaded.organisation
+    return org.short_th if lang() == "th" else org.name_en
+
+
 def header(title_key: str, loaded: Loaded | None = None) -> None:
     st.title(tr(title_key))
     if loaded is not None:
         bits = [
-            loaded.organisation.short_th if lang() == "th" else loaded.organisation.name_en,
+            agency_name(loaded),
             tr("common.fiscal_year", year=loaded.settings.year),
             tr("common.as_of", date=be(as_of())),
         ]

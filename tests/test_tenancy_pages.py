@@ -84,6 +84,10 @@ def test_a_supervisor_drills_into_an_agency_read_only(two_agencies):
     assert t("tenancy.shown", "th", name="อบต.บ้านต๋อม") in [i.value for i in at.sidebar.info]
     assert history_files(at) == ["file_of_B.xlsx"]
     assert not [b for b in at.button if b.key and b.key.startswith(("accept_", "withdraw_"))]
+    # the overview's header names the agency shown (no set-up of its own), never the demo's
+    at.switch_page("app_pages/overview.py").run()
+    header = at.caption[0].value
+    assert header.startswith("อบต.บ้านต๋อม · ") and "อบจ.พะเยา" not in header
     with pytest.raises(ValueError):  # the door lists no Data-in page for a supervisor
         at.switch_page("app_pages/data_in.py")
     # and the page itself, reached anyway, changes nothing
