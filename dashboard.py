@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages._as_of import as_of_picker
 from app_pages._auth import may_write, sign_in
 from app_pages._data import page_running, upload_limit_mb
+from app_pages._frame import tab_title
 from app_pages._rollup import (
     ROLLUP_PAGE,
     back_to_rollup,
@@ -21,7 +22,7 @@ from ita_model.auth import Role
 from ita_model.i18n import t
 
 st.set_page_config(
-    page_title="ITA · อบจ.พะเยา",
+    page_title="ITA",
     page_icon=":material/fact_check:",
     layout="wide",
     initial_sidebar_state="expanded",
@@ -32,6 +33,7 @@ with st.sidebar:
     as_of_picker()
 chrome_words(upload_limit_mb())
 actor = sign_in()  # stops at the sign-in screen until someone is signed in
+st.set_page_config(page_title=tab_title())  # the agency shown, not always the demo's
 
 PAGES = [
     ("app_pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),

@@ -9,13 +9,24 @@ import streamlit as st
 
 from app_pages._as_of import as_of
 from app_pages._auth import may_write
-from app_pages._data import PAGE_ERRORS, Loaded, in_force, load, shown_agency, store
+from app_pages._data import (
+    PAGE_ERRORS,
+    Loaded,
+    app_settings,
+    in_force,
+    load,
+    organisation,
+    shown_agency,
+    store,
+)
 from app_pages._text import md
 from app_pages._words import be, lang, tr
 from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import Role
 from ita_model.errors import ItaError
 from ita_model.i18n import both
+from ita_model.organisation import Organisation
+from ita_model.settings import Settings
 from ita_model.store import StoreError
 
 DATA_IN_PAGE = "app_pages/data_in.py"
@@ -62,27 +73,35 @@ def page_data() -> Loaded | None:
     return loaded
 
 
-def agency_name(loaded: Loaded) -> str:
+def agency_name(settings: Settings, org: Organisation, *, short: bool = False) -> str:
     """The agency shown: its own set-up's name, else (an agency of the registry with no set-up,
     which reports as a whole) the registry's name, never the bundled demo's."""
     code = shown_agency()
     if code != DEFAULT_AGENCY:
         try:
-            if not in_force(loaded.settings).agency_ready:
+            if not in_force(settings).agency_ready:
                 record = store().agency_record(code)
                 if record is not None:
                     return record.name
         except PAGE_ERRORS:
             pass
-    org = loaded.organisation
-    return org.short_th if lang() == "th" else org.name_en
+    return org.short_th if short or lang() == "th" else org.name_en
+
+
+def tab_title() -> str:
+    """The browser tab's title: ITA and the agency shown (a drill-down's, another agency's)."""
+    try:
+        settings = app_settings()
+        return f"ITA · {agency_name(settings, organisation(settings), short=True)}"
+    except PAGE_ERRORS:
+        return "ITA"
 
 
 def header(title_key: str, loaded: Loaded | None = None) -> None:
     st.title(tr(title_key))
     if loaded is not None:
         bits = [
-            agency_name(loaded),
+            agency_name(loaded.settings, loaded.organisation),
             tr("common.fiscal_year", year=loaded.settings.year),
             tr("common.as_of", date=be(as_of())),
         ]

@@ -192,6 +192,9 @@ def test_a_province_supervisor_on_a_real_store(
         main = page.inner_text('[data-testid="stMain"]')
         assert f"{int(target['oit_done'])} / {int(target['oit_total'])}" in main
         assert t("rollup_page.viewing", name=target["name"]) in main
+        # the page's header and the browser tab name the agency, never the bundled demo
+        assert f"{target['name']} · " in main and "อบจ.พะเยา" not in main
+        assert page.title() == f"ITA · {target['name']}"
         sidebar = page.inner_text('[data-testid="stSidebar"]')
         assert t("nav.data_in") not in sidebar
         assert page.locator('[data-testid="stException"]').count() == 0
