@@ -27,7 +27,7 @@ from typing import NoReturn
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from app_pages._data import ACTOR_KEY, PAGE_ERRORS, shown_agency, store
+from app_pages._data import ACTOR_KEY, PAGE_ERRORS, registry_name, shown_agency, store
 from app_pages._text import md
 from app_pages._words import LOCAL_USER
 from ita_model.agency import DEFAULT_AGENCY
@@ -172,10 +172,9 @@ def _agency_shown(actor: Actor) -> None:
     if code == DEFAULT_AGENCY:
         return
     try:
-        record = store().agency_record(code)
+        name = registry_name(code) or code
     except PAGE_ERRORS:
         return
-    name = record.name if record is not None else code
     with st.sidebar:
         st.info(_tr("tenancy.shown", name=md(name)), icon=":material/apartment:")
 

@@ -254,6 +254,12 @@ def shown_agency(actor: object | None = None) -> str:
     return str(getattr(actor, "agency", DEFAULT_AGENCY))
 
 
+def registry_name(code: str) -> str | None:
+    """The registry's name of an agency (the pages' header, the sidebar's line), or None."""
+    record = store().agency_record(code)
+    return None if record is None else record.name
+
+
 def app_settings() -> Settings:
     """The settings the dashboard runs with: the environment's, then what an administrator of
     the agency shown changed on the Settings page (kept in the store, so every dashboard on it

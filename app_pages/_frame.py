@@ -16,8 +16,8 @@ from app_pages._data import (
     in_force,
     load,
     organisation,
+    registry_name,
     shown_agency,
-    store,
 )
 from app_pages._text import md
 from app_pages._words import be, lang, tr
@@ -79,10 +79,8 @@ def agency_name(settings: Settings, org: Organisation, *, short: bool = False) -
     code = shown_agency()
     if code != DEFAULT_AGENCY:
         try:
-            if not in_force(settings).agency_ready:
-                record = store().agency_record(code)
-                if record is not None:
-                    return record.name
+            if not in_force(settings).agency_ready and (name := registry_name(code)):
+                return name
         except PAGE_ERRORS:
             pass
     return org.short_th if short or lang() == "th" else org.name_en

@@ -113,7 +113,6 @@ if st.session_state.pop("just_accepted", None):
 
 def show_file(n: int, name: str, data: bytes, origin: str) -> None:
     """One incoming file: checked, stored, its report and what accepting it would change."""
-    single = len(fs.agency_registry()) <= 1  # only the deployment's own agency
     report = check_bytes(data, name, settings.year, sender, settings.model_dump_json(), single)
     div = report.division or sender
     with st.container(border=True):
@@ -219,6 +218,7 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             )
 
 
+single = bool(incoming) and len(fs.agency_registry()) <= 1  # the deployment's own agency only
 for n, (name, data, origin) in enumerate(incoming):
     try:
         show_file(n, name, data, origin)
