@@ -5,9 +5,8 @@ imports nothing (exit 1; 2 when it cannot be read at all) and says so; a good fi
 ``store.register_agencies`` in one transaction, and the command prints how many agencies were
 added, updated and unchanged. ``agencies list`` prints the registry.
 
-``submit`` hands a file with an agency column here (``submit_multi``): all or nothing
-(``multi_agency.py``), then one submission per agency in one transaction
-(``store/agency_bulk.py``).
+``submit`` hands a file with an agency column here (``submit_multi``), which prints what
+``multi_agency_submit.submit_multi_agency`` did (the Data-in page draws the same result).
 """
 
 from __future__ import annotations
@@ -117,63 +116,26 @@ def submit_multi(
     year: int,
     quiet: bool,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Keep a multi-agency file: each agency's part as its own accepted submission, or, when
-    the file has any error, the whole file once as a rejected submission of the sender's store
-    (nothing counted for any agency). Returns the exit code and the submissions' summaries."""
-    from ita_model.agency_column import COLUMN
-    from ita_model.multi_agency import KeptWhole, check_sheets, require_submit, split
+    """Send a multi-agency file (``multi_agency_submit``) and say what became of it. Returns the
+    exit code and the submissions' summaries."""
+    from ita_model.multi_agency_submit import checked, submit_multi_agency
 
-    actor = store.accounts.actor(user)
-    named = sorted(set(report.frame("oit")[COLUMN].dropna()))
-    require_submit(actor, named)  # before anything is kept
-    check_sheets(report)
-    if not report.ok:  # kept whole in the sender's own agency, counted for nobody
-        own = store.for_agency(actor.agency, user=user)
-        sub, new = own.submit(
-            data,
-            path.name,
-            user=user,
-            year=year,
-            division=None,
-            report=KeptWhole(report),
-            accept=False,
-        )
-        if not quiet:
-            print(both("agencies.file_refused", path=path.name, errors=report.issues.errors))
-            from ita_model.cli import _print_report
+    done = submit_multi_agency(store, data, path.name, checked(report), user=user, year=year)
+    if not quiet and done.whole is not None:
+        print(both("agencies.file_refused", path=path.name, errors=report.issues.errors))
+        from ita_model.cli import _print_report
 
-            _print_report(report)
-            print(f"  python -m ita_model annotate {sub.id}")
-        summary = {**sub.summary(), "agency": None, "new": new, "errors": sub.errors}
-        return (2 if report.unreadable else 1), [summary]
-    again = store.kept_already(data, year, named)
-    if again is not None:  # the same file again: nothing to split, nothing changes
-        kept = [(code, sub, False) for code, sub in again]
-        rows = len(report.frame("oit"))
-    else:
-        parts = split(report)
-        kept = store.submit_agencies(data, path.name, parts, user=user, year=year)
-        rows = len(parts.frame)
-    out = [
-        {
-            **sub.summary(),
-            "agency": code,
-            "new": new,
-            "errors": sub.errors,
-            "warnings": sub.warnings,
-        }
-        for code, sub, new in kept
-    ]
-    if not quiet:
-        fresh = sum(new for _, _, new in kept)
+        _print_report(report)
+        print(f"  python -m ita_model annotate {done.whole.id}")
+    elif not quiet:
         print(
             both(
                 "agencies.file_accepted",
                 path=path.name,
-                agencies=len(kept),
-                new=fresh,
-                again=len(kept) - fresh,
-                rows=rows,
+                agencies=len(done.kept),
+                new=done.new,
+                again=done.again,
+                rows=done.file.rows,
             )
         )
-    return 0, out
+    return done.exit_code, done.summaries()
