@@ -13,7 +13,7 @@ account that may not gets a clear message in Thai and English instead of the pag
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ import streamlit as st
 
 from app_pages._text import md
 from app_pages._words import shown_user, tr
+from ita_model.agencies import AgencyRecord
 from ita_model.agency import DEFAULT_AGENCY
 from ita_model.agency_column import AgencyMatcher
 from ita_model.auth import Actor, Role
@@ -152,13 +153,16 @@ def check_bytes(
     division: str | None,
     settings_json: str,
     one_agency: bool = True,
+    registry_key: str = "",
+    _registry: Sequence[AgencyRecord] = (),
 ) -> FileReport:
     """Validate an upload; the same bytes are checked once. ``one_agency``: the store holds no
     agency but its own, so an agency column is the clerk's own word (``agency_column.one_agency``);
-    else a sheet of several agencies is kept whole (``python -m ita_model submit`` splits it)."""
+    else a sheet of several agencies is checked against ``_registry`` (each row's agency by code
+    or name), whose ``registry_key`` (``registry_key()``) is in the cache key instead of it."""
     settings = Settings.model_validate_json(settings_json)
     org = load_organisation(settings.organisation)
-    agencies = AgencyMatcher(()) if one_agency else None
+    agencies = AgencyMatcher(() if one_agency else tuple(_registry))
     return validate_file(
         data,
         name,
@@ -168,6 +172,12 @@ def check_bytes(
         settings=settings,
         agencies=agencies,
     )
+
+
+def registry_key(records: Sequence[AgencyRecord]) -> str:
+    """What a file's check against the registry depends on: every code and name, hashed."""
+    text = "\n".join(f"{r.code}\t{r.name}" for r in records)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sha256(data: bytes) -> str:

@@ -1,6 +1,8 @@
 """นำเข้าข้อมูล — drop workbooks (or pick them up from data/inbox), read their report, see what
 would change, accept. Every file dropped in is kept in the store at once, good or bad; only
-"accept" makes it count. Blank templates and the consolidated workbook to download."""
+"accept" makes it count. Blank templates and the consolidated workbook to download. On a store
+of several agencies, a sheet of several agencies is checked against the registry and sent per
+agency (``_multi_in.py``)."""
 
 import logging
 import re
@@ -19,10 +21,12 @@ from app_pages._data import (
     check_bytes,
     load,
     organisation,
+    registry_key,
     sent_by,
     sha256,
 )
 from app_pages._frame import guarded, header, show_error
+from app_pages._multi_in import show_multi_file
 from app_pages._tables import changes_table, show_issues
 from app_pages._text import md
 from app_pages._words import be, lang, tr
@@ -31,6 +35,7 @@ from ita_model.auth import Role
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import both, name_of
+from ita_model.multi_agency import is_multi_agency
 from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
 from ita_model.template import template_bytes
 
@@ -113,7 +118,13 @@ if st.session_state.pop("just_accepted", None):
 
 def show_file(n: int, name: str, data: bytes, origin: str) -> None:
     """One incoming file: checked, stored, its report and what accepting it would change."""
-    report = check_bytes(data, name, settings.year, sender, settings.model_dump_json(), single)
+    report = check_bytes(
+        data, name, settings.year, sender, settings.model_dump_json(), single, reg_key, registry
+    )
+    if is_multi_agency(report):  # a sheet of several agencies: split per agency, or refused
+        names = {r.code: r.name for r in registry}
+        show_multi_file(n, name, data, origin, report, fs=fs, year=settings.year, names=names)
+        return
     div = report.division or sender
     with st.container(border=True):
         title = f"**{md(name)}**"  # a file name is the sender's text, never Markdown
@@ -218,7 +229,9 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             )
 
 
-single = bool(incoming) and len(fs.agency_registry()) <= 1  # the deployment's own agency only
+registry = fs.agency_registry() if incoming else []
+single = len(registry) <= 1  # the deployment's own agency only
+reg_key = "" if single else registry_key(registry)
 for n, (name, data, origin) in enumerate(incoming):
     try:
         show_file(n, name, data, origin)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ita_model.agency_column import COLUMN
 from ita_model.auth import Actor
-from ita_model.multi_agency import KeptWhole, check_sheets, may_submit_for, require_submit, split
+from ita_model.multi_agency import KeptWhole, check_sheets, require_submit, split
 
 if TYPE_CHECKING:
     from ita_model.store import Store, Submission
@@ -54,10 +54,10 @@ def checked(report: FileReport) -> MultiAgencyFile:
     return MultiAgencyFile(report, dict(sorted(Counter(str(a) for a in named).items())))
 
 
-def refused_agencies(store: Store, user: str | Actor, agencies: list[str]) -> list[str]:
-    """The agencies ``user`` (as the store's rows say now) may not send rows for."""
-    actor = store.accounts.actor(user)
-    return [a for a in agencies if not may_submit_for(actor, a)]
+def check_sender(store: Store, user: str | Actor, file: MultiAgencyFile) -> None:
+    """``NotAllowed`` (``agency_write_not_allowed``, naming them) unless ``user``, as the store's
+    rows say now, may send rows for every agency the file names."""
+    require_submit(store.accounts.actor(user), file.agencies)
 
 
 @dataclass
@@ -129,8 +129,8 @@ def submit_multi_agency(
     ``NotAllowed`` (``agency_write_not_allowed``) when ``user`` may not send for one of its
     agencies: nothing is kept at all then, not even the file."""
     report = file.report
+    check_sender(store, user, file)  # before anything is kept
     actor = store.accounts.actor(user)
-    require_submit(actor, file.agencies)  # before anything is kept
     if not report.ok:  # kept whole in the sender's own agency, counted for nobody
         own = store.for_agency(actor.agency, user=user)
         sub, new = own.submit(
