@@ -3,7 +3,8 @@
 A deployment holds one agency (the embedded ``default``) or thousands; every row of the store
 belongs to exactly one. The registry is what a supervisor's scope (``scope.py``) is matched
 against and what the roll-up lists. The type is a code of ``agency_types.yaml``; the words a
-sheet uses for it (the Thai or English name, or the code) are mapped by ``agency_type_of``.
+sheet uses for it (the Thai or English name, the code, or an abbreviation such as อปท.) are
+mapped by ``agency_type_of``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ita_model.agency import DEFAULT_AGENCY, agency_types
 
-__all__ = ["DEFAULT_AGENCY", "AgencyRecord", "agency_type_of", "norm_words"]
+__all__ = ["DEFAULT_AGENCY", "AgencyRecord", "agency_type_of", "norm_words", "type_key"]
 
 CODE_PATTERN = r"^[0-9A-Za-z\u0E00-\u0E7F][0-9A-Za-z\u0E00-\u0E7F._-]{0,31}$"
 
@@ -28,18 +29,33 @@ def norm_words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def type_key(word: str) -> str:
+    """A type word as it is compared: ``norm_words`` without its spaces and dots, so that
+    ``อ.ป.ท``, ``อปท.`` and ``อปท`` are one word, and so are ``Local  Government`` and
+    ``local government``."""
+    return re.sub(r"[\s.]", "", norm_words(word))
+
+
+def type_words() -> dict[str, str]:
+    """Every word of a type (its code, Thai and English names, abbreviations) -> its code."""
+    return dict(_type_words())
+
+
 @functools.cache
 def _type_words() -> dict[str, str]:
     words: dict[str, str] = {}
     for t in agency_types().values():
-        for word in (t.code, t.name_th, t.name_en):
-            words[norm_words(word)] = t.code
+        for word in (t.code, t.name_th, t.name_en, *t.abbreviations):
+            key = type_key(word)
+            if words.setdefault(key, t.code) != t.code:
+                raise ValueError(f"agency_types.yaml: '{word}' names two types")
     return words
 
 
 def agency_type_of(word: str) -> str | None:
-    """The type code a sheet's word names (code, Thai or English name), or None."""
-    return _type_words().get(norm_words(word))
+    """The type code a sheet's word names (code, Thai or English name, an abbreviation), or
+    None."""
+    return _type_words().get(type_key(word))
 
 
 class AgencyRecord(BaseModel):

@@ -31,6 +31,7 @@ class AgencyType(BaseModel):
     name_th: str
     name_en: str
     usual_owners: str | None = None  # an organisation file (from the project root) to pre-fill
+    abbreviations: tuple[str, ...] = ()  # what clerks write for this very type (อปท.)
 
     def usual_organisation(self) -> Organisation | None:
         """The organisation whose assignments are this type's usual owners, if one ships."""

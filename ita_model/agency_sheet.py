@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ita_model.agencies import CODE_PATTERN, AgencyRecord, agency_type_of, norm_words
+from ita_model.agencies import CODE_PATTERN, AgencyRecord, agency_type_of, type_key, type_words
 from ita_model.agency import agency_types
 from ita_model.reader import RawSheet
 from ita_model.schema import SheetKind, detect_header, load_kinds
@@ -184,15 +184,20 @@ def read_code(text: str) -> str | None:
 
 @functools.cache
 def allowed_types() -> dict[str, str]:
-    """The type words a message offers: the Thai names, and in English the English ones."""
+    """The type words a message offers: the Thai names (with their abbreviations), and in
+    English the English ones."""
     kinds = agency_types().values()
     return {
-        "allowed": ", ".join(t.name_th for t in kinds),
+        "allowed": ", ".join(
+            t.name_th + (f" ({', '.join(t.abbreviations)})" if t.abbreviations else "")
+            for t in kinds
+        ),
         "allowed_en": ", ".join(f"{t.name_en} ({t.code})" for t in kinds),
     }
 
 
 def suggest_type(word: str) -> str | None:
-    choices = {norm_words(t.name_th): t.name_th for t in agency_types().values()}
-    choices |= {norm_words(t.name_en): t.name_th for t in agency_types().values()}
-    return nearest(norm_words(word), choices)
+    """The Thai name of the type whose word (name or abbreviation) is nearest ``word``."""
+    kinds = agency_types()
+    choices = {key: kinds[code].name_th for key, code in type_words().items()}
+    return nearest(type_key(word), choices)

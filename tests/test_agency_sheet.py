@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ita_model.agencies import AgencyRecord
+from ita_model.agencies import AgencyRecord, agency_type_of, type_words
+from ita_model.agency import agency_types
 from ita_model.agency_column import AgencyMatcher
 from ita_model.agency_sheet import read_agencies, read_code
 from ita_model.multi_agency import check_sheets, is_multi_agency, split
@@ -286,3 +287,79 @@ def test_any_agency_cell_gives_a_registered_code_or_a_located_error(cells) -> No
         parts = split(report)
         assert sum(p.rows for p in parts.parts) == len(frame)
         assert parts.agencies == sorted(set(parts.agencies))
+
+
+# --------------------------------------------------------------------------- agency type words
+
+TYPE_WORDS = [
+    (k.code, word)
+    for k in agency_types().values()
+    for word in (k.code, k.name_th, k.name_en, *k.abbreviations)
+]
+
+
+@st.composite
+def as_a_clerk_writes(draw: st.DrawFn, word: str) -> str:
+    """The word with spaces and dots dropped, doubled or put between its letters, Latin letters
+    in any case, blanks around it."""
+    out = []
+    for ch in word:
+        if ch in " .":
+            out.append(draw(st.sampled_from(["", " ", ".", "  ", ". "])))
+            continue
+        if ch.isascii() and ch.isalpha() and draw(st.booleans()):
+            ch = ch.swapcase()
+        out.append(ch + draw(st.sampled_from(["", "", "", " ", ".", ". "])))
+    return (
+        draw(st.sampled_from(["", " ", "\u00a0"])) + "".join(out) + draw(st.sampled_from(["", " "]))
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_every_type_word_and_abbreviation_reads_as_its_type(data: st.DataObject) -> None:
+    code, word = data.draw(st.sampled_from(TYPE_WORDS))
+    written = data.draw(as_a_clerk_writes(word))
+    assert agency_type_of(written) == code, (word, written)
+
+
+def test_abbreviations_are_data_and_never_a_type_of_their_own() -> None:
+    kinds = agency_types()
+    assert "อปท." in kinds["local_government"].abbreviations
+    assert "รพ." in kinds["hospital"].abbreviations
+    assert len(type_words()) == len({w for _, w in TYPE_WORDS})  # no word names two types
+    sheet = read_agencies(
+        csv_bytes(
+            [
+                HEADER,
+                ["5001", "อบจ.พะเยา", "อ.ป.ท.", "พะเยา", ""],
+                ["5002", "โรงพยาบาลพะเยา", "รพ", "พะเยา", ""],
+                ["5003", "โรงเรียนพะเยาพิทยาคม", "โรงเรียนสังกัดสพฐ", "พะเยา", ""],
+                ["5004", "วิทยาลัยเทคนิคพะเยา", "สถานศึกษาสังกัด สอศ.", "พะเยา", ""],
+            ]
+        ),
+        "agencies.csv",
+    )
+    assert sheet.ok, flat(sheet.report)
+    assert [r.type for r in sheet.records] == [
+        "local_government",
+        "hospital",
+        "basic_education_school",
+        "vocational_college",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "nearest"),
+    [
+        ("โรงพยาบาลล", "โรงพยาบาล"),
+        ("องคกรปกครองส่วนท้องถิ่น", LOCAL),
+        ("โรงเรียนสังกัด สพท.", "สถานศึกษาสังกัดสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน"),
+        ("อบต", None),  # a kind of local government, not a word for the type: no guess
+    ],
+)
+def test_an_unknown_type_still_suggests_the_nearest_word(typed: str, nearest: str | None) -> None:
+    sheet = read_agencies(csv_bytes([HEADER, ["5001", "x", typed, "", ""]]), "agencies.csv")
+    [issue] = sheet.report.issues
+    assert issue.code == "unknown_agency_type"
+    assert (issue.suggestion or None) == nearest
