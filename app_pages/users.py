@@ -37,15 +37,13 @@ if not actor.can(Role.ADMIN):
 
 with guarded():
     acc = accounts()
-    people = acc.users()
+    people = acc.listed_for(actor)  # an agency's administrator: its own agency's accounts
     registry = store().agency_registry()
     began = acc.imported()
     where = store().describe()
     old_file = acc.users_json
     left_alone = bool(people) and old_file is not None and old_file.is_file()
 many = len(registry) > 1  # agencies beyond the default one: agency and scope are shown
-if not actor.system_admin:  # an agency's administrator: its own agency's accounts
-    people = [u for u in people if u["agency"] == actor.agency]
 agency_names = {r.code: r.name for r in registry}
 st.caption(tr("users.kept", where=md(where)))
 if began is not None and began.source:

@@ -2,19 +2,22 @@
 
 ``--json`` prints the issue's shape; without it, a short Thai table. ``--xlsx FILE`` writes the
 roll-up hand-out too. An empty store or a scope with no agency prints a sentence, exit 0.
+``--user`` (else ``ITA_USER``) rolls up only what that account may read, as the roll-up page
+does (``Store.for_reader``); an unknown account is refused (``account_unknown``, exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ita_model.cli_views import STORE_HELP, _date_arg
 from ita_model.i18n import t
-from ita_model.scope import Scope
+from ita_model.scope import Part, Scope
 
 if TYPE_CHECKING:
     from ita_model.rollup import Rollup
@@ -39,6 +42,11 @@ def add_commands(sub: argparse._SubParsersAction, year: int) -> None:
         type=_date_arg,
         help="what counted at the end of a day (2565-03-27, 27/03/2565, 27 มี.ค. 2565)",
     )
+    r.add_argument(
+        "--user",
+        help="roll up only what this account may read (a supervisor: its scope; an agency's own "
+        "people: their agency); default: ITA_USER, else every agency of the store",
+    )
     r.add_argument("--json", action="store_true")
     r.add_argument("--xlsx", type=Path, metavar="FILE", help="write the roll-up workbook too")
     r.set_defaults(run=_rollup)
@@ -55,7 +63,11 @@ def _rollup(args: argparse.Namespace) -> int:
     store = open_store(args.store or None, settings=base)
     settings = with_overrides(base, store.overrides())
     year = args.year or resolve(store, settings).settings(settings).year
-    r = rollup(store, year=year, scope=scope, as_of=args.as_of, settings=settings)
+    user = args.user or os.environ.get("ITA_USER")
+    reader = store.for_reader(user) if user else store  # NotAllowed for an unknown account
+    if reader is None:  # a supervisor whose scope covers no registered agency: said as empty
+        scope = store.accounts.actor(user).scope or Scope((Part("agencies", ()),))
+    r = rollup(reader or store, year=year, scope=scope, as_of=args.as_of, settings=settings)
     if args.xlsx is not None:
         from ita_model.handouts.rollup_workbook import rollup_xlsx
 

@@ -53,7 +53,13 @@ def add_commands(
     ud = usub.add_parser("remove", parents=[store, who], help="remove an account")
     ud.add_argument("name", metavar="NAME")
     ud.set_defaults(run=_users_remove)
-    ul = usub.add_parser("list", parents=[store], help="list the accounts (never the hashes)")
+    ul = usub.add_parser(
+        "list",
+        parents=[store, who],
+        help="list the accounts (never the hashes)",
+        description="--user (or ITA_USER, else the login name) must name an admin account once "
+        "accounts exist: a system admin sees every account, an agency's admin its own agency's.",
+    )
     ul.add_argument("--json", action="store_true")
     ul.set_defaults(run=_users_list)
 
@@ -151,7 +157,7 @@ def _users_remove(args: argparse.Namespace) -> int:
 def _users_list(args: argparse.Namespace) -> int:
     from ita_model.i18n import both
 
-    users = _accounts(args).users()
+    users = _accounts(args).listed_for(_user(args))
     if args.json:
         print(json.dumps({"users": users}, ensure_ascii=False, indent=1, default=str))
         return 0

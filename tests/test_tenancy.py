@@ -423,7 +423,7 @@ def test_the_command_line_reads_and_writes_one_agency(tmp_path: Path):
         assert refused.returncode == 2, refused.stdout
         assert "Traceback" not in refused.stderr
         assert "agency" in refused.stderr and "หน่วยงาน" in refused.stderr
-    listed = run_cli("users", "list", "--store", root, env=env).stdout
+    listed = run_cli("users", "list", "--store", root, "--user", "root", env=env).stdout
     assert "sup" in listed and "agencies:A" in listed
     bad = run_cli(
         "users", "add", "s2", "--role", "supervisor", "--no-password", "--store", root,

@@ -160,6 +160,16 @@ class Accounts:
             for r in self._rows(query.order_by(accounts_t.c.name))
         ]
 
+    def listed_for(self, user: str | Actor) -> list[dict[str, Any]]:
+        """The accounts ``user`` may see, as the rows say now: a system admin every one, an
+        agency's administrator its own agency's; anyone else is refused (``not_allowed``)."""
+        actor = self.actor(user)
+        require(actor, Role.ADMIN, "ดูรายชื่อบัญชีผู้ใช้", "list the accounts")
+        people = self.users()
+        if actor.system_admin:
+            return people
+        return [u for u in people if u["agency"] == actor.agency]
+
     def imported(self) -> Imported | None:
         """When the accounts began in this store (and from which users.json)."""
         rows = self._rows(select(account_imports_t))

@@ -89,6 +89,18 @@ class Registry(Events):
         bound._viewer = actor
         return bound
 
+    def for_reader(self, user: str | Actor) -> Self | None:
+        """This store bound for ``user`` to read across agencies (a roll-up: ``rollup.registry``
+        then lists only what they may read): at their own agency, or, for a supervisor (whose
+        account's agency is only where it is kept), at the first agency its scope covers. None
+        when a supervisor's scope covers no agency of the registry; ``account_unknown`` for a
+        name without an account."""
+        actor = self._actor(user)
+        if actor.role != Role.SUPERVISOR:
+            return self.for_agency(actor.agency, user=actor)
+        first = next((r.code for r in self.agency_registry() if actor.may_read(r)), None)
+        return None if first is None else self.for_agency(first, user=actor)
+
     def may_write(self, user: str | Actor, needed: Role = Role.EDITOR) -> bool:
         """Whether ``user`` (as the rows say now) may write this store's agency: what a page asks
         before showing an upload, accept, rollback, settings or set-up control."""
