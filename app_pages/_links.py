@@ -67,7 +67,7 @@ def run_now(loaded: Loaded, chosen: Sequence[Target], trigger: str = "page") -> 
             year=loaded.settings.year,
             policy=policy_of(loaded.settings),
             trigger=trigger,
-            user=actor.name,
+            user=actor,
             all_targets=targets(loaded),
         )
 
@@ -216,7 +216,7 @@ def after_accept(loaded: Loaded, division: str | None) -> None:
             division,
             settings=loaded.settings,
             year=loaded.settings.year,
-            user=current_actor().name,
+            user=current_actor(),
         )
     if run is not None:
         name = name_of(loaded.organisation.division(division), lang()) if division else "—"

@@ -48,7 +48,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="only when the schedule set in Settings wants a run (for an hourly cron job)",
     )
-    c.add_argument("--user", help="who runs the check (default: ITA_USER, else the login name)")
+    c.add_argument(
+        "--user",
+        help="who runs the check: an editor or admin of the agency once accounts exist "
+        "(default: ITA_USER, else the login name)",
+    )
+    c.add_argument("--agency", metavar="CODE", help="that agency's links and evidence")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(run=_check)
 
@@ -99,7 +104,10 @@ def _check_store(args: argparse.Namespace, item: str | None) -> int:
     from ita_model.settings import with_overrides
     from ita_model.store import open_store
 
+    user = args.user or os.environ.get("ITA_USER") or getpass.getuser()
     store = open_store(args.store or None)
+    if args.agency:
+        store = store.for_agency(args.agency, user=user)
     settings = with_overrides(get_settings(), store.overrides())
     year = args.year or settings.year
     evidence = Evidence(store)
@@ -118,7 +126,7 @@ def _check_store(args: argparse.Namespace, item: str | None) -> int:
         year=year,
         policy=policy_of(settings, args.allow_host),
         trigger="schedule" if args.if_due else "cli",
-        user=args.user or os.environ.get("ITA_USER") or getpass.getuser(),
+        user=user,
         all_targets=everything,
     )
     _print(run.results, args.json)

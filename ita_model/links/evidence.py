@@ -2,8 +2,13 @@
 bytes once, however often they are seen) and one row per check with its fetch time, so the
 legal unit can show the page as it was on a date and see when it changed.
 
-Two tables of their own beside the store's (``store.py`` is not touched), through the store's
-engine and its write transaction, so they work on SQLite and PostgreSQL alike.
+Tables of their own beside the store's, through the store's engine and its write transaction,
+so they work on SQLite and PostgreSQL alike. Each run and check belongs to one agency (the
+store's bound agency, ``agency``): an ``Evidence`` reads only that agency's checks and kept copies,
+and keeps a run only for someone who may write that agency (an editor or admin of it, as the
+store's account rows say: ``not_allowed``, ``agency_write_not_allowed``). A store made before
+evidence had an agency gets the column in its upgrade to schema 4 (``store/schema.py``), every
+earlier check becoming the default agency's.
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from ita_model.auth import Actor, Role
 from ita_model.errors import StoreError
 from ita_model.links.check import LinkResult
 from ita_model.links.problems import LinkProblem
 from ita_model.store import Store, _db_failed
+from ita_model.store.schema import agency_column, link_evidence_agency
 
 metadata = MetaData()
 
@@ -53,6 +60,7 @@ link_runs_t = Table(
     "link_runs",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    agency_column(),
     Column("year", Integer, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=False),
@@ -67,6 +75,7 @@ link_checks_t = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, nullable=False, index=True),
+    agency_column(),
     Column("year", Integer, nullable=False),
     Column("item", String(8), nullable=False),
     Column("division", String(64)),
@@ -85,16 +94,18 @@ link_checks_t = Table(
     Column("last_modified", Text),
     Column("detail", Text, nullable=False),  # JSON: redirects, excerpt, problems, facts
     Index("ix_link_checks_year_url", "year", "url"),  # the last check of each link
+    Index("ix_link_checks_agency_year_url", "agency", "year", "url"),  # of one agency
 )
 
 TRIGGERS = ("page", "cli", "upload", "schedule")
 
 
 class Evidence:
-    """The link checks of one store."""
+    """The link checks of one agency of a store (the store's bound agency)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.agency = store.agency
         self._ready = False
 
     def _ensure(self) -> None:
@@ -104,7 +115,16 @@ class Evidence:
             have = set(inspect(conn).get_table_names())
             if not {t.name for t in metadata.sorted_tables} <= have:
                 metadata.create_all(conn)
+            link_evidence_agency(conn)  # tables made before they had an agency
         self._ready = True
+
+    def writer(self, user: str | Actor) -> Actor:
+        """Who ``user`` is by the store's rows, refused unless they may keep checks for this
+        agency (asked before a run too, so that a refusal costs no fetching)."""
+        return self.store._acting(user, Role.EDITOR, "บันทึกผลการตรวจลิงก์", "keep link checks")
+
+    def _mine(self, table: Table) -> Any:
+        return table.c.agency == self.agency
 
     def _reading(self) -> bool:
         """Whether there is anything to read (a store nobody wrote to has no tables)."""
@@ -124,10 +144,12 @@ class Evidence:
         year: int,
         started_at: datetime,
         trigger: str,
-        user: str,
+        user: str | Actor,
     ) -> int:
         """Keep one run: new bytes (by sha256, once) and a row per checked link. Returns the
-        run's id."""
+        run's id. Only someone who may write this agency (an editor or admin of it) keeps a run
+        (``not_allowed``, ``agency_write_not_allowed`` otherwise: nothing kept)."""
+        actor = self.writer(user)
         self._ensure()
         now = datetime.now(UTC)
         with self.store._write() as conn:
@@ -153,17 +175,19 @@ class Evidence:
                     conn.execute(insert(link_blobs_t), new)
             run_id = conn.execute(
                 insert(link_runs_t).values(
+                    agency=self.agency,
                     year=year,
                     started_at=started_at,
                     finished_at=now,
                     trigger=trigger,
-                    user=user,
+                    user=actor.name,
                     links=len(results),
                     with_problems=sum(not r.ok for r in results),
                 )
             ).inserted_primary_key[0]
             if results:
-                conn.execute(insert(link_checks_t), [_row(r, run_id, year) for r in results])
+                rows = [_row(r, run_id, year) | {"agency": self.agency} for r in results]
+                conn.execute(insert(link_checks_t), rows)
         return int(run_id)
 
     def latest(self, year: int) -> list[LinkResult]:
@@ -172,7 +196,7 @@ class Evidence:
             return []
         last = (
             select(func.max(link_checks_t.c.id))
-            .where(link_checks_t.c.year == year)
+            .where(self._mine(link_checks_t), link_checks_t.c.year == year)
             .group_by(link_checks_t.c.item, link_checks_t.c.division, link_checks_t.c.url)
         )
         with self.store._read() as conn:
@@ -205,7 +229,11 @@ class Evidence:
                 return []
             rows = conn.execute(
                 select(link_checks_t.c.checked_at, link_checks_t.c.sha256, link_checks_t.c.status)
-                .where(link_checks_t.c.url == url, link_checks_t.c.year == year)
+                .where(
+                    self._mine(link_checks_t),
+                    link_checks_t.c.url == url,
+                    link_checks_t.c.year == year,
+                )
                 .order_by(link_checks_t.c.id)
             )
             return [(_utc(r.checked_at), r.sha256, r.status) for r in rows]
@@ -228,7 +256,7 @@ class Evidence:
     def last_run(self, year: int | None = None, trigger: str | None = None) -> datetime | None:
         if not self._reading():
             return None
-        q = select(func.max(link_runs_t.c.started_at))
+        q = select(func.max(link_runs_t.c.started_at)).where(self._mine(link_runs_t))
         if year is not None:
             q = q.where(link_runs_t.c.year == year)
         if trigger is not None:
@@ -236,8 +264,15 @@ class Evidence:
         with self.store._read() as conn:
             return None if conn is None else _utc(conn.execute(q).scalar())
 
+    def _seen(self) -> Any:
+        """The kept bytes this agency's checks name (bytes are kept once for every agency)."""
+        return select(link_checks_t.c.sha256).where(
+            self._mine(link_checks_t), link_checks_t.c.sha256.is_not(None)
+        )
+
     def blob(self, sha256: str) -> tuple[bytes, str] | None:
-        """The kept bytes and their content type, or None."""
+        """The kept bytes and their content type, or None (also for bytes only another agency's
+        checks name)."""
         if not self._reading():
             return None
         with self.store._read() as conn:
@@ -245,7 +280,7 @@ class Evidence:
                 return None
             row = conn.execute(
                 select(link_blobs_t.c.data, link_blobs_t.c.content_type).where(
-                    link_blobs_t.c.sha256 == sha256
+                    link_blobs_t.c.sha256 == sha256, link_blobs_t.c.sha256.in_(self._seen())
                 )
             ).first()
             return None if row is None else (bytes(row.data), row.content_type or "")
@@ -256,7 +291,9 @@ class Evidence:
         with self.store._read() as conn:
             if conn is None:
                 return 0
-            return int(conn.execute(select(func.count()).select_from(link_blobs_t)).scalar())
+            q = select(func.count()).select_from(link_blobs_t)
+            q = q.where(link_blobs_t.c.sha256.in_(self._seen()))
+            return int(conn.execute(q).scalar())
 
 
 def current(results: Iterable[LinkResult], targets: Iterable[Any]) -> list[LinkResult]:

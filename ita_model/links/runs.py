@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ita_model.auth import Actor
 from ita_model.links.check import LinkResult, Target, check
 from ita_model.links.evidence import Evidence, current
 from ita_model.links.safety import Policy, hosts
@@ -79,7 +80,7 @@ def check_and_keep(
     year: int,
     policy: Policy,
     trigger: str,
-    user: str,
+    user: str | Actor,
     all_targets: Sequence[Target] = (),
 ) -> Run:
     """Check ``targets`` (conditionally, against what the store kept) and keep the run.
@@ -87,6 +88,7 @@ def check_and_keep(
     ``all_targets``: every current link; the last checks of those not checked now still count
     for "the same page as another item".
     """
+    evidence.writer(user)  # refused before any link is fetched
     started = datetime.now(UTC)
     earlier = evidence.earlier(year)
     asked = {(t.item, t.division, t.url.strip()) for t in targets}
@@ -122,7 +124,7 @@ def due(settings: Settings, last: datetime | None, now: datetime | None = None) 
 
 
 def after_accept(
-    store: Store, division: str | None, *, settings: Settings, year: int, user: str
+    store: Store, division: str | None, *, settings: Settings, year: int, user: str | Actor
 ) -> Run | None:
     """Check one division's current links once one of its workbooks is accepted (when the
     setting is on); None when there is nothing to check."""

@@ -12,6 +12,9 @@ keys of ``current`` and ``slots`` and the "same bytes" constraint of ``submissio
 it. An older store is upgraded in place when it is opened, every row it had becoming the
 ``default`` agency's; nothing else in it is rewritten (SQLite cannot change a key in place: those
 tables are rebuilt inside the upgrade's transaction).
+Version 4: the link check's kept evidence (``link_runs``, ``link_checks``: their tables are
+``links/evidence.py``'s) names its agency too; a store that had them gets the column, every
+earlier check becoming the default agency's (``link_evidence_agency``, a step of its own).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 DEFAULT = "default"  # ita_model.agency.DEFAULT_AGENCY: the agency of every row of an older store
 DECISIONS = ("accepted", "rolled_back", "withdrawn")  # the events that decide what is current
 
@@ -263,6 +266,7 @@ def create_or_upgrade(conn: Connection) -> None:
     ]
     if missing:
         conn.execute(insert(slots_t), missing)
+    link_evidence_agency(conn)  # version 4: the link check's evidence per agency
     if conn.execute(select(agencies_t.c.code).where(agencies_t.c.code == DEFAULT)).first() is None:
         conn.execute(insert(agencies_t).values(code=DEFAULT, name=default_name()))
     conn.execute(delete(meta_t).where(meta_t.c.key == "schema"))
@@ -277,6 +281,26 @@ def default_name() -> str:
     from ita_model.i18n import t
 
     return t("tenancy.default_name")
+
+
+LINK_EVIDENCE = ("link_runs", "link_checks")  # links/evidence.py's, made on a first check
+LINK_CHECKS_BY_AGENCY = "ix_link_checks_agency_year_url"
+
+
+def link_evidence_agency(conn: Connection) -> None:
+    """The link check's runs and checks gain their ``agency`` (every earlier one: the default
+    agency's) and the index an agency's last checks are read by. Idempotent: a store without
+    those tables, or with the column already, is left as it is."""
+    have = set(inspect(conn).get_table_names())
+    for name in LINK_EVIDENCE:
+        if name in have and "agency" not in _columns(conn, name):
+            conn.execute(text(f"ALTER TABLE {name} ADD COLUMN agency {_AGENCY_SQL}"))
+    if "link_checks" in have and LINK_CHECKS_BY_AGENCY not in {
+        i["name"] for i in inspect(conn).get_indexes("link_checks")
+    }:
+        conn.execute(
+            text(f"CREATE INDEX {LINK_CHECKS_BY_AGENCY} ON link_checks (agency, year, url)")
+        )
 
 
 def _columns(conn: Connection, table: str) -> set[str]:
