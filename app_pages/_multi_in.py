@@ -83,13 +83,15 @@ def show_multi_file(
                 return
             if again is not None:  # sent before (this session or another): nothing to send
                 done = _already(file, again)
-        if done is None and st.button(
+        slot = st.empty()  # the button, gone once the file is sent
+        if done is None and slot.button(
             tr("multi_in.send", agencies=len(file.agencies)),
             key=f"send_multi_{n}_{sha[:12]}",
             type="primary",
             icon=":material/call_split:",
             help=tr("multi_in.send_help"),
         ):
+            slot.empty()
             try:
                 done = submit_multi_agency(fs, data, name, file, user=current_actor(), year=year)
             except PAGE_ERRORS as exc:
