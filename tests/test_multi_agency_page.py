@@ -70,6 +70,7 @@ def test_a_system_admin_sends_a_sheet_split_per_agency(province: str, tmp_path: 
     [send] = send_button(at)
     send.click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not send_button(at)  # sent: the button gives way to the summary
     summary = both(
         "agencies.file_accepted", path="province.csv", agencies=2, new=2, again=0, rows=4
     )
