@@ -18,10 +18,9 @@ import streamlit as st
 from app_pages._auth import current_actor
 from app_pages._data import PAGE_ERRORS, sha256
 from app_pages._frame import show_error
-from app_pages._tables import show_issues, table_height
+from app_pages._tables import annotated_download, show_issues, table_height
 from app_pages._text import md
 from app_pages._words import tr
-from ita_model.annotate import annotate, annotated_name
 from ita_model.errors import NotAllowed
 from ita_model.i18n import both
 from ita_model.multi_agency_submit import (
@@ -35,7 +34,6 @@ from ita_model.multi_agency_submit import (
 from ita_model.store import Store
 from ita_model.validate import FileReport
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SENT_KEY = "multi_in_sent"  # the files sent in this session: sha256 -> what sending did
 
 
@@ -117,17 +115,7 @@ def _refused(
         if not done.whole_new:
             st.caption(tr("data_in.already_stored"))
     show_issues(report, key=f"issues_{n}_{sha[:8]}")
-    if len(report.issues) and not report.unreadable:  # the file back, every problem marked
-        st.download_button(
-            tr("history.download_annotated"),
-            data=lambda: annotate(data, name, report.issues),
-            file_name=annotated_name(name),
-            mime=XLSX_MIME,
-            icon=":material/edit_note:",
-            key=f"annotated_multi_{n}_{sha[:12]}",
-            on_click="ignore",
-            help=tr("data_in.annotated_help"),
-        )
+    annotated_download(data, name, report, key=f"annotated_multi_{n}_{sha[:12]}")
 
 
 def _already(file: MultiAgencyFile, again: list) -> MultiAgencySubmit:

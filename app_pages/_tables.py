@@ -250,3 +250,22 @@ def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> N
                 after=rec["rows_after"],
             )
         )
+
+
+def annotated_download(data: bytes, name: str, report: FileReport, key: str) -> None:
+    """The file back with every problem cell coloured and explained (when it has problems and
+    could be read), for the sender to fix."""
+    if not len(report.issues) or report.unreadable:
+        return
+    from ita_model.annotate import annotate, annotated_name
+
+    st.download_button(
+        tr("history.download_annotated"),
+        data=lambda: annotate(data, name, report.issues),
+        file_name=annotated_name(name),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/edit_note:",
+        key=key,
+        on_click="ignore",
+        help=tr("data_in.annotated_help"),
+    )

@@ -27,10 +27,9 @@ from app_pages._data import (
 )
 from app_pages._frame import guarded, header, show_error
 from app_pages._multi_in import show_multi_file
-from app_pages._tables import changes_table, show_issues
+from app_pages._tables import annotated_download, changes_table, show_issues
 from app_pages._text import md
 from app_pages._words import be, lang, tr
-from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
@@ -161,17 +160,7 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             + ("" if is_new else f" · {tr('data_in.already_stored')}")
         )
         show_issues(report, key=f"issues_{n}_{sha256(data)[:8]}")
-        if len(report.issues) and not report.unreadable:  # the file back, every problem marked
-            st.download_button(
-                tr("history.download_annotated"),
-                data=lambda d=data, f=name, r=report: annotate(d, f, r.issues),
-                file_name=annotated_name(name),
-                mime=XLSX_MIME,
-                icon=":material/edit_note:",
-                key=f"annotated_{n}_{sub.id}",
-                on_click="ignore",
-                help=tr("data_in.annotated_help"),
-            )
+        annotated_download(data, name, report, key=f"annotated_{n}_{sub.id}")
 
         if report.unreadable:
             st.error(tr("data_in.unreadable"), icon=":material/block:")
