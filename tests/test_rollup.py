@@ -21,12 +21,14 @@ from ita_model.current import current_data
 from ita_model.errors import CodedError
 from ita_model.fiscal import THAILAND
 from ita_model.framework import load_framework
+from ita_model.in_force import resolve
 from ita_model.organisation import Organisation
 from ita_model.readiness import compute_readiness
 from ita_model.rollup import Rollup, progress_days, rollup, rollup_json
 from ita_model.sample import sample_files, sample_organisation
 from ita_model.scope import Scope
 from ita_model.scoring import estimate
+from ita_model.settings import get_settings
 from ita_model.store import Store, open_store
 from ita_model.validate import validate_file
 from tests import test_store as shared
@@ -132,6 +134,13 @@ def test_the_default_agency_equals_its_own_overview_now_and_as_of(sample_store: 
     nothing_yet = rollup(sample_store, year=YEAR, as_of=date(2022, 3, 26))
     same(row_of(nothing_yet, "default"), own(sample_store, date(2022, 3, 26)))
     assert row_of(nothing_yet, "default")["oit_done"] == 0
+
+
+def in_use(s: Store) -> Organisation:
+    """The organisation in force for the agency a store is bound to (the pages', the checker's)."""
+    found = resolve(s, get_settings()).in_use
+    assert found is not None
+    return found
 
 
 def set_up(s: Store, admin: str | Actor | None = None) -> Organisation:
@@ -244,7 +253,9 @@ def agencies(store: Store) -> tuple[Store, dict[str, Organisation]]:
     """Agencies A and B (พะเยา), C (เชียงราย), each with its own files: A the whole sample and a
     month later the legal division's workbook again; B the sample without its scores sheet and
     three divisions' files; C the whole sample a month later, set up with its own owners. The
-    default agency has nothing. Returns the store and each agency's organisation."""
+    default agency has nothing. Returns the store and each agency's organisation: A and B have
+    no set-up of their own, so they report as a whole (no divisions, no owners: every item
+    counts from whoever reports it), C its own."""
     store.accounts.add("root", "admin", PW, user="setup", rounds=4)
     store.register_agencies(AGENCIES, user="root")
     for name, role, agency, scope in [
@@ -264,7 +275,9 @@ def agencies(store: Store) -> tuple[Store, dict[str, Organisation]]:
     send(b, [p for p in sample_files() if p.name not in dropped], later, "ed_b")
     c = store.for_agency("C", user="admin_c")
     send(c, sample_files(), LATER, "admin_c")
-    orgs = {"A": sample_organisation(), "B": sample_organisation(), "C": set_up(c, "admin_c")}
+    orgs = {code: in_use(store.for_agency(code, user="root")) for code in "AB"}
+    assert not orgs["A"].divisions and orgs["A"].name_th == "อบต.แม่กา"
+    orgs["C"] = set_up(c, "admin_c")
     return store, orgs
 
 
