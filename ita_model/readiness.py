@@ -104,6 +104,12 @@ class Dataset:
         return allrows.drop_duplicates(subset=["division", "item"], keep="last")
 
 
+def owners_of(fw: Framework, org: Organisation) -> dict[str, list[str]]:
+    """Each item with owners in the organisation: its owners' division ids (``oit_current``)."""
+    found = {item.code: [d.id for d in org.owners(item.code, fw.year)] for item in fw.items()}
+    return {code: ids for code, ids in found.items() if ids}
+
+
 def as_reporters(frame: pd.DataFrame, owners: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """One file's OIT rows with each whole-agency row (no division) put in the place of its
     item's owners, one row each, where it stood in the file (so the last row of an item still
@@ -209,8 +215,8 @@ def compute_readiness(
 ) -> Readiness:
     fw = framework or load_framework(dataset.year)
     org = organisation or load_organisation()
-    owned = {item.code: [d.id for d in org.owners(item.code, fw.year)] for item in fw.items()}
-    current = dataset.oit_current({code: ids for code, ids in owned.items() if ids})
+    owned = owners_of(fw, org)
+    current = dataset.oit_current(owned)
     by_pair = {(r.division, r.item): r for r in current.itertuples(index=False)}
     # until owners are assigned, an item no division owns counts from whichever division reports
     # it: a new agency tracks from its first files (the legal unit's checklist) before the grid;
@@ -221,7 +227,7 @@ def compute_readiness(
             reporters.setdefault(code, []).append(div_id)
     rows = []
     for item in fw.items():
-        owner_ids = owned[item.code] or sorted(reporters.get(item.code, []))
+        owner_ids = owned.get(item.code) or sorted(reporters.get(item.code, []))
         owner_status = {}
         urls: list[str] = []
         updated = None
