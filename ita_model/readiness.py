@@ -122,7 +122,7 @@ def as_reporters(frame: pd.DataFrame, owners: Mapping[str, Sequence[str]]) -> pd
         for division, item, is_whole in zip(frame["division"], frame["item"], whole, strict=True)
     ]
     out = frame.assign(division=reporters).explode("division", ignore_index=True)
-    return out.astype({"division": frame["division"].dtype}, copy=False)
+    return out.astype({"division": frame["division"].dtype})
 
 
 def files_in(folder: Path) -> list[Path]:
