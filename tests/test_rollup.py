@@ -143,9 +143,12 @@ def in_use(s: Store) -> Organisation:
     return found
 
 
-def set_up(s: Store, admin: str | Actor | None = None) -> Organisation:
+def set_up(
+    s: Store, admin: str | Actor | None = None, owners: dict[str, list[str]] | None = None
+) -> Organisation:
     """The agency set up in the store with the sample's divisions but one owner per item (the
-    first the bundled file names): its own owners, not the bundled ones, make its figures."""
+    first the bundled file names), or ``owners``: its own owners, not the bundled ones, make its
+    figures."""
     from ita_model.agency import Agency
     from ita_model.agency_store import AgencyStore
 
@@ -158,7 +161,8 @@ def set_up(s: Store, admin: str | Actor | None = None) -> Organisation:
     agency.save_divisions(list(demo.divisions), user=admin)
     agency.save_year(YEAR, user=admin)
     agency.save_framework(YEAR, "shipped", None, user=admin)
-    owners = {i.code: [demo.owners(i.code, YEAR)[0].id] for i in fw.items()}
+    if owners is None:
+        owners = {i.code: [demo.owners(i.code, YEAR)[0].id] for i in fw.items()}
     agency.save_assignments(YEAR, owners, user=admin)
     return agency.setup().organisation()
 

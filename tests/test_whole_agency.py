@@ -19,9 +19,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ita_model.agency import Agency
 from ita_model.agency_column import AgencyMatcher
-from ita_model.agency_store import AgencyStore
 from ita_model.auth import Actor, Role
 from ita_model.current import current_data
 from ita_model.fiscal import THAILAND
@@ -39,6 +37,7 @@ from ita_model.validate import validate_file
 from tests import test_store
 from tests.conftest import ROOT, app_test, run_cli
 from tests.test_rollup import own, row_of, same
+from tests.test_rollup import set_up as set_up_with
 
 target = test_store.target  # the fixture: a fresh SQLite or PostgreSQL store
 YEAR = 2565
@@ -192,19 +191,10 @@ DIVISION = "strategy"  # owns o03 with personnel, and o04 alone
 def set_up(store: Store, code: str) -> Organisation:
     """The agency set up with the demo's divisions and owners, except o43: nobody's."""
     demo, fw = sample_organisation(), load_framework(YEAR)
-    agency = AgencyStore(store, code)
-    agency.save_agency(
-        Agency(name_th="อบจ.พะเยา", short_th="อบจ.พะเยา", agency_type="local_government"),
-        user=ADMIN,
-    )
-    agency.save_divisions(list(demo.divisions), user=ADMIN)
-    agency.save_year(YEAR, user=ADMIN)
-    agency.save_framework(YEAR, "shipped", None, user=ADMIN)
     owners = {
         i.code: [d.id for d in demo.owners(i.code, YEAR)] for i in fw.items() if i.code != NOBODYS
     }
-    agency.save_assignments(YEAR, owners, user=ADMIN)
-    org = agency.setup().organisation()
+    org = set_up_with(store.for_agency(code, user=ADMIN), ADMIN, owners)
     assert [d.id for d in org.owners(TWO, YEAR)] == ["personnel", "strategy"]
     assert [d.id for d in org.owners(ONE, YEAR)] == ["personnel"]
     assert [d.id for d in org.owners(ITS_OWN, YEAR)] == [DIVISION]
