@@ -16,7 +16,8 @@ agency speaking as a whole:
   division's newer own file replaces it for that division;
 - for an item with no owner, the agency as a whole is one more reporter of it (``WHOLE_AGENCY``,
   shown as ``ทั้งหน่วยงาน`` / ``whole agency``), beside any division that reports it; its newest
-  file with such rows speaks for it.
+  file with such rows speaks for it. In an agency with no divisions, an item nobody has reported
+  yet waits on the agency as a whole (not started).
 
 ``rollup_sql._statuses`` writes the same rules in SQL for many agencies at once.
 """
@@ -228,6 +229,8 @@ def compute_readiness(
     rows = []
     for item in fw.items():
         owner_ids = owned.get(item.code) or sorted(reporters.get(item.code, []))
+        if not owner_ids and not org.divisions:  # reported by nobody: the agency's to do
+            owner_ids = [WHOLE_AGENCY]
         owner_status = {}
         urls: list[str] = []
         updated = None

@@ -147,7 +147,9 @@ def test_the_leads_reproduction_on_the_command_line(registered: str, tmp_path: P
     org = in_use(store, "5601")
     assert org.name_th == "อบจ.พะเยา" and not org.divisions  # its own name, not the demo's
     assert statuses(store, "5601") == {"o01": "done", "o02": "done"}
-    assert readiness(store, "5601").items.set_index("item").at["o01", "owners"] == [WHOLE_AGENCY]
+    items = readiness(store, "5601").items.set_index("item")
+    assert items.at["o01", "owners"] == [WHOLE_AGENCY]
+    assert items.at["o43", "owner_status"] == {WHOLE_AGENCY: "not_started"}  # the agency's to do
 
 
 def test_as_of_a_day_between_two_sheets(target: str) -> None:
