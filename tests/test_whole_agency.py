@@ -286,6 +286,27 @@ def test_a_file_for_an_agency_with_no_divisions_is_its_own() -> None:
     assert frame["division"].isna().all() and list(frame["item"]) == ["o01"]
 
 
+def test_the_template_of_an_agency_with_no_divisions_is_its_own() -> None:
+    """Every item once, no division column: filled in and sent, its rows are the agency's."""
+    import io
+
+    import openpyxl
+
+    from ita_model.organisation import whole_agency
+    from ita_model.template import build_template, workbook_bytes
+
+    org = whole_agency("อบจ.พะเยา")
+    book = build_template("all", year=YEAR, organisation=org)
+    data = workbook_bytes(book, at(date(2022, 3, 27)))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["OIT"]
+    header = [c.value for c in sheet[5]]
+    assert "ข้อ" in header and "ส่วนราชการ" not in header
+    report = validate_file(data, "own.xlsx", year=YEAR, organisation=org)
+    frame = report.frame("oit")
+    assert len(frame) == 43 and frame["division"].isna().all()
+    assert "whole_agency_division_ignored" not in {i["code"] for i in report.to_json()["issues"]}
+
+
 # --------------------------------------------------------------------------- the pages
 
 
