@@ -97,9 +97,10 @@ def _organisation(path: str, mtime: int) -> Organisation:
 
 
 def organisation(settings: Settings | None = None) -> Organisation:
-    """The agency set up in the store, else the demo's organisation file."""
+    """The agency set up in the store; an agency of the registry with no set-up of its own, as
+    a whole (no divisions: ``in_force.py``); else (the default agency) the demo's file."""
     settings = settings or get_settings()
-    found = in_force().organisation
+    found = in_force().in_use
     if found is not None:
         return found
     return _organisation(str(settings.organisation), _mtime(settings.organisation))

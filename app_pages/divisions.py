@@ -13,7 +13,7 @@ from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model.html_cards import Card
 from ita_model.html_table import Link
-from ita_model.i18n import name_of
+from ita_model.i18n import both, name_of
 
 
 def _counts(issues: list[dict]) -> tuple[int, int]:
@@ -29,6 +29,9 @@ if loaded is not None:
     with guarded():
         r = loaded.readiness
         org = loaded.organisation
+        if not org.divisions:
+            st.info(both("whole_agency.no_divisions"), icon=":material/info:")
+            st.stop()
         divisions = {d.id: d for d in org.divisions}
         table = r.by_division.set_index("division") if len(r.by_division) else None
         choices = list(table.index) if table is not None else []

@@ -83,7 +83,7 @@ with guarded():
     fs: Store = agency_store(settings)
     subs = fs.submissions(year=settings.year)
     revision = fs.revision()
-divisions = {d.id: d for d in org.divisions}
+divisions = org.reporters()  # the divisions, and the agency as a whole (its moves are named)
 st.caption(tr("history.store_at", where=STORE_KINDS.get(fs.dialect, fs.dialect)))
 
 

@@ -27,6 +27,7 @@ from app_pages._viewport import viewport
 from app_pages._words import tr
 from ita_model import charts
 from ita_model.handouts import Handout
+from ita_model.i18n import both
 from ita_model.records import status_label
 from ita_model.slide_charts import slide_figure
 
@@ -226,6 +227,9 @@ def slide_subindicators(h: Handout, fit: Fit) -> None:
 
 def slide_divisions(h: Handout, fit: Fit) -> None:
     r = h.readiness
+    if not h.organisation.divisions:
+        st.info(both("whole_agency.no_divisions"))
+        return
     if not len(r.by_division):
         st.info(tr("divisions.none"))
         return
@@ -256,7 +260,7 @@ def slide_missing(h: Handout, fit: Fit) -> None:
     if not len(missing):
         _html(f'<p class="mm-mid mm-pass">{escape(tr("overview.nothing_missing"))}</p>')
         return
-    names = {d.id: h.name(d) for d in h.organisation.divisions}
+    names = {key: h.name(d) for key, d in h.organisation.reporters().items()}
     cells = [
         (
             str(row.name_en if h.en and row.name_en else row.name_th),

@@ -12,7 +12,7 @@ from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model import charts, oit_html
 from ita_model.framework import Item
-from ita_model.i18n import name_of
+from ita_model.i18n import both, name_of
 from ita_model.records import status_label
 
 loaded = page_data()
@@ -25,7 +25,7 @@ if loaded is not None:
         fw = loaded.framework
         # one dict per item: a hundred .loc lookups a run were a tenth of the script
         items = {rec["item"]: rec for rec in r.items.to_dict("records")}
-        divisions = {d.id: d for d in org.divisions}
+        divisions = org.reporters()  # the divisions, and the agency as a whole (ทั้งหน่วยงาน)
         owning = [d for d in r.by_division["division"]] if len(r.by_division) else []
 
         statuses = st.pills(
@@ -184,6 +184,9 @@ if loaded is not None:
             flush()
 
         def draw_map() -> None:
+            if not org.divisions:
+                st.info(both("whole_agency.no_divisions"), icon=":material/info:")
+                return
             st.caption(tr("oit.map_caption"))
             div_rows = r.by_division
             if chosen_divs:

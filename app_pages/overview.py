@@ -16,7 +16,7 @@ from app_pages._tables import html_cards, html_chart, html_table, status_text
 from app_pages._words import be, lang, name_col, tr
 from ita_model import html_charts, overview, scoring
 from ita_model.html_cards import Card
-from ita_model.i18n import name_of
+from ita_model.i18n import both, name_of
 
 
 def _who(ids: list[str], not_started: list[str], names: dict[str, str]) -> str:
@@ -133,7 +133,7 @@ def missing_now(loaded: Loaded, f: Figures) -> None:
     if not len(missing):
         st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
     else:
-        names = {d.id: name_of(d, lang()) for d in loaded.organisation.divisions}
+        names = {k: name_of(d, lang()) for k, d in loaded.organisation.reporters().items()}
         st.caption(
             tr("overview.missing_caption", n=len(missing))
             + (f" · {tr('overview.oit_due', date=be(oit_due))}" if oit_due else "")
@@ -206,6 +206,9 @@ if loaded is not None:
         st.subheader(tr("overview.by_subindicator"))
         html_chart(html_charts.subindicator_bars(r.by_subindicator, lang()))
         st.subheader(tr("overview.by_division"))
-        html_chart(html_charts.division_bars(r.by_division, f.overdue, lang()))
+        if loaded.organisation.divisions:
+            html_chart(html_charts.division_bars(r.by_division, f.overdue, lang()))
+        else:
+            st.info(both("whole_agency.no_divisions"), icon=":material/info:")
         if f.oit_due:
             st.caption(tr("overview.overdue_rule", date=be(f.oit_due)))

@@ -274,12 +274,20 @@ def _add_store_commands(sub: argparse._SubParsersAction, year: int) -> None:
 
 def _open(args: argparse.Namespace):  # -> Store
     """The store of ``--store``, bound to ``--agency`` when given (after the store checked that
-    the user may see that agency: ``agency_not_allowed``, ``agency_unknown``)."""
+    the user may see that agency: ``agency_not_allowed``, ``agency_unknown``), whose organisation
+    and frameworks are then in force (``in_force.py``): the checker reads that agency's, and one
+    with no set-up of its own reports as a whole."""
     from ita_model.store import open_store
 
     opened = open_store(getattr(args, "store", None) or None)
     code = getattr(args, "agency", None)
-    return opened.for_agency(code, user=_cli_user(args)) if code else opened
+    if not code:
+        return opened
+    from ita_model.in_force import in_force
+
+    bound = opened.for_agency(code, user=_cli_user(args))
+    in_force(bound, get_settings())
+    return bound
 
 
 def _cli_user(args: argparse.Namespace) -> str:

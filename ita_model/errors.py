@@ -833,6 +833,14 @@ CODES.update(  # branch multi-agency: the agencies sheet and the agency column o
                 "sheet {sheet} has no agency column in a file of several agencies: every sheet's "
                 "rows must name their agency (send this sheet in that agency's own file)",
             ),
+            _c(
+                "whole_agency_division_ignored",
+                N,
+                "หน่วยงานนี้ยังไม่ได้ตั้งค่าส่วนราชการ จึงรายงานรวมทั้งหน่วยงาน คอลัมน์ '{column}' จึงไม่นำมาใช้ "
+                "(ตั้งค่าส่วนราชการได้ที่หน้าตั้งค่าหน่วยงาน)",
+                "this agency has no divisions set up, so it reports as a whole and column "
+                "'{column}' is not used (set up its divisions on the Agency set-up page)",
+            ),
         ]
     }
 )

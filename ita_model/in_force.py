@@ -3,21 +3,30 @@
 An agency set up in the store (``agency_store.py``) is in force once it has a name, a division, a
 year and that year's framework; until then the bundled demo is (``data/organisation.yaml`` and
 the ``year`` setting). What is in force is the set-up of the agency the store is bound to
-(``Store.agency``). ``activate`` makes the choice visible to every ``load_framework(year)`` and
-``load_organisation()`` of the calling thread (context variables: a browser session's script run,
-a command), so the checker, the score and the hand-outs agree with the page that called it, and
-two sessions of one server showing two agencies never see each other's organisation, framework or
-year.
+(``Store.agency``). The bundled demo stands in only for the deployment's default agency
+(``DEFAULT_AGENCY``, exactly as before); any other agency of the registry with no set-up of its
+own reports as a whole: an organisation with no divisions and no owners, named from its registry
+record (``organisation.whole_agency``), so its rows with no division (a multi-agency sheet's)
+count, and every item counts from whoever reports it. ``activate`` makes the choice visible to
+every ``load_framework(year)`` and ``load_organisation()`` of the calling thread (context
+variables: a browser session's script run, a command), so the checker, the score and the
+hand-outs agree with the page that called it, and two sessions of one server showing two agencies
+never see each other's organisation, framework or year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ita_model.agency import Setup
+from ita_model.agency import DEFAULT_AGENCY, Setup
 from ita_model.agency_store import AgencyStore
 from ita_model.framework import Framework, load_framework, use_agency_frameworks
-from ita_model.organisation import Organisation, load_organisation, use_agency_organisation
+from ita_model.organisation import (
+    Organisation,
+    load_organisation,
+    use_agency_organisation,
+    whole_agency,
+)
 from ita_model.settings import Settings
 from ita_model.store import Store
 
@@ -26,8 +35,14 @@ from ita_model.store import Store
 class InForce:
     year: int
     frameworks: dict[int, Framework]  # the agency's own (imported, copied), by year
-    organisation: Organisation | None  # None: the demo's file (the ``organisation`` setting)
+    organisation: Organisation | None  # the agency's own set-up (None: not set up)
     setup: Setup  # what the set-up saved (empty when nobody ran it)
+    whole: Organisation | None = None  # not set up, not the default agency: it reports as a whole
+
+    @property
+    def in_use(self) -> Organisation | None:
+        """The organisation every page and the checker read (None: the demo's file)."""
+        return self.organisation or self.whole
 
     @property
     def agency_ready(self) -> bool:
@@ -48,14 +63,22 @@ def resolve(store: Store, settings: Settings) -> InForce:
     agencies = AgencyStore(store)
     setup = agencies.setup()
     if not setup.ready or setup.year is None:
-        return InForce(settings.year, {}, None, setup)
+        return InForce(settings.year, {}, None, setup, _whole(store))
     return InForce(setup.year, agencies.frameworks(), setup.organisation(), setup)
+
+
+def _whole(store: Store) -> Organisation | None:
+    """An agency of the registry other than the default, not set up: it reports as a whole."""
+    if store.agency == DEFAULT_AGENCY:
+        return None
+    record = store.agency_record(store.agency)
+    return whole_agency(record.name if record is not None else store.agency)
 
 
 def activate(force: InForce) -> InForce:
     """Make ``force`` what ``load_framework`` and ``load_organisation`` give in this process."""
     use_agency_frameworks(force.frameworks)
-    use_agency_organisation(force.organisation)
+    use_agency_organisation(force.in_use)
     return force
 
 
@@ -72,4 +95,4 @@ def in_force(store: Store, settings: Settings) -> tuple[InForce, Settings]:
 
 
 def organisation(force: InForce, settings: Settings) -> Organisation:
-    return force.organisation or load_organisation(settings.organisation)
+    return force.in_use or load_organisation(settings.organisation)

@@ -3,6 +3,11 @@
 Read from ``data/organisation.yaml`` so that another agency, or a reorganisation, is a data change.
 Division names arrive spelt many ways (spaces, "สำนักปลัด อบจ. พะเยา" suffixes, Thai digits), so
 matching compares normalised keys rather than the text as typed.
+
+An organisation may have no division at all: an agency of the registry with no set-up of its own
+reports as a whole (``whole_agency``). Its rows carry no division; they are the agency speaking as
+a whole, whose reporter key is ``WHOLE_AGENCY`` (never a division id) and whose name on the pages
+is ``ทั้งหน่วยงาน`` / ``whole agency`` (``reporters``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ita_model.datafile import read_yaml
 from ita_model.errors import InvalidDataFile
 from ita_model.framework import item_code as canonical_code
 from ita_model.framework import parse_item_code
+from ita_model.i18n import t
 from ita_model.settings import get_settings
 from ita_model.thai import to_arabic_digits
 
@@ -39,6 +45,9 @@ _SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 _LEADING = re.compile(r"^(?:ส่วนราชการ(?:ที่รับผิดชอบ)?:?|[-–•○●▪*·/,:])+")
 _TRAILING = "-–•○●▪*·/,:."  # stripped, not searched for: "[…]+$" is quadratic on "....x"
 _ASCII = re.compile(r"^[a-z0-9_.\-]+$")
+# the reporter "the agency as a whole" (its rows carry no division): not a division id, which
+# starts with a letter, so it can never be one
+WHOLE_AGENCY = "_agency"
 
 
 def _squash(text: str) -> str:
@@ -58,6 +67,16 @@ class Division(BaseModel):
     reports: bool = Field(True, description="Fills in its own workbook (else its parent does).")
 
 
+class Reporter(BaseModel):
+    """A reporter that is not a division: the agency as a whole (``WHOLE_AGENCY``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name_th: str
+    name_en: str
+
+
 class Organisation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -65,7 +84,7 @@ class Organisation(BaseModel):
     short_th: str
     name_en: str
     report_date: date
-    divisions: list[Division] = Field(min_length=1)
+    divisions: list[Division] = []  # none: the agency reports as a whole
     assignments: dict[int, dict[str, list[str]]] = {}
 
     _by_id: dict[str, Division] = PrivateAttr(default_factory=dict)
@@ -157,6 +176,16 @@ class Organisation(BaseModel):
 
     # --- look-ups ---
 
+    def reporters(self) -> dict[str, Division | Reporter]:
+        """Who may report an item, by key: the divisions, and the agency as a whole (its rows
+        with no division), named ``ทั้งหน่วยงาน`` / ``whole agency``."""
+        whole = Reporter(
+            id=WHOLE_AGENCY,
+            name_th=t("whole_agency.name", "th"),
+            name_en=t("whole_agency.name", "en"),
+        )
+        return {d.id: d for d in self.divisions} | {WHOLE_AGENCY: whole}
+
     def division(self, division_id: str) -> Division:
         """The division with this id; KeyError if there is none."""
         try:
@@ -230,6 +259,19 @@ class Organisation(BaseModel):
             for code in sorted(self.assignments.get(year, {}))
             if any(d.id == division_id for d in self.owners(code, year))
         ]
+
+
+def whole_agency(name: str, report_date: date | None = None) -> Organisation:
+    """An agency of the registry with no set-up of its own: named from its registry record, no
+    divisions and no owners, so that every item counts from whoever reports it — the agency as
+    a whole (its rows with no division), beside any division that reports it."""
+    return Organisation(
+        name_th=name,
+        short_th=name,
+        name_en=name,
+        report_date=report_date or date.today(),
+        divisions=[],
+    )
 
 
 # The agency set up in the store, when there is one (``in_force.activate``): it stands in for

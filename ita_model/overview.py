@@ -118,7 +118,7 @@ def missing_items(
     """
     items = readiness.items
     todo = items[items["status"].isin(NOT_DONE)].copy()
-    names = {d.id: d for d in organisation.divisions}
+    names = organisation.reporters()  # the divisions, and the agency as a whole
     waiting = [
         [div for div in owners if status_of.get(div, "not_started") in NOT_DONE]
         for owners, status_of in zip(todo["owners"], todo["owner_status"], strict=True)

@@ -6,11 +6,25 @@ file again, so a setting changed since (a smaller sheet limit) never changes acc
 For each division the latest workbook that speaks for it counts. An item owned by several
 divisions is ``done`` only when every owner says done (owners saying "not applicable" are
 left out), ``in_progress`` when one has started, ``not_applicable`` when all say so.
+
+A row with no division (a multi-agency sheet's rows; an agency with no divisions set up) is the
+agency speaking as a whole:
+
+- for an item with owners in the organisation in force, it speaks for every owner of that item:
+  it counts exactly as if each owner had sent that row in that file. So a whole-agency file
+  speaks for every division owning an item it lists: it replaces their older files, and a
+  division's newer own file replaces it for that division;
+- for an item with no owner, the agency as a whole is one more reporter of it (``WHOLE_AGENCY``,
+  shown as ``ทั้งหน่วยงาน`` / ``whole agency``), beside any division that reports it; its newest
+  file with such rows speaks for it. In an agency with no divisions, an item nobody has reported
+  yet waits on the agency as a whole (not started).
+
+``rollup_sql._statuses`` writes the same rules in SQL for many agencies at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -18,7 +32,7 @@ from typing import Protocol
 import pandas as pd
 
 from ita_model.framework import Framework, load_framework
-from ita_model.organisation import Organisation, load_organisation
+from ita_model.organisation import WHOLE_AGENCY, Organisation, load_organisation
 from ita_model.records import Status
 from ita_model.settings import Settings, get_settings
 
@@ -66,14 +80,21 @@ class Dataset:
                 return frame.assign(source=rep.path)
         return pd.DataFrame()
 
-    def oit_current(self) -> pd.DataFrame:
-        """One row per (division, item): from the newest file that speaks for that division."""
+    def oit_current(self, owners: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+        """One row per (division, item): from the newest file that speaks for that division.
+
+        ``owners`` (item -> its owners' division ids; the readiness passes them): a row with no
+        division is the agency as a whole, read as a row of each owner of its item in its place,
+        or of the reporter ``WHOLE_AGENCY`` for an item nobody owns (``as_reporters``). Without
+        it, such rows are left as they are (the link check, the consolidated workbook)."""
         frames = []
         claimed: set[str] = set()
         for rep in reversed(self.reports):
             frame = rep.frame("oit")
             if not len(frame):
                 continue
+            if owners is not None:
+                frame = as_reporters(frame, owners)
             frame = frame[~frame["division"].isin(claimed)]
             if len(frame):
                 frames.append(frame.assign(source=rep.path))
@@ -82,6 +103,27 @@ class Dataset:
             return pd.DataFrame(columns=["division", "item", "status", "url", "updated", "source"])
         allrows = pd.concat(frames, ignore_index=True)
         return allrows.drop_duplicates(subset=["division", "item"], keep="last")
+
+
+def owners_of(fw: Framework, org: Organisation) -> dict[str, list[str]]:
+    """Each item with owners in the organisation: its owners' division ids (``oit_current``)."""
+    found = {item.code: [d.id for d in org.owners(item.code, fw.year)] for item in fw.items()}
+    return {code: ids for code, ids in found.items() if ids}
+
+
+def as_reporters(frame: pd.DataFrame, owners: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """One file's OIT rows with each whole-agency row (no division) put in the place of its
+    item's owners, one row each, where it stood in the file (so the last row of an item still
+    wins); an item nobody owns: a row of the reporter ``WHOLE_AGENCY``."""
+    whole = frame["division"].isna()
+    if not whole.any():
+        return frame
+    reporters = [
+        list(owners.get(item) or (WHOLE_AGENCY,)) if is_whole else [division]
+        for division, item, is_whole in zip(frame["division"], frame["item"], whole, strict=True)
+    ]
+    out = frame.assign(division=reporters).explode("division", ignore_index=True)
+    return out.astype({"division": frame["division"].dtype})
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -174,18 +216,21 @@ def compute_readiness(
 ) -> Readiness:
     fw = framework or load_framework(dataset.year)
     org = organisation or load_organisation()
-    current = dataset.oit_current()
+    owned = owners_of(fw, org)
+    current = dataset.oit_current(owned)
     by_pair = {(r.division, r.item): r for r in current.itertuples(index=False)}
     # until owners are assigned, an item no division owns counts from whichever division reports
-    # it: a new agency tracks from its first files (the legal unit's checklist) before the grid
+    # it: a new agency tracks from its first files (the legal unit's checklist) before the grid;
+    # the agency as a whole (``WHOLE_AGENCY``) is one more reporter of it
     reporters: dict[str, list[str]] = {}
     for div_id, code in by_pair:
         if isinstance(div_id, str):
             reporters.setdefault(code, []).append(div_id)
     rows = []
     for item in fw.items():
-        owners = org.owners(item.code, fw.year)
-        owner_ids = [d.id for d in owners] or sorted(reporters.get(item.code, []))
+        owner_ids = owned.get(item.code) or sorted(reporters.get(item.code, []))
+        if not owner_ids and not org.divisions:  # reported by nobody: the agency's to do
+            owner_ids = [WHOLE_AGENCY]
         owner_status = {}
         urls: list[str] = []
         updated = None
@@ -243,7 +288,8 @@ def compute_readiness(
                 "items": mine,
             }
         )
-    return Readiness(fw.year, items, by_sub, by_ind, pd.DataFrame(divs))
+    columns = ["division", "name_th", "name_en", *STATUS_ORDER, "total", "pct_done", "items"]
+    return Readiness(fw.year, items, by_sub, by_ind, pd.DataFrame(divs, columns=columns))
 
 
 def _count(items: pd.DataFrame, key: str) -> pd.DataFrame:

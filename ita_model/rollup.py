@@ -1,9 +1,10 @@
 """Many agencies at once: each one's readiness, estimated score and rating, for a scope.
 
 An agency's figures here are its own overview's: the same rules (``rollup_sql.py`` says how each
-is written in SQL), the same framework and organisation (its own set-up, else the bundled
-ones), the same arithmetic (``scoring``'s weighted means and rating rules on the same counts).
-The database groups; Python only weighs a few numbers per agency.
+is written in SQL), the same framework and organisation (its own set-up; else, for the default
+agency, the bundled demo's, and for any other agency one with no divisions and no owners: it
+reports as a whole, ``in_force.py``), the same arithmetic (``scoring``'s weighted means and
+rating rules on the same counts). The database groups; Python only weighs a few numbers per agency.
 
 "As of" follows ``Store.current(as_of=…)``: per slot the latest decision at or before the moment.
 """
@@ -23,7 +24,7 @@ from ita_model.datafile import read_yaml
 from ita_model.fiscal import end_of_day, today_in_thailand
 from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
-from ita_model.organisation import Organisation
+from ita_model.organisation import Organisation, whole_agency
 from ita_model.ratings import Rating
 from ita_model.rollup_sql import Group, analytic, has_slots, oit_counts, score_rows, setup_groups
 from ita_model.scope import Scope
@@ -129,28 +130,34 @@ def _demo(settings: Settings) -> Organisation:
 def _forces(
     store: Store, codes: Sequence[str], year: int, settings: Settings, everything: bool
 ) -> tuple[_InForce, list[tuple[_InForce, list[str]]]]:
-    """The bundled organisation and framework, and the agencies set up in the store, grouped by
-    identical set-ups (divisions, owners, framework), each group read once."""
+    """The organisation and framework of the agencies with no set-up of their own (the base
+    group: no divisions, no owners, as a whole), and the other groups, each read once: the
+    agencies set up in the store, grouped by identical set-ups (divisions, owners, framework),
+    and the default agency when it is not set up (the bundled demo's organisation)."""
     from ita_model.agency_store import AgencyStore, agency_parts_t
 
-    base = _InForce(_demo(settings), load_framework(year))
+    fw = load_framework(year)
+    base = _InForce(whole_agency(t("whole_agency.name")), fw)
+    out = []
     with store._read() as conn:
-        if conn is None or not conn.dialect.has_table(conn, agency_parts_t.name):
-            return base, []
-        keys = setup_groups(conn, year, agency_parts_t, None if everything else codes)
+        ready = conn is not None and conn.dialect.has_table(conn, agency_parts_t.name)
+        keys = (
+            setup_groups(conn, year, agency_parts_t, None if everything else codes) if ready else {}
+        )
     wanted = set(codes)
     members: dict[tuple[str, ...], list[str]] = {}
     for code, key in keys.items():
         if code in wanted:
             members.setdefault(key, []).append(code)
-    out = []
     for group in members.values():
         agency = AgencyStore(store, min(group))
         setup = agency.setup()
         if not setup.ready:
             continue
-        fw = agency.frameworks().get(year) or base.framework
-        out.append((_InForce(setup.organisation(), fw), sorted(group)))
+        own_fw = agency.frameworks().get(year) or fw
+        out.append((_InForce(setup.organisation(), own_fw), sorted(group)))
+    if DEFAULT_AGENCY in wanted and not any(DEFAULT_AGENCY in group for _, group in out):
+        out.append((_InForce(_demo(settings), fw), [DEFAULT_AGENCY]))
     return base, out
 
 

@@ -10,6 +10,10 @@ work and hands back a few rows per agency, never the agencies' tables:
 - an item's status from its owners' (``effective_status``): the owners the agency's organisation
   names, one that has not reported counting as not started; an item nobody owns counts from the
   divisions that report it;
+- a row with no division is the agency speaking as a whole (``readiness.as_reporters``): for an
+  owned item, a row of each of its owners (joined to the owners' table, so the file then speaks
+  for those divisions); for an item nobody owns, a row of the reporter ``WHOLE_AGENCY``, one more
+  reporter beside the divisions;
 - the IIT and EIT rows: the ``score_rows`` of the newest counting file that has any
   (``Dataset.latest("scores")``).
 
@@ -45,6 +49,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 from sqlalchemy.sql.selectable import CTE
 
+from ita_model.organisation import WHOLE_AGENCY
 from ita_model.store.schema import (
     DECISIONS,
     current_t,
@@ -120,6 +125,8 @@ class Group:
 
 CODES = ("not_started", "in_progress", DONE, NA)  # a status as a number 0-3 (``code``)
 SEQ = 2**22  # above n * 4 + code for any sheet (n < 2**20 rows)
+# written into the SQL (not a bound parameter), so the SELECT and the GROUP BY are one expression
+WHOLE = literal_column(f"'{WHOLE_AGENCY}'")
 
 
 def _constants(name: str, rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> CTE:
@@ -144,23 +151,31 @@ def _statuses(year: int, group: Group, when: datetime | None) -> CTE:
     o = oit_rows_t
     code = case({s: i for i, s in enumerate(CODES)}, value=o.c.status, else_=0)
     key = cast(cur.c.seq, BigInteger) * SEQ + o.c.n * 4 + code
-    counted: list[ColumnElement] = [o.c.division.is_not(None)]
+    rows = cur.join(o, o.c.submission_id == cur.c.submission_id)
+    whole = o.c.division.is_(None)
+    counted: list[ColumnElement] = []
     if group.owners:
         pairs = [(i, d) for i in sorted(group.owners) for d in sorted(group.owners[i])]
         own = _constants("owners", pairs, ("item", "division"))
         unowned = sorted(set(group.subindicator) - set(group.owners))
         mine = tuple_(o.c.item, o.c.division).in_(select(own.c.item, own.c.division))
-        counted.append(or_(mine, o.c.item.in_(unowned)) if unowned else mine)
+        counted.append(or_(whole, mine, o.c.item.in_(unowned)) if unowned else or_(whole, mine))
+        # a whole-agency row of an owned item: a row of each owner; of another item: WHOLE_AGENCY
+        speaks = own.alias("speaks")
+        rows = rows.outerjoin(speaks, and_(whole, speaks.c.item == o.c.item))
+        division = func.coalesce(o.c.division, speaks.c.division, WHOLE)
+    else:
+        division = func.coalesce(o.c.division, WHOLE)
     items = _constants(
         "items",
         [(i, sub, len(group.owners.get(i, ()))) for i, sub in sorted(group.subindicator.items())],
         ("item", "sub", "owners"),
     )
     newest = (
-        select(cur.c.agency, o.c.division, o.c.item, func.max(key).label("k"))
-        .select_from(cur.join(o, o.c.submission_id == cur.c.submission_id))
+        select(cur.c.agency, division.label("division"), o.c.item, func.max(key).label("k"))
+        .select_from(rows)
         .where(*counted)
-        .group_by(cur.c.agency, o.c.division, o.c.item)
+        .group_by(cur.c.agency, division, o.c.item)
         .cte("newest")
     )
     claim = (

@@ -196,6 +196,11 @@ class _KindChecks:
             self.issues.add("agency_column_ignored", sheet=ctx.sheet.name, column=label)
             del ctx.cols[COLUMN]
         multi = COLUMN in ctx.cols  # a sheet of several agencies, each as a whole
+        if not self.org.divisions and not multi and "division" in ctx.cols:
+            # an agency with no divisions set up reports as a whole: its rows name no division
+            label = ctx.header.labels["division"]
+            self.issues.add("whole_agency_division_ignored", sheet=ctx.sheet.name, column=label)
+            del ctx.cols["division"]
         if multi:  # div_of/div_codes: the agencies, for the duplicate check below
             div_of, div_codes, bad_div = read_agency_column(self, ctx)
             divisions = np.full(len(ctx.rows), None, dtype=object)
@@ -204,7 +209,9 @@ class _KindChecks:
                 ctx, "division", read_division, blank_value=fallback
             )
             divisions = div_of[div_codes]
-        if fallback is None and not multi:
+        # an agency with no divisions (no set-up of its own) reports as a whole: a row naming no
+        # division is the agency's own, not a row whose division is missing
+        if fallback is None and not multi and self.org.divisions:
             no_div = np.array([d is None for d in div_of], dtype=bool)[div_codes] & ~bad_div
             self._report(ctx, "no_division", None, no_div, None)
             bad_div = bad_div | no_div
@@ -231,7 +238,7 @@ class _KindChecks:
         self._report(ctx, "done_without_url", ctx.header.labels.get("url"), done_no_url, items)
         pairs = _Pairs(_pair_codes(div_of, div_codes, item_of, item_codes), keep)
         self._duplicates(ctx, pairs, items, label_item)
-        if not multi:
+        if not multi and self.org.divisions:  # no divisions: nothing is anyone's to warn about
             self._unassigned(ctx, pairs, items, divisions, label_item)
         return frame, keep
 

@@ -186,7 +186,10 @@ def _stamp(org: Organisation) -> datetime:
 
 
 def _rows(fw: Framework, org: Organisation, target: Division | None) -> list[tuple[Item, str]]:
-    """(item, owner name) per row: the division's items, or every (item, owner) pair."""
+    """(item, owner name) per row: the division's items, or every (item, owner) pair; an agency
+    with no divisions (it reports as a whole): every item once, with no division."""
+    if not org.divisions:
+        return [(item, "") for item in fw.items()]
     if target is not None:
         # an item nobody owns yet is in every division's workbook: whoever reports it counts
         mine = set(org.items_of(target.id, fw.year))
@@ -196,11 +199,14 @@ def _rows(fw: Framework, org: Organisation, target: Division | None) -> list[tup
 
 
 def _write_oit(ws: Worksheet, fw: Framework, org: Organisation, target: Division | None) -> None:
-    columns = [c for c in _COLUMNS if target is None or c.key != "division"]
+    whole = not org.divisions  # no division column: the agency reports as a whole
+    columns = [c for c in _COLUMNS if (target is None and not whole) or c.key != "division"]
     meta = [org.name_th, _title(fw.year)]
     if target is not None:
         # This exact line is how the reader knows whose workbook it is.
         meta.append(f"ส่วนราชการ: {target.name_th}")
+    elif whole:
+        meta.append(f"รายการทั้ง {fw.last_item_number} ข้อ รายงานรวมทั้งหน่วยงาน")
     else:
         meta.append(f"รายการทั้ง {fw.last_item_number} ข้อ แยกตามส่วนราชการที่รับผิดชอบ")
     for r, text in enumerate(meta, start=1):

@@ -146,7 +146,7 @@ class _Deck:
             box = (MARGIN, self.body_top, CONTENT_W, Inches(1.5))
             _box(slide, box, [(h.t("handout.nothing_missing"), 40, {"bold": True, "color": GREEN})])
             return
-        names = {d.id: h.name(d) for d in h.organisation.divisions}
+        names = {key: h.name(d) for key, d in h.organisation.reporters().items()}
         rows = []
         for row in missing.itertuples(index=False):
             name = row.name_en if h.en and row.name_en else row.name_th

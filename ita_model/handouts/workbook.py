@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from ita_model.cells import put_text
 from ita_model.charts import STATUS_SYMBOLS
+from ita_model.readiness import owners_of
 from ita_model.records import status_label
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def _date(h: Handout, value: object) -> str:
 
 
 def _division_names(h: Handout) -> dict[str, str]:
-    return {d.id: h.name(d) for d in h.organisation.divisions}
+    return {key: h.name(d) for key, d in h.organisation.reporters().items()}
 
 
 # --------------------------------------------------------------------------- sheets
@@ -234,7 +235,7 @@ def _owners(ws: Worksheet, h: Handout) -> None:
     """One row per item and responsible division: its own status, link, note — user text."""
     ws.title = h.t("handout.sheet.owners")
     names = _division_names(h)
-    current = h.dataset.oit_current()
+    current = h.dataset.oit_current(owners_of(h.framework, h.organisation))
     reported = {
         (r["division"], r["item"]): r for r in current.to_dict("records") if r.get("division")
     }
