@@ -253,6 +253,22 @@ def test_an_agency_with_divisions_reads_a_sheet_as_its_owners(target: str) -> No
         )
 
 
+def test_a_divisions_newer_file_of_others_items_only_still_speaks_for_it(target: str) -> None:
+    """The newest file of a division counts for it even when all its rows are another
+    division's items (kept with a warning): its older file no longer counts, in the roll-up too."""
+    store = accounts(open_store(target))
+    org = set_up(store, "5601")
+    bound = store.for_agency("5601", user=ADMIN)
+    link = "https://pyo.go.th/x"
+    send_division(bound, org, DIVISION, [[ITS_OWN, DONE, link]], date(2022, 1, 10))
+    assert statuses(store, "5601") == {ITS_OWN: "done"}
+    assert agree(store, ["5601"])["5601"] == 1
+    send_division(bound, org, DIVISION, [[ONE, DONE, link]], date(2022, 2, 10))
+    assert statuses(store, "5601") == {}  # o25 is personnel's alone; o04 no longer reported
+    assert agree(store, ["5601"])["5601"] == 0
+    assert agree(store, ["5601"], date(2022, 1, 20))["5601"] == 1
+
+
 def test_an_item_nobody_owns_is_done_only_when_every_reporter_says_so(target: str) -> None:
     store = accounts(open_store(target))
     org = set_up(store, "5601")
