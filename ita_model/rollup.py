@@ -10,7 +10,9 @@ The database groups; Python only weighs a few numbers per agency.
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,7 +27,15 @@ from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, analytic, has_slots, oit_counts, score_rows, setup_groups
+from ita_model.rollup_sql import (
+    Group,
+    analytic,
+    has_slots,
+    oit_counts,
+    score_rows,
+    settled_items,
+    setup_groups,
+)
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
@@ -98,6 +108,7 @@ class _Figures:
     total: float | None
     rating: Rating | None
     indicators: dict[int, float | None]
+    missing: tuple[str, ...] = ()  # the items neither done nor not applicable (``each_item``)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -274,8 +285,11 @@ def _compute(
     everything: bool,
     when: datetime | None,
     settings: Settings,
+    *,
+    each_item: bool = False,
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
-    """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
+    """Each agency's figures, and per item (name, agencies not done, agencies counted);
+    ``each_item``: each agency's missing items too (one more statement a group)."""
     with store._read() as conn:
         if conn is None:
             return [], {}
@@ -312,8 +326,10 @@ def _compute(
             scores.setdefault(agency, []).append((y, indicator, value))
         for force, agencies, group in groups:
             counts, per_item = oit_counts(conn, year, group, when)
+            settled = settled_items(conn, year, group, when) if each_item else {}
             fw = force.framework
             plan = _Plan.of(fw)
+            codes_of_fw = [item.code for item in fw.items()]
             for record in agencies:
                 rows = scores.get(record.code, [])
                 this_year = {
@@ -322,6 +338,9 @@ def _compute(
                 figures = _figures(
                     fw, plan, counts.get(record.code, {}), _tools(fw, rows), this_year
                 )
+                if each_item:
+                    done = settled.get(record.code, set())
+                    figures.missing = tuple(c for c in codes_of_fw if c not in done)
                 out.append((record, figures, fw))
             by_item = {item: (done, na) for item, done, na in per_item}
             for item in fw.items():
@@ -349,61 +368,23 @@ def rollup(
     records = in_scope(readable, scope)
     everything = complete and (scope is None or scope.everything)
     when = _moment(as_of)
-    found, items = _compute(store, year, records, everything, when, settings)
-    rows, inds = [], []
-    for record, f, fw in found:
-        rows.append(
-            {
-                "agency": record.code,
-                "name": record.name,
-                "province": record.province or "",
-                "type": record.type or "",
-                "parent": record.parent or "",
-                "oit_done": f.oit_done,
-                "oit_total": f.oit_total,
-                "oit": _nan(f.oit),
-                "iit": _nan(f.tools.get("IIT")),
-                "eit": _nan(f.tools.get("EIT")),
-                "total": _nan(f.total),
-                "rating": "" if f.rating is None else f.rating.name_th,
-                "passed": bool(f.rating is not None and f.rating.passes),
-            }
-        )
-        names = {i.number: i.name_th for i in fw.indicators}
-        for number, value in sorted(f.indicators.items()):
-            inds.append((record.code, number, names[number], _nan(value)))
-    agencies = pd.DataFrame(rows, columns=AGENCY_COLUMNS)
-    agencies = agencies.astype(
-        {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
-        | dict.fromkeys(["oit", "iit", "eit", "total"], "float64")
-    )
-    missing = pd.DataFrame(
-        [
-            (code, name, n, n / counted if counted else 0.0)
-            for code, (name, n, counted) in items.items()
-            if n
-        ],
-        columns=MISSING_COLUMNS,
-    ).astype({"agencies_missing": "int64", "share": "float64"})
-    missing = missing.sort_values(
-        ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
-    )
-    fw = found[0][2] if found else None
+    from ita_model.rollup_kept import kept
+
+    found = kept(store, year, records, when, settings, everything)
     days = None
     if progress and records:
         days = _progress(
             year,
             when.date() if when is not None else today_in_thailand(),
-            lambda moment: _compute(store, year, records, everything, moment, settings)[0],
+            lambda moment: kept(store, year, records, moment, settings, everything).rows,
         )
+    fw = found.frameworks[found.rows[0][1]] if found.rows else None
     return Rollup(
         year=year,
         as_of=when,
-        agencies=agencies,
-        indicators=pd.DataFrame(inds, columns=INDICATOR_COLUMNS).astype(
-            {"indicator": "int64", "score": "float64"}
-        ),
-        missing=missing,
+        agencies=_agencies(found.rows, {r.code: r for r in records}),
+        indicators=_indicators(found.rows, found.frameworks),
+        missing=_missing(found.rows, found.frameworks),
         progress=days if days is not None else pd.DataFrame(columns=PROGRESS_COLUMNS),
         scope="all" if scope is None else scope.text(),
         pass_mark=None if fw is None else fw.pass_mark,
@@ -425,19 +406,85 @@ def progress_days(year: int, until: date) -> list[date]:
 
 
 def _progress(
-    year: int,
-    until: date,
-    compute: Callable[[datetime], list[tuple[AgencyRecord, _Figures, Framework]]],
+    year: int, until: date, compute: Callable[[datetime], list[tuple[Any, ...]]]
 ) -> pd.DataFrame:
-    """Agencies passing and the mean share of OIT done at the month ends up to ``until``."""
+    """Agencies passing and the mean share of OIT done at the month ends up to ``until``
+    (``compute``: the kept figures' rows as of a moment, see ``rollup_kept.Kept``)."""
     rows = []
     for day in progress_days(year, until):
         found = compute(end_of_day(day))
-        shares = [f.oit_done / f.oit_total for _, f, _ in found if f.oit_total]
-        passing = sum(1 for _, f, _ in found if f.rating is not None and f.rating.passes)
+        shares = [r[2] / r[3] for r in found if r[3]]
+        passing = sum(1 for r in found if r[9])
         rows.append((day, passing, sum(shares) / len(shares) if shares else 0.0))
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(
         {"agencies_passing": "int64", "mean_oit_done_share": "float64"}
+    )
+
+
+# --------------------------------------------------------------------------- the frames
+
+
+def _agencies(rows: list[tuple[Any, ...]], records: Mapping[str, AgencyRecord]) -> pd.DataFrame:
+    """One line an agency, built column by column (no per-agency dict or object)."""
+    cols: list[Sequence[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 12
+    recs = [records[code] for code in cols[0]]
+    data = {
+        "agency": cols[0],
+        "name": [r.name for r in recs],
+        "province": [r.province or "" for r in recs],
+        "type": [r.type or "" for r in recs],
+        "parent": [r.parent or "" for r in recs],
+        "oit_done": cols[2],
+        "oit_total": cols[3],
+        **{k: [_nan(v) for v in cols[n]] for n, k in enumerate(("oit", "iit", "eit", "total"), 4)},
+        "rating": [v or "" for v in cols[8]],
+        "passed": [bool(v) for v in cols[9]],
+    }
+    return pd.DataFrame(data, columns=AGENCY_COLUMNS).astype(
+        {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
+        | dict.fromkeys(["oit", "iit", "eit", "total"], "float64")
+    )
+
+
+def _indicators(rows: list[tuple[Any, ...]], frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    names_of = {fp: {i.number: i.name_th for i in fw.indicators} for fp, fw in frameworks.items()}
+    codes, numbers, names, scores = [], [], [], []
+    for row in rows:
+        named = names_of[row[1]]
+        for number, value in json.loads(row[10]):
+            codes.append(row[0])
+            numbers.append(number)
+            names.append(named[number])
+            scores.append(_nan(value))
+    frame = pd.DataFrame(
+        {"agency": codes, "indicator": numbers, "name": names, "score": scores},
+        columns=INDICATOR_COLUMNS,
+    )
+    return frame.astype({"indicator": "int64", "score": "float64"})
+
+
+def _missing(rows: list[tuple[Any, ...]], frameworks: Mapping[str, Framework]) -> pd.DataFrame:
+    """Per item: its name, the agencies missing it, and their share of the agencies whose
+    framework has it (the largest group's framework names an item)."""
+    per_fw = Counter(row[1] for row in rows)
+    missing: Counter[str] = Counter()
+    for row in rows:
+        missing.update(json.loads(row[11]))
+    items: dict[str, tuple[str, int]] = {}
+    for fp, n in sorted(per_fw.items(), key=lambda kv: -kv[1]):
+        for item in frameworks[fp].items():
+            name, counted = items.get(item.code, (item.name_th, 0))
+            items[item.code] = (name, counted + n)
+    frame = pd.DataFrame(
+        [
+            (code, name, missing[code], missing[code] / counted if counted else 0.0)
+            for code, (name, counted) in items.items()
+            if missing[code]
+        ],
+        columns=MISSING_COLUMNS,
+    ).astype({"agencies_missing": "int64", "share": "float64"})
+    return frame.sort_values(
+        ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
     )
 
 
