@@ -133,7 +133,7 @@ def kept(
     rows = {code: (code, *row[5:]) for code, row in by_code.items() if row[4]}
     if stale:
         picked = {code: by_code[code][1:4] for code in stale}
-        fresh = _computed(store, year, records, stale, picked, when, settings, everything)
+        fresh = _computed(store, year, records, stale, picked, when, settings, everything, version)
         for fw in fresh.frameworks.values():
             frameworks.setdefault(fingerprint(fw), fw)
         rows.update({row[0]: row for row in fresh.rows})
@@ -175,6 +175,7 @@ def _computed(
     when: datetime | None,
     settings: Settings,
     everything: bool,
+    version: str,
 ) -> Kept:
     """``_compute`` for the agencies ``codes`` (all of ``records`` and ``everything``: the
     whole registry, without lists of codes), their rows kept as it goes."""
@@ -198,6 +199,7 @@ def _computed(
             "seq": seq,
             "at": at,
             "basis": basis,
+            "version": version,
             "framework": fp,
             "oit_done": f.oit_done,
             "oit_total": f.oit_total,
