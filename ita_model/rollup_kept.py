@@ -121,18 +121,17 @@ def kept(
         if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(
             conn, year, DEFAULT_AGENCY
         ):
-            records = [r for r in records if r.code != DEFAULT_AGENCY]
-            everything = False
+            records = [r for r in records if r.code != DEFAULT_AGENCY]  # never decided: not listed
         codes = [r.code for r in records]
         read = kept_rows.read(conn, year, None if everything else codes, when, version)
     by_code = {row[0]: row for row in read}
-    stale = [code for code in codes if code in by_code and not by_code[code][4]]
-    unknown = {row[5] for row in read if row[4] and row[5] not in frameworks}
+    stale = [code for code in codes if code in by_code and not by_code[code][5]]
+    unknown = {row[6] for row in read if row[5] and row[6] not in frameworks}
     if unknown:
         stale += _unresolved(store, year, read, unknown, frameworks)
-    rows = {code: (code, *row[5:]) for code, row in by_code.items() if row[4]}
+    rows = {code: (code, *row[6:]) for code, row in by_code.items() if row[5]}
     if stale:
-        picked = {code: by_code[code][1:4] for code in stale}
+        picked = {code: by_code[code][1:5] for code in stale}
         fresh = _computed(store, year, records, stale, picked, when, settings, everything, version)
         for fw in fresh.frameworks.values():
             frameworks.setdefault(fingerprint(fw), fw)
@@ -154,8 +153,8 @@ def _unresolved(
     base = next(iter(frameworks.values()))
     holders: dict[str, list[str]] = {}
     for row in read:
-        if row[4] and row[5] in prints:
-            holders.setdefault(row[5], []).append(row[0])
+        if row[5] and row[6] in prints:
+            holders.setdefault(row[6], []).append(row[0])
     again: list[str] = []
     for fp, codes in holders.items():
         fw = AgencyStore(store, codes[0]).frameworks().get(year) or base
@@ -193,8 +192,9 @@ def _computed(
     for record, f, fw in found:
         fp = fingerprint(fw)
         frameworks[fp] = fw
-        seq, at, basis = picked[record.code]
+        seq, at, basis, replaces = picked[record.code]
         row = {
+            "replaces": replaces,
             "agency": record.code,
             "seq": seq,
             "at": at,

@@ -25,12 +25,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, tuple_
+from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ita_model.store.schema import DECISIONS, agencies_t, agency_figures_t, events_t
 
-# the figures of a row, in the order ``read`` gives them after (agency, seq, at, basis, valid)
+# a row's figures, in the order ``read`` gives them after (agency, seq, at, basis, kept, valid)
 FIGURES = (
     "framework",
     "oit_done",
@@ -61,7 +62,8 @@ def read(
     version: str,
 ) -> list[tuple[Any, ...]]:
     """Per agency of the registry (``codes``: those only), in one statement: (agency, seq, at,
-    basis, valid, *FIGURES); the figures are None when no valid row of ``version`` is kept."""
+    basis, kept, valid, *FIGURES): ``kept`` whether a row of that decision is there at all,
+    ``valid`` whether it is of ``version`` and made from the decisions there are now."""
     e, f, a = events_t, agency_figures_t, agencies_t
     where = [e.c.year == year, e.c.action.in_(DECISIONS), e.c.submission_id.is_not(None)]
     if when is not None:
@@ -88,13 +90,14 @@ def read(
     )
     seq = func.coalesce(pick.c.seq, 0)
     basis = func.coalesce(pick.c.basis, 0)
-    kept = and_(f.c.agency == a.c.code, f.c.year == year, f.c.seq == seq, f.c.version == version)
+    kept = and_(f.c.agency == a.c.code, f.c.year == year, f.c.seq == seq)
+    valid = and_(f.c.basis == basis, f.c.version == version)
     q = select(
-        a.c.code, seq, pick.c.at, basis, f.c.basis == basis, *(f.c[n] for n in FIGURES)
+        a.c.code, seq, pick.c.at, basis, f.c.version, valid, *(f.c[n] for n in FIGURES)
     ).select_from(a.outerjoin(pick, pick.c.agency == a.c.code).outerjoin(f, kept))
     if codes is not None:
         q = q.where(a.c.code.in_(list(codes)))
-    return [tuple(r) for r in conn.execute(q)]
+    return [(*r[:4], r[4] is not None, bool(r[5]), *r[6:]) for r in conn.execute(q)]
 
 
 def noted(conn: Connection) -> int:
@@ -103,8 +106,10 @@ def noted(conn: Connection) -> int:
 
 
 def put(conn: Connection, year: int, rows: Sequence[Mapping[str, Any]], since: int) -> int:
-    """Write rows (in place of any of the same key), in the writer's transaction, except those
-    of an agency whose set-up or files changed after event ``since``; returns how many."""
+    """Write rows in the writer's transaction, except those of an agency whose set-up or files
+    changed after event ``since``; returns how many. A row marked ``replaces`` takes the place
+    of the stale one of its key; any other whose key is there already (another process kept it
+    meanwhile, the same figures) is left as it is."""
     codes = sorted({r["agency"] for r in rows})
     touched: set[str] = set()
     for chunk in _chunks(codes):
@@ -114,7 +119,7 @@ def put(conn: Connection, year: int, rows: Sequence[Mapping[str, Any]], since: i
         touched.update(conn.execute(q).scalars())
     rows = [r for r in rows if r["agency"] not in touched]
     key = tuple_(agency_figures_t.c.agency, agency_figures_t.c.seq)
-    for chunk in _chunks(rows):
+    for chunk in _chunks([r for r in rows if r.get("replaces")]):
         conn.execute(
             delete(agency_figures_t).where(
                 agency_figures_t.c.year == year,
@@ -122,7 +127,11 @@ def put(conn: Connection, year: int, rows: Sequence[Mapping[str, Any]], since: i
             )
         )
     if rows:
-        conn.execute(insert(agency_figures_t), [{**r, "year": year} for r in rows])
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        values = [{**r, "year": year} for r in rows]
+        for r in values:
+            r.pop("replaces", None)
+        conn.execute(dialect.insert(agency_figures_t).on_conflict_do_nothing(), values)
     return len(rows)
 
 
