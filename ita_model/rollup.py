@@ -10,9 +10,7 @@ The database groups; Python only weighs a few numbers per agency.
 
 from __future__ import annotations
 
-import json
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -382,9 +380,9 @@ def rollup(
     return Rollup(
         year=year,
         as_of=when,
-        agencies=_agencies(found.rows, {r.code: r for r in records}),
-        indicators=_indicators(found.rows, found.frameworks),
-        missing=_missing(found.rows, found.frameworks),
+        agencies=found.agencies({r.code: r for r in records}),
+        indicators=found.indicators(),
+        missing=found.missing(),
         progress=days if days is not None else pd.DataFrame(columns=PROGRESS_COLUMNS),
         scope="all" if scope is None else scope.text(),
         pass_mark=None if fw is None else fw.pass_mark,
@@ -418,73 +416,6 @@ def _progress(
         rows.append((day, passing, sum(shares) / len(shares) if shares else 0.0))
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(
         {"agencies_passing": "int64", "mean_oit_done_share": "float64"}
-    )
-
-
-# --------------------------------------------------------------------------- the frames
-
-
-def _agencies(rows: list[tuple[Any, ...]], records: Mapping[str, AgencyRecord]) -> pd.DataFrame:
-    """One line an agency, built column by column (no per-agency dict or object)."""
-    cols: list[Sequence[Any]] = [list(c) for c in zip(*rows, strict=True)] or [[]] * 12
-    recs = [records[code] for code in cols[0]]
-    data = {
-        "agency": cols[0],
-        "name": [r.name for r in recs],
-        "province": [r.province or "" for r in recs],
-        "type": [r.type or "" for r in recs],
-        "parent": [r.parent or "" for r in recs],
-        "oit_done": cols[2],
-        "oit_total": cols[3],
-        **{k: [_nan(v) for v in cols[n]] for n, k in enumerate(("oit", "iit", "eit", "total"), 4)},
-        "rating": [v or "" for v in cols[8]],
-        "passed": [bool(v) for v in cols[9]],
-    }
-    return pd.DataFrame(data, columns=AGENCY_COLUMNS).astype(
-        {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
-        | dict.fromkeys(["oit", "iit", "eit", "total"], "float64")
-    )
-
-
-def _indicators(rows: list[tuple[Any, ...]], frameworks: Mapping[str, Framework]) -> pd.DataFrame:
-    names_of = {fp: {i.number: i.name_th for i in fw.indicators} for fp, fw in frameworks.items()}
-    codes, numbers, names, scores = [], [], [], []
-    for row in rows:
-        named = names_of[row[1]]
-        for number, value in json.loads(row[10]):
-            codes.append(row[0])
-            numbers.append(number)
-            names.append(named[number])
-            scores.append(_nan(value))
-    frame = pd.DataFrame(
-        {"agency": codes, "indicator": numbers, "name": names, "score": scores},
-        columns=INDICATOR_COLUMNS,
-    )
-    return frame.astype({"indicator": "int64", "score": "float64"})
-
-
-def _missing(rows: list[tuple[Any, ...]], frameworks: Mapping[str, Framework]) -> pd.DataFrame:
-    """Per item: its name, the agencies missing it, and their share of the agencies whose
-    framework has it (the largest group's framework names an item)."""
-    per_fw = Counter(row[1] for row in rows)
-    missing: Counter[str] = Counter()
-    for row in rows:
-        missing.update(json.loads(row[11]))
-    items: dict[str, tuple[str, int]] = {}
-    for fp, n in sorted(per_fw.items(), key=lambda kv: -kv[1]):
-        for item in frameworks[fp].items():
-            name, counted = items.get(item.code, (item.name_th, 0))
-            items[item.code] = (name, counted + n)
-    frame = pd.DataFrame(
-        [
-            (code, name, missing[code], missing[code] / counted if counted else 0.0)
-            for code, (name, counted) in items.items()
-            if missing[code]
-        ],
-        columns=MISSING_COLUMNS,
-    ).astype({"agencies_missing": "int64", "share": "float64"})
-    return frame.sort_values(
-        ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
     )
 
 

@@ -18,16 +18,20 @@ import functools
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ita_model import rollup as arithmetic
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.errors import StoreError
 from ita_model.framework import FRAMEWORKS_DIR, Framework, load_framework
+from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS, _nan
 from ita_model.rollup_sql import has_slots
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store
@@ -50,6 +54,71 @@ class Kept:
 
     rows: list[tuple[Any, ...]]
     frameworks: dict[str, Framework]
+
+    def agencies(self, records: Mapping[str, AgencyRecord]) -> pd.DataFrame:
+        """``Rollup.agencies``: one line an agency, built column by column."""
+        cols: list[Sequence[Any]] = [list(c) for c in zip(*self.rows, strict=True)] or [[]] * 12
+        recs = [records[code] for code in cols[0]]
+        scores = ("oit", "iit", "eit", "total")
+        data = {
+            "agency": cols[0],
+            "name": [r.name for r in recs],
+            "province": [r.province or "" for r in recs],
+            "type": [r.type or "" for r in recs],
+            "parent": [r.parent or "" for r in recs],
+            "oit_done": cols[2],
+            "oit_total": cols[3],
+            **{k: [_nan(v) for v in cols[n]] for n, k in enumerate(scores, 4)},
+            "rating": [v or "" for v in cols[8]],
+            "passed": [bool(v) for v in cols[9]],
+        }
+        return pd.DataFrame(data, columns=AGENCY_COLUMNS).astype(
+            {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
+            | dict.fromkeys(scores, "float64")
+        )
+
+    def indicators(self) -> pd.DataFrame:
+        """``Rollup.indicators``: each agency's indicators, named by its framework."""
+        names_of = {
+            fp: {i.number: i.name_th for i in fw.indicators} for fp, fw in self.frameworks.items()
+        }
+        codes, numbers, names, scores = [], [], [], []
+        for row in self.rows:
+            named = names_of[row[1]]
+            for number, value in json.loads(row[10]):
+                codes.append(row[0])
+                numbers.append(number)
+                names.append(named[number])
+                scores.append(_nan(value))
+        frame = pd.DataFrame(
+            {"agency": codes, "indicator": numbers, "name": names, "score": scores},
+            columns=INDICATOR_COLUMNS,
+        )
+        return frame.astype({"indicator": "int64", "score": "float64"})
+
+    def missing(self) -> pd.DataFrame:
+        """``Rollup.missing``: per item its name, the agencies missing it, and their share of
+        the agencies whose framework has it (the most agencies' framework names an item)."""
+        per_fw = Counter(row[1] for row in self.rows)
+        missing: Counter[str] = Counter()
+        for row in self.rows:
+            missing.update(json.loads(row[11]))
+        items: dict[str, tuple[str, int]] = {}
+        for fp, n in sorted(per_fw.items(), key=lambda kv: -kv[1]):
+            for item in self.frameworks[fp].items():
+                name, counted = items.get(item.code, (item.name_th, 0))
+                items[item.code] = (name, counted + n)
+        frame = pd.DataFrame(
+            [
+                (code, name, missing[code], missing[code] / counted if counted else 0.0)
+                for code, (name, counted) in items.items()
+                if missing[code]
+            ],
+            columns=MISSING_COLUMNS,
+        ).astype({"agencies_missing": "int64", "share": "float64"})
+        return frame.sort_values(
+            ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
+        )
 
 
 # --------------------------------------------------------------------------- versions
