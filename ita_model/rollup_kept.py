@@ -31,7 +31,7 @@ from ita_model import rollup as arithmetic
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.errors import StoreError
 from ita_model.framework import FRAMEWORKS_DIR, Framework, load_framework
-from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS, _nan
+from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS
 from ita_model.rollup_sql import has_slots
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store
@@ -68,7 +68,7 @@ class Kept:
             "parent": [r.parent or "" for r in recs],
             "oit_done": cols[2],
             "oit_total": cols[3],
-            **{k: [_nan(v) for v in cols[n]] for n, k in enumerate(scores, 4)},
+            **{k: cols[n] for n, k in enumerate(scores, 4)},  # None: NaN
             "rating": [v or "" for v in cols[8]],
             "passed": [bool(v) for v in cols[9]],
         }
@@ -82,16 +82,14 @@ class Kept:
         names_of = {
             fp: {i.number: i.name_th for i in fw.indicators} for fp, fw in self.frameworks.items()
         }
-        codes, numbers, names, scores = [], [], [], []
-        for row in self.rows:
-            named = names_of[row[1]]
-            for number, value in json.loads(row[10]):
-                codes.append(row[0])
-                numbers.append(number)
-                names.append(named[number])
-                scores.append(_nan(value))
+        parsed = [(row[0], names_of[row[1]], json.loads(row[10])) for row in self.rows]
         frame = pd.DataFrame(
-            {"agency": codes, "indicator": numbers, "name": names, "score": scores},
+            {
+                "agency": [code for code, _, pairs in parsed for _ in pairs],
+                "indicator": [n for _, _, pairs in parsed for n, _ in pairs],
+                "name": [named[n] for _, named, pairs in parsed for n, _ in pairs],
+                "score": [v for _, _, pairs in parsed for _, v in pairs],  # None: NaN
+            },
             columns=INDICATOR_COLUMNS,
         )
         return frame.astype({"indicator": "int64", "score": "float64"})
