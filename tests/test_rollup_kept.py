@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
 import ita_model.rollup as arithmetic
@@ -261,5 +263,68 @@ def test_a_postgresql_store_of_version_3_gains_the_table(pg_server) -> None:
         assert kept(s) == {}
         assert rollup_json(rollup(s, year=YEAR)) == expected
         assert ("default", newest_decision(s, "default")) in kept(s)
+    finally:
+        s.close()
+
+
+def test_a_recheck_makes_the_agencys_figures_again(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ita_model.validate as validate_module
+    from ita_model.auth import Actor, Role
+    from ita_model.store import recheck
+
+    seq = newest_decision(sample_store, "default")
+    alter(sample_store, "default", seq, oit_done=42)
+    monkeypatch.setattr(validate_module, "VALIDATOR_VERSION", "2099.1")
+    checks = recheck.plan(sample_store, year=YEAR)
+    assert recheck.apply(sample_store, checks, user=Actor("boss", Role.ADMIN))
+    assert kept(sample_store)[("default", seq)]["oit_done"] != 42  # forgotten, then refreshed
+    same(row_of(rollup(sample_store, year=YEAR), "default"), own(sample_store))
+
+
+DAYS = [date(2022, 1, 10) + timedelta(days=25 * n) for n in range(5)]
+DECIDED = st.tuples(
+    st.sampled_from(["accept", "withdraw", "rollback"]),
+    st.sampled_from(["legal", "it"]),
+    st.integers(0, len(DAYS) - 1),
+)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(decisions=st.lists(DECIDED, min_size=1, max_size=4))
+def test_kept_figures_equal_the_own_overview_whatever_the_order_of_decisions(
+    tmp_path_factory: pytest.TempPathFactory, decisions: list[tuple[str, str, int]]
+) -> None:
+    """Files accepted on any day (before or after the ones already there), withdrawn and rolled
+    back now: after each decision, the roll-up as of every day and now, read from kept figures
+    wherever they are still right, equals the agency's own figures as of that day (now: as of
+    every decision made, see ``rollup_kept``)."""
+    s = open_store(tmp_path_factory.mktemp("store"))
+    try:
+        for n, (action, division, day) in enumerate(decisions):
+            at = datetime.combine(DAYS[day], time(9), THAILAND)
+            mine = [x for x in s.submissions(year=YEAR) if x.division == division]
+            if action == "accept":
+                name = f"{division}_{n}.xlsx"
+                data = workbook(division, 20 + n, status="เสร็จสิ้น" if n % 2 else "อยู่ระหว่างดำเนินการ")
+                s.submit(
+                    data, name, user=SAMPLE_SENDER, year=YEAR, division=division, accept=True,
+                    at=at,
+                )  # fmt: skip
+            elif action == "withdraw" and any(x.state == "accepted" for x in mine):
+                current = next(x for x in mine if x.state == "accepted")
+                s.withdraw(current.id, user=SAMPLE_SENDER)
+            elif action == "rollback" and any(x.state == "superseded" for x in mine):
+                earlier = next(x for x in mine if x.state == "superseded")
+                s.rollback(earlier.id, user=SAMPLE_SENDER)
+            for as_of in (*DAYS, None):
+                r = rollup(s, year=YEAR, as_of=as_of, progress=False)
+                if r.empty:  # nothing decided yet: the embedded agency is not listed
+                    assert not s.events(actions=DECISIONS)
+                    continue
+                same(row_of(r, "default"), own(s, as_of or date(2600, 1, 1)))
     finally:
         s.close()
