@@ -195,7 +195,7 @@ def kept(
     stale = [code for code in codes if code in by_code and not by_code[code][5]]
     unknown = {row[6] for row in read if row[5] and row[6] not in frameworks}
     if unknown:
-        stale += _unresolved(store, year, read, unknown, frameworks)
+        stale += _unresolved(store, year, read, unknown, base, frameworks)
     rows = {code: (code, *row[6:]) for code, row in by_code.items() if row[5]}
     if stale:
         picked = {code: by_code[code][1:5] for code in stale}
@@ -211,13 +211,13 @@ def _unresolved(
     year: int,
     read: list[tuple[Any, ...]],
     prints: set[str],
+    base: Framework,
     frameworks: dict[str, Framework],
 ) -> list[str]:
     """Each agency framework named by a kept row, read from one agency holding it; the agencies
     whose framework is no longer the one their rows name, to be computed again."""
     from ita_model.agency_store import AgencyStore
 
-    base = next(iter(frameworks.values()))
     holders: dict[str, list[str]] = {}
     for row in read:
         if row[5] and row[6] in prints:

@@ -328,3 +328,25 @@ def test_kept_figures_equal_the_own_overview_whatever_the_order_of_decisions(
                 same(row_of(r, "default"), own(s, as_of or date(2600, 1, 1)))
     finally:
         s.close()
+
+
+def test_an_agencys_own_framework_names_its_indicators_when_read(
+    agencies, computed: list[list[str]]
+) -> None:
+    from ita_model.framework import Framework, load_framework
+
+    s, _ = agencies
+    shipped = load_framework(YEAR)
+    data = shipped.model_dump(mode="json")
+    data["indicators"][-1]["name_th"] = "ตัวชี้วัดที่หน่วยงาน C ตั้งชื่อเอง"
+    c = AgencyStore(s.for_agency("C", user="admin_c"))
+    c.save_framework(YEAR, "copied", Framework.model_validate(data), user="admin_c")
+    first = rollup(s, year=YEAR, progress=False)
+    computed.clear()
+    again = rollup(s, year=YEAR, progress=False)
+    assert computed == []  # C's framework found from its set-up, its rows read
+    names = again.indicators.set_index(["agency", "indicator"])["name"]
+    last = shipped.indicators[-1].number
+    assert names[("C", last)] == "ตัวชี้วัดที่หน่วยงาน C ตั้งชื่อเอง"
+    assert names[("A", last)] == shipped.indicators[-1].name_th
+    assert again.indicators.equals(first.indicators) and again.missing.equals(first.missing)
