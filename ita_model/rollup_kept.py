@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import text
 
 from ita_model import rollup as arithmetic
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
@@ -39,6 +40,8 @@ from ita_model.store import figures as kept_rows
 
 _log = logging.getLogger(__name__)
 
+MANY = 1000  # agencies decided at once: a file that grows the tables by orders (``_analyse``)
+_GROWN = ("events", "current", "slots", "submissions", "oit_rows", "score_rows", "agency_figures")
 RULES = "1"  # bump when how figures are computed changes (rollup.py, rollup_sql.py)
 ALWAYS = datetime(3000, 1, 1, tzinfo=UTC)  # after every decision: "now" in (time, number) order
 _PACKAGE = Path(__file__).parent
@@ -305,7 +308,19 @@ def refresh(store: Store, year: int, codes: Sequence[str]) -> None:
     It never fails the decision: whatever goes wrong is logged, and the next roll-up computes
     what is not kept."""
     try:
+        if len(codes) >= MANY:
+            _analyse(store)
         records = [AgencyRecord.model_construct(code=c, name=c) for c in dict.fromkeys(codes)]
         kept(store, year, records, None, get_settings(), everything=False)
     except Exception:  # the decision is committed: nothing here may undo or hide it
         _log.exception("roll-up figures of %d agencies not refreshed after a decision", len(codes))
+
+
+def _analyse(store: Store) -> None:
+    """PostgreSQL plans the roll-up's statements from its statistics of the tables, which a file
+    of thousands of agencies has just grown by orders (a fresh national store: from nothing);
+    before autovacuum catches up, the plans would be for the tables as they were."""
+    if store.dialect != "postgresql":
+        return
+    with store._write() as conn:
+        conn.execute(text(f"ANALYZE {', '.join(_GROWN)}"))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
 import ita_model.rollup as arithmetic
+from ita_model import rollup_kept
 from ita_model.agency_store import AgencyStore
 from ita_model.auth import SAMPLE_SENDER
 from ita_model.fiscal import THAILAND
@@ -130,7 +131,7 @@ def test_as_of_a_day_the_figures_are_computed_once_then_read(
 
 
 def test_a_multi_agency_file_keeps_each_named_agencys_figures(
-    registered: str, tmp_path: Path, computed: list[list[str]]
+    registered: str, tmp_path: Path, computed: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     done = run_cli(
         "submit", "--store", registered, multi.status_sheet(tmp_path / "p.csv", multi.GOOD)
@@ -147,6 +148,11 @@ def test_a_multi_agency_file_keeps_each_named_agencys_figures(
     fresh = rollup(s, year=YEAR, progress=False)
     assert fresh.agencies.equals(r.agencies) and fresh.missing.equals(r.missing)
     assert fresh.indicators.equals(r.indicators)
+    with s._write() as conn:
+        conn.execute(agency_figures_t.delete())
+    monkeypatch.setattr(rollup_kept, "MANY", 2)  # a national file: the planner told first
+    rollup_kept.refresh(s, YEAR, ["5601", "5602"])
+    assert sorted(a for a, _ in kept(s)) == ["5601", "5602"]
 
 
 def test_moving_an_owner_changes_the_roll_up_at_once(agencies) -> None:
