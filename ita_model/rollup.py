@@ -6,6 +6,8 @@ ones), the same arithmetic (``scoring``'s weighted means and rating rules on the
 The database groups; Python only weighs a few numbers per agency.
 
 "As of" follows ``Store.current(as_of=…)``: per slot the latest decision at or before the moment.
+``rollup()`` reads each agency's figures kept in the store per decision and computes here only
+those not kept yet (``rollup_kept.py``).
 """
 
 from __future__ import annotations
