@@ -40,23 +40,10 @@ from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store
+from ita_model.store.figures import SCORES
 from ita_model.thai import fiscal_year_range
 
-AGENCY_COLUMNS = [
-    "agency",
-    "name",
-    "province",
-    "type",
-    "parent",
-    "oit_done",
-    "oit_total",
-    "oit",
-    "iit",
-    "eit",
-    "total",
-    "rating",
-    "passed",
-]
+AGENCY_COLUMNS = ["agency", "name", "province", "type", "parent", *SCORES]
 INDICATOR_COLUMNS = ["agency", "indicator", "name", "score"]
 MISSING_COLUMNS = ["item", "name", "agencies_missing", "share"]
 PROGRESS_COLUMNS = ["day", "agencies_passing", "mean_oit_done_share"]

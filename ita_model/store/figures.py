@@ -31,20 +31,10 @@ from sqlalchemy.engine import Connection
 
 from ita_model.store.schema import DECISIONS, agencies_t, agency_figures_t, events_t
 
+# an agency's figures as the roll-up lists them (``rollup.AGENCY_COLUMNS`` ends with them)
+SCORES = ("oit_done", "oit_total", "oit", "iit", "eit", "total", "rating", "passed")
 # a row's figures, in the order ``read`` gives them after (agency, seq, at, basis, kept, valid)
-FIGURES = (
-    "framework",
-    "oit_done",
-    "oit_total",
-    "oit",
-    "iit",
-    "eit",
-    "total",
-    "rating",
-    "passed",
-    "indicators",
-    "missing",
-)
+FIGURES = ("framework", *SCORES, "indicators", "missing")
 CHANGES = ("agency_changed", "rechecked")  # events that change figures without a decision
 CHUNK = 500
 
