@@ -38,7 +38,7 @@ from ita_model.agency import Agency, CalendarEntry, Setup
 from ita_model.auth import Actor, Role, require
 from ita_model.framework import Framework
 from ita_model.organisation import Division
-from ita_model.store import Store
+from ita_model.store import Store, figures
 
 agency_metadata = MetaData()
 agency_parts_t = Table(
@@ -119,6 +119,7 @@ class AgencyStore:
             if before == text:
                 return
             conn.execute(delete(agency_parts_t).where(key))
+            figures.forget(conn, self.agency_id)  # its roll-up figures follow the new set-up
             conn.execute(
                 insert(agency_parts_t).values(
                     agency_id=self.agency_id,

@@ -7,6 +7,8 @@ reports as a whole, ``in_force.py``), the same arithmetic (``scoring``'s weighte
 rating rules on the same counts). The database groups; Python only weighs a few numbers per agency.
 
 "As of" follows ``Store.current(as_of=…)``: per slot the latest decision at or before the moment.
+``rollup()`` reads each agency's figures kept in the store per decision and computes here only
+those not kept yet (``rollup_kept.py``).
 """
 
 from __future__ import annotations
@@ -26,28 +28,23 @@ from ita_model.framework import Framework, Indicator, load_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation, whole_agency
 from ita_model.ratings import Rating
-from ita_model.rollup_sql import Group, analytic, has_slots, oit_counts, score_rows, setup_groups
+from ita_model.rollup_sql import (
+    Group,
+    analytic,
+    has_slots,
+    oit_counts,
+    score_rows,
+    settled_items,
+    setup_groups,
+)
 from ita_model.scope import Scope
 from ita_model.scoring import _weighted
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store
+from ita_model.store.figures import SCORES
 from ita_model.thai import fiscal_year_range
 
-AGENCY_COLUMNS = [
-    "agency",
-    "name",
-    "province",
-    "type",
-    "parent",
-    "oit_done",
-    "oit_total",
-    "oit",
-    "iit",
-    "eit",
-    "total",
-    "rating",
-    "passed",
-]
+AGENCY_COLUMNS = ["agency", "name", "province", "type", "parent", *SCORES]
 INDICATOR_COLUMNS = ["agency", "indicator", "name", "score"]
 MISSING_COLUMNS = ["item", "name", "agencies_missing", "share"]
 PROGRESS_COLUMNS = ["day", "agencies_passing", "mean_oit_done_share"]
@@ -99,6 +96,7 @@ class _Figures:
     total: float | None
     rating: Rating | None
     indicators: dict[int, float | None]
+    missing: tuple[str, ...] = ()  # the items neither done nor not applicable (``each_item``)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -281,8 +279,11 @@ def _compute(
     everything: bool,
     when: datetime | None,
     settings: Settings,
+    *,
+    each_item: bool = False,
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
-    """Each agency's figures, and per item (name, agencies not done, agencies counted)."""
+    """Each agency's figures, and per item (name, agencies not done, agencies counted);
+    ``each_item``: each agency's missing items too (one more statement a group)."""
     with store._read() as conn:
         if conn is None:
             return [], {}
@@ -319,8 +320,10 @@ def _compute(
             scores.setdefault(agency, []).append((y, indicator, value))
         for force, agencies, group in groups:
             counts, per_item = oit_counts(conn, year, group, when)
+            settled = settled_items(conn, year, group, when) if each_item else {}
             fw = force.framework
             plan = _Plan.of(fw)
+            codes_of_fw = [item.code for item in fw.items()]
             for record in agencies:
                 rows = scores.get(record.code, [])
                 this_year = {
@@ -329,6 +332,9 @@ def _compute(
                 figures = _figures(
                     fw, plan, counts.get(record.code, {}), _tools(fw, rows), this_year
                 )
+                if each_item:
+                    done = settled.get(record.code, set())
+                    figures.missing = tuple(c for c in codes_of_fw if c not in done)
                 out.append((record, figures, fw))
             by_item = {item: (done, na) for item, done, na in per_item}
             for item in fw.items():
@@ -356,61 +362,23 @@ def rollup(
     records = in_scope(readable, scope)
     everything = complete and (scope is None or scope.everything)
     when = _moment(as_of)
-    found, items = _compute(store, year, records, everything, when, settings)
-    rows, inds = [], []
-    for record, f, fw in found:
-        rows.append(
-            {
-                "agency": record.code,
-                "name": record.name,
-                "province": record.province or "",
-                "type": record.type or "",
-                "parent": record.parent or "",
-                "oit_done": f.oit_done,
-                "oit_total": f.oit_total,
-                "oit": _nan(f.oit),
-                "iit": _nan(f.tools.get("IIT")),
-                "eit": _nan(f.tools.get("EIT")),
-                "total": _nan(f.total),
-                "rating": "" if f.rating is None else f.rating.name_th,
-                "passed": bool(f.rating is not None and f.rating.passes),
-            }
-        )
-        names = {i.number: i.name_th for i in fw.indicators}
-        for number, value in sorted(f.indicators.items()):
-            inds.append((record.code, number, names[number], _nan(value)))
-    agencies = pd.DataFrame(rows, columns=AGENCY_COLUMNS)
-    agencies = agencies.astype(
-        {"oit_done": "int64", "oit_total": "int64", "passed": "bool"}
-        | dict.fromkeys(["oit", "iit", "eit", "total"], "float64")
-    )
-    missing = pd.DataFrame(
-        [
-            (code, name, n, n / counted if counted else 0.0)
-            for code, (name, n, counted) in items.items()
-            if n
-        ],
-        columns=MISSING_COLUMNS,
-    ).astype({"agencies_missing": "int64", "share": "float64"})
-    missing = missing.sort_values(
-        ["agencies_missing", "item"], ascending=[False, True], ignore_index=True
-    )
-    fw = found[0][2] if found else None
+    from ita_model.rollup_kept import kept
+
+    found = kept(store, year, records, when, settings, everything)
     days = None
     if progress and records:
         days = _progress(
             year,
             when.date() if when is not None else today_in_thailand(),
-            lambda moment: _compute(store, year, records, everything, moment, settings)[0],
+            lambda moment: kept(store, year, records, moment, settings, everything).rows,
         )
+    fw = found.frameworks[found.rows[0][1]] if found.rows else None
     return Rollup(
         year=year,
         as_of=when,
-        agencies=agencies,
-        indicators=pd.DataFrame(inds, columns=INDICATOR_COLUMNS).astype(
-            {"indicator": "int64", "score": "float64"}
-        ),
-        missing=missing,
+        agencies=found.agencies({r.code: r for r in records}),
+        indicators=found.indicators(),
+        missing=found.missing(),
         progress=days if days is not None else pd.DataFrame(columns=PROGRESS_COLUMNS),
         scope="all" if scope is None else scope.text(),
         pass_mark=None if fw is None else fw.pass_mark,
@@ -432,16 +400,15 @@ def progress_days(year: int, until: date) -> list[date]:
 
 
 def _progress(
-    year: int,
-    until: date,
-    compute: Callable[[datetime], list[tuple[AgencyRecord, _Figures, Framework]]],
+    year: int, until: date, compute: Callable[[datetime], list[tuple[Any, ...]]]
 ) -> pd.DataFrame:
-    """Agencies passing and the mean share of OIT done at the month ends up to ``until``."""
+    """Agencies passing and the mean share of OIT done at the month ends up to ``until``
+    (``compute``: the kept figures' rows as of a moment, see ``rollup_kept.Kept``)."""
     rows = []
     for day in progress_days(year, until):
         found = compute(end_of_day(day))
-        shares = [f.oit_done / f.oit_total for _, f, _ in found if f.oit_total]
-        passing = sum(1 for _, f, _ in found if f.rating is not None and f.rating.passes)
+        shares = [r[2] / r[3] for r in found if r[3]]
+        passing = sum(1 for r in found if r[9])
         rows.append((day, passing, sum(shares) / len(shares) if shares else 0.0))
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(
         {"agencies_passing": "int64", "mean_oit_done_share": "float64"}

@@ -265,6 +265,21 @@ def oit_counts(
     return agencies, items
 
 
+def settled_items(
+    conn: Connection, year: int, group: Group, when: datetime | None
+) -> dict[str, set[str]]:
+    """Per agency, the items done or not applicable by the statuses ``oit_counts`` counts, item
+    by item (what an agency still misses is the rest of its framework's items): one row per
+    agency, the items joined into one text by the database."""
+    st = _statuses(year, group, when)
+    q = (
+        select(st.c.agency, func.aggregate_strings(st.c.item, ","))
+        .where(st.c.status.in_((DONE, NA)))
+        .group_by(st.c.agency)
+    )
+    return {agency: set(items.split(",")) for agency, items in conn.execute(q).tuples()}
+
+
 def score_rows(
     conn: Connection, year: int, codes: Sequence[str] | None, when: datetime | None
 ) -> list[tuple[str, int | None, str | None, float | None]]:

@@ -16,8 +16,9 @@ the role of every writer itself: a viewer's write is refused here, whatever the 
 The parts, each a module of this package: ``schema`` (tables, upgrades), ``base`` (opening,
 transactions, the lost-database guard), ``blobs`` (bytes), ``events`` (audit log), ``settings``,
 ``submissions`` (decisions and what counts), ``rows`` and ``records`` (typed rows), ``export``,
-``verify``, ``recheck`` (a new validator over stored files), and ``registry`` (the agencies, and
-a store bound to one of them: every read and write of a ``Store`` sees only its agency's rows).
+``verify``, ``recheck`` (a new validator over stored files), ``registry`` (the agencies, and
+a store bound to one of them: every read and write of a ``Store`` sees only its agency's rows),
+and ``figures`` (each agency's roll-up figures kept per decision, refreshed after each one).
 """
 
 from __future__ import annotations

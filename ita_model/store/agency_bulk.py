@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from ita_model.auth import Actor
 from ita_model.errors import CodedError
-from ita_model.store import base
+from ita_model.store import base, figures
 from ita_model.store.blobs import stored_suffix
 from ita_model.store.models import Submission, slot_of
 from ita_model.store.rows import validator_version
@@ -145,7 +145,9 @@ class AgencySubmissions(Submissions):
                 )
                 self._oit_rows(conn, [(ids[r[0]], *r) for r in split.oit_rows() if r[0] in ids])
                 self._accept_all(conn, actor, ids, year, slot, name, now)
-            return [(c, s, c in ids) for c, s in self._kept(conn, sha, year, codes)]
+            out = [(c, s, c in ids) for c, s in self._kept(conn, sha, year, codes)]
+        figures.after_decision(self, year, list(ids))
+        return out
 
     def _kept(
         self, conn: Connection, sha: str, year: int, codes: list[str]

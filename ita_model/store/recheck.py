@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ita_model.auth import Actor, Role
 from ita_model.i18n import both
 from ita_model.settings import Settings, get_settings, with_overrides
+from ita_model.store import figures
 from ita_model.store.models import Event, Submission
 from ita_model.store.rows import KINDS, present, validator_version
 
@@ -159,11 +160,13 @@ def plan(
 def apply(store: Store, checks: Sequence[FileCheck], *, user: str | Actor) -> list[Event]:
     """Write the new rows of every stale file, one ``rechecked`` audit event each (admin only)."""
     actor = store._acting(user, Role.ADMIN, "ตรวจไฟล์ที่เก็บไว้ใหม่", "re-check stored files")
-    return [
-        store.rewrite_rows(c.submission, c.report, actor=actor, detail=c.counts())
-        for c in checks
-        if c.stale and c.report is not None
+    done = [c for c in checks if c.stale and c.report is not None]
+    events = [
+        store.rewrite_rows(c.submission, c.report, actor=actor, detail=c.counts()) for c in done
     ]
+    for year in sorted({c.submission.year for c in done}):  # its roll-up figures, made again
+        figures.after_decision(store, year, [store.agency])
+    return events
 
 
 def item_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[ItemChange]:

@@ -21,7 +21,7 @@ from ita_model.auth import Actor
 from ita_model.errors import Issue, Severity, StoreError
 from ita_model.records import RECORD_MODELS
 from ita_model.settings import get_settings, with_overrides
-from ita_model.store import base
+from ita_model.store import base, figures
 from ita_model.store.events import SYSTEM, read_event
 from ita_model.store.models import Event, Submission
 from ita_model.store.rows import KINDS, decode_frame, empty_frame, validator_version, write_rows
@@ -208,6 +208,7 @@ class Records(Submissions, StoreSettings):
             conn.execute(delete(records_t).where(records_t.c.submission_id == sub.id))
             conn.execute(delete(oit_rows_t).where(oit_rows_t.c.submission_id == sub.id))
             conn.execute(delete(score_rows_t).where(score_rows_t.c.submission_id == sub.id))
+            figures.forget(conn, self.agency, sub.year)  # its rows made them: made again
             write_rows(conn, sub.id, report, agency=self.agency)
             conn.execute(
                 update(submissions_t)

@@ -12,7 +12,9 @@ keys of ``current`` and ``slots`` and the "same bytes" constraint of ``submissio
 it. An older store is upgraded in place when it is opened, every row it had becoming the
 ``default`` agency's; nothing else in it is rewritten (SQLite cannot change a key in place: those
 tables are rebuilt inside the upgrade's transaction).
-Version 4: the link check's kept evidence (``link_runs``, ``link_checks``: their tables are
+Version 4 keeps each agency's roll-up figures after each decision (``agency_figures``, see
+``store/figures.py``); a version-3 store gains the table, empty, and fills it as it is read. In
+version 4 the link check's kept evidence (``link_runs``, ``link_checks``: their tables are
 ``links/evidence.py``'s) names its agency too; a store that had them gets the column, every
 earlier check becoming the default agency's (``link_evidence_agency``, a step of its own).
 """
@@ -201,6 +203,28 @@ agencies_t = Table(  # the registry: every agency of the deployment ("default" a
     Column("parent", Text),  # สังกัด
     Column("added_at", DateTime(timezone=True)),
     Column("added_by", Text),
+)
+
+agency_figures_t = Table(  # one agency's roll-up figures in a year after one decision event
+    "agency_figures",
+    metadata,
+    Column("agency", String(32), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),  # the decision (events.seq); 0: before any
+    Column("at", DateTime(timezone=True)),  # that decision's time (NULL for 0)
+    Column("basis", Integer, nullable=False),  # the newest decision seen up to it (figures.py)
+    Column("version", String(32), nullable=False),  # the shipped data and rules it was made by
+    Column("framework", String(32), nullable=False),  # the agency's framework's fingerprint
+    Column("oit_done", Integer, nullable=False),
+    Column("oit_total", Integer, nullable=False),
+    Column("oit", Float),
+    Column("iit", Float),
+    Column("eit", Float),
+    Column("total", Float),
+    Column("rating", Text),  # its Thai name; NULL: no rating
+    Column("passed", Boolean, nullable=False),
+    Column("indicators", Text, nullable=False),  # JSON [[number, score or null], ...]
+    Column("missing", Text, nullable=False),  # JSON [item, ...]: neither done nor not applicable
 )
 
 _REBUILT = (submissions_t, current_t, slots_t)  # their keys change: rebuilt on SQLite

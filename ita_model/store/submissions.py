@@ -25,7 +25,7 @@ from ita_model.agency import DEFAULT_AGENCY
 from ita_model.auth import Actor, Role
 from ita_model.errors import InvalidDecision, UnknownSubmission
 from ita_model.settings import Settings
-from ita_model.store import base
+from ita_model.store import base, figures
 from ita_model.store.blobs import Blobs, stored_suffix
 from ita_model.store.events import Events, utc
 from ita_model.store.models import Event, State, Submission, replay_decision, slot_of
@@ -153,6 +153,8 @@ class Submissions(Blobs, Events):
             if accept and not errors:
                 self._make_current(conn, sub_id, actor, "accepted", {}, at=at)
             sub = self._get(conn, sub_id)
+        if sub.state == "accepted":
+            figures.after_decision(self, year, [self.agency])
         return sub, True
 
     def accept(self, submission_id: str, *, user: str | Actor) -> Submission:
@@ -172,6 +174,7 @@ class Submissions(Blobs, Events):
                 detail = {"with_errors": sub.errors} if sub.errors else {}
                 self._make_current(conn, sub.id, actor, "accepted", detail)
                 sub = self._get(conn, submission_id)
+        figures.after_decision(self, sub.year, [self.agency])
         return sub
 
     def rollback(self, submission_id: str, *, user: str | Actor) -> Submission:
@@ -188,7 +191,9 @@ class Submissions(Blobs, Events):
                     code="store_never_accepted", filename=sub.filename, value=sub.id
                 )
             self._make_current(conn, sub.id, actor, "rolled_back", {})
-            return self._get(conn, submission_id)
+            sub = self._get(conn, submission_id)
+        figures.after_decision(self, sub.year, [self.agency])
+        return sub
 
     def withdraw(self, submission_id: str, *, user: str | Actor) -> Submission:
         """Stop the current submission of a slot counting, with none in its place (a file sent
@@ -203,7 +208,9 @@ class Submissions(Blobs, Events):
                 update(submissions_t).where(submissions_t.c.id == sub.id).values(state="superseded")
             )
             conn.execute(delete(current_t).where(self._slot_key(sub)))
-            return self._get(conn, submission_id)
+            sub = self._get(conn, submission_id)
+        figures.after_decision(self, sub.year, [self.agency])
+        return sub
 
     def _make_current(
         self,
