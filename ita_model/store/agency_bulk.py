@@ -162,7 +162,7 @@ class AgencySubmissions(Submissions):
         """The typed rows of ``parts`` (``columns``: ``split.oit_columns()``), straight to the
         driver: COPY text built column by column on PostgreSQL, ``executemany`` of plain
         tuples on SQLite."""
-        if len(parts) < len(split.parts):  # some agencies had these bytes already
+        if sum(p.rows for p in parts) < len(columns[0]):  # some had these bytes already
             columns = [[v for p in parts for v in c[p.start : p.stop]] for c in columns]
         subs = [s for p in parts for s in [ids[p.agency]] * p.rows]
         if not subs:
