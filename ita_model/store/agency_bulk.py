@@ -124,14 +124,14 @@ class AgencySubmissions(Submissions):
     ) -> None:
         """Each part's submission (accepted), its ``submitted`` event and its stored payload."""
         when = converter(conn, submissions_t.c.submitted_at)(file.now)
-        binary = converter(conn, submissions_t.c.report)
         no = converter(conn, submissions_t.c.unreadable)(False)
         kinds, version, who = json.dumps(["oit"]), validator_version(), actor.name
         head = (file.sha, file.name, file.suffix, file.size, None, file.year, file.slot, kinds)
-        subs = [
+        warnings = {p.agency: p.warnings for p in parts}
+        subs = [  # bytes (report, payload) as they are: a BLOB, a bytea
             (
-                *(ids[p.agency], p.agency, *head, who, when, 0, p.warnings, no, "accepted"),
-                *(who, when, binary(reports[p.agency]), version),
+                *(ids[p.agency], p.agency, *head, who, when, 0, warnings[p.agency], no),
+                *("accepted", who, when, reports[p.agency], version),
             )
             for p in parts
         ]
@@ -143,12 +143,12 @@ class AgencySubmissions(Submissions):
                 "submitted",
                 when,
                 (p.agency, ids[p.agency], file.year),
-                details.submitted(p.warnings),
+                details.submitted(warnings[p.agency]),
             )
             for p in parts
         ]
         insert_rows(conn, events_t, _EVENT_COLUMNS, events)
-        records = [(ids[p.agency], "oit", p.rows, binary(payloads[p.agency])) for p in parts]
+        records = [(ids[p.agency], "oit", p.rows, payloads[p.agency]) for p in parts]
         insert_rows(conn, records_t, ("submission_id", "kind", "rows", "frame"), records)
 
     def _oit_rows(

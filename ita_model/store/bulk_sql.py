@@ -34,6 +34,7 @@ _NULL = "\\N"
 _SPECIAL = ("\\", "\t", "\n", "\r")  # what COPY's text format writes with a backslash
 _TEXT = frozenset({str, type(None)})
 _WHOLE = frozenset({int, type(None)})
+_DAYS = frozenset({dt.date, dt.datetime, type(None)})
 
 
 def among(conn: Connection, column: Column, values: Sequence[str]) -> ColumnElement[bool]:
@@ -86,13 +87,13 @@ def copy_columns(conn: Connection, table: Table, names: Sequence[str], columns: 
         with cur.copy(sql) as copy:
             for start in range(0, len(text[0]), _COPY_CHUNK):
                 rows = zip(*(c[start : start + _COPY_CHUNK] for c in text), strict=True)
-                copy.write("".join(f"{line}\n" for line in map("\t".join, rows)))
+                copy.write("\n".join(map("\t".join, rows)) + "\n")
 
 
 def _copy_text(values: list[Any]) -> list[str]:
     """Each value as COPY's text format writes it: NULL as ``\\N``; a backslash, tab, newline
     or carriage return behind a backslash. Text needs a look only when the column holds one of
-    those at all; a date or a number is written once per distinct value."""
+    those at all; a date is written once per distinct value."""
     kinds = set(map(type, values))
     if kinds <= _TEXT:
         given = [v for v in values if v is not None]
@@ -103,19 +104,13 @@ def _copy_text(values: list[Any]) -> list[str]:
             return values
         return [_NULL if v is None else v for v in values]
     if kinds <= _WHOLE:  # numbers: a row's place, its Excel row
+        if type(None) not in kinds:
+            return list(map(str, values))
         return [_NULL if v is None else str(v) for v in values]
-    memo: dict[tuple[type, Any], str] = {}
-    out = []
-    for v in values:
-        if v is None:
-            out.append(_NULL)
-            continue
-        key = (type(v), v)
-        text = memo.get(key)
-        if text is None:
-            text = memo[key] = _copy_value(v)
-        out.append(text)
-    return out
+    if kinds <= _DAYS:  # dates repeat: each written once (a date is never equal to a time)
+        days = {v: _NULL if v is None else _copy_value(v) for v in set(values)}
+        return list(map(days.__getitem__, values))
+    return [_NULL if v is None else _copy_value(v) for v in values]
 
 
 def _escape(text: str) -> str:
