@@ -175,7 +175,7 @@ class AgencySubmissions(Submissions):
         days = {d: day(d) for d in set(columns[updated]) - {None}}
         days[None] = None
         columns[updated] = list(map(days.__getitem__, columns[updated]))
-        insert_rows(conn, oit_rows_t, _OIT_COLUMNS, list(zip(subs, *columns, strict=True)))
+        insert_rows(conn, oit_rows_t, _OIT_COLUMNS, zip(subs, *columns, strict=True))
 
     # ---- the parts
 

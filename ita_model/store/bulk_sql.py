@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -62,18 +62,19 @@ def _same(value: Any) -> Any:
     return value
 
 
-def insert_rows(conn: Connection, table: Table, names: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(
+    conn: Connection, table: Table, names: Sequence[str], rows: Iterable[tuple]
+) -> None:
     """Plain tuples (values as the driver takes them) into ``table``'s columns ``names``."""
-    if not rows:
-        return
     columns = ", ".join(names)
-    if conn.dialect.name == "postgresql":
-        with _driver(conn) as cur, cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in names)
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", rows)
+    with _driver(conn) as cur:
+        if conn.dialect.name == "postgresql":
+            with cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in names)
+        cur.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", rows)
 
 
 def copy_columns(conn: Connection, table: Table, names: Sequence[str], columns: list[list]) -> None:
@@ -135,8 +136,10 @@ def _driver(conn: Connection) -> Iterator[Any]:
     raw = conn.connection.dbapi_connection
     assert raw is not None
     dbapi = conn.dialect.dbapi
+    cur = raw.cursor()
     try:
-        with raw.cursor() as cur:
-            yield cur
+        yield cur
     except dbapi.Error as exc:
         raise DBAPIError(None, None, exc) from exc
+    finally:
+        cur.close()
