@@ -70,7 +70,9 @@ class FileColumn:
         return [_json(v, self.dtype) for v in values]
 
 
-def file_columns(report: FileReport, frame: pd.DataFrame, order: np.ndarray | None) -> list:
+def file_columns(
+    report: FileReport, frame: pd.DataFrame, order: np.ndarray | None
+) -> list[FileColumn]:
     """Every column of ``frame`` (the file's OIT rows, ``report.frame("oit")``), its rows taken
     in ``order`` (None: as they are), from the sheets' own arrays when they hold exactly the
     table's columns, else from the table."""

@@ -172,7 +172,7 @@ class Split:
         return list(zip(*self.oit_columns(), strict=True))
 
     def oit_columns(self) -> list[list[Any]]:
-        """``oit_rows()`` column by column (agency, n, row, division, …, note)."""
+        """``oit_rows()`` column by column (the store hands them to the driver so)."""
         n = np.zeros(len(self._columns[COLUMN].values), dtype=np.int64)
         for p in self.parts:
             n[p.start : p.stop] = np.arange(p.rows)
