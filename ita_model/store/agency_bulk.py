@@ -7,10 +7,11 @@ under their SHA-256), its ``submitted`` and ``accepted`` audit events, its rows,
 submission. For 8,300 agencies that is one fsynced file and one transaction of bulk writes, not
 8,300 of each: every question about all the agencies is one statement, and the rows go to the
 driver as plain tuples or COPY text (``bulk_sql.py``). The work that does not need the
-database — each agency's payload and report — is done before the transaction, and the report
-of an agency whose rows had no problem is packed once for all such agencies of a size. An agency
-that already has these bytes for the year is left as it is (the same file again changes
-nothing). Who may: a system administrator, or an editor of every agency the file names
+database — each agency's payload and report — is done in a second thread while the file and
+the rows are written (zlib and the database's own work leave the other core to it), and the
+report of an agency whose rows had no problem is packed once for all such agencies of a size.
+An agency that already has these bytes for the year is left as it is (the same file again
+changes nothing). Who may: a system administrator, or an editor of every agency the file names
 (``multi_agency.require_submit``), checked here from the store's own rows.
 """
 

@@ -6,9 +6,9 @@ one bound parameter per key (in chunks, each chunk a statement the driver parses
 
 - a set of keys is ONE parameter: an array on PostgreSQL (``= ANY``), JSON text read by
   ``json_each`` on SQLite, so that each question about all the agencies is one statement;
-- rows go to the driver as plain tuples: ``COPY`` on PostgreSQL, ``executemany`` on SQLite, the
-  values SQLAlchemy would convert (a time, a date on SQLite) converted by SQLAlchemy's own
-  processor for that column, once per distinct value;
+- rows go to the driver as plain tuples: ``COPY`` on PostgreSQL, ``executemany`` on SQLite, a
+  value SQLAlchemy would convert (a time, a date on SQLite) converted by SQLAlchemy's own
+  processor for its column, once per distinct value;
 - the many OIT rows go to PostgreSQL as one block of COPY text built column by column.
 
 A driver's refusal is raised as SQLAlchemy's ``DBAPIError``, so that the store words it as any
@@ -79,7 +79,7 @@ def insert_rows(
 
 def copy_columns(conn: Connection, table: Table, names: Sequence[str], columns: list[list]) -> None:
     """PostgreSQL: rows given column by column (text, whole numbers, dates, None) into
-    ``table``, as blocks of COPY text — each value written once, not a row at a time."""
+    ``table``, as blocks of COPY text made a column at a time, not a row at a time."""
     if not columns or not columns[0]:
         return
     text = [_copy_text(c) for c in columns]
