@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, any_, bindparam, func, literal_column, select
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import Column, Table
@@ -40,6 +39,8 @@ _DAYS = frozenset({dt.date, dt.datetime, type(None)})
 def among(conn: Connection, column: Column, values: Sequence[str]) -> ColumnElement[bool]:
     """``column`` is one of ``values``: one bound parameter, however many values."""
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # loaded with a PostgreSQL store only
+
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
     keys = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
