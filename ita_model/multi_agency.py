@@ -17,17 +17,16 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ita_model.agency_column import COLUMN
+from ita_model.agency_parts import FileColumn, file_columns, payloads
 from ita_model.auth import Actor, Role
 from ita_model.errors import Issue, NotAllowed
 from ita_model.issues import IssueBatch, IssueList
-from ita_model.store.rows import _tag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,13 +115,21 @@ class Split:
     """The file's OIT rows sorted by agency, and each agency's part of them."""
 
     report: FileReport
-    frame: pd.DataFrame  # every valid OIT row, by agency (stable: each agency's rows in order)
     parts: list[AgencyPart]
     common: list[Issue]  # problems of the file that are no agency's row (notices)
+    order: np.ndarray | None = None  # the file's rows in agency order (None: already in it)
 
     @property
     def agencies(self) -> list[str]:
         return [p.agency for p in self.parts]
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        """Every valid OIT row, by agency (stable: each agency's rows in order)."""
+        frame = self.report.frame("oit")
+        if self.order is None:
+            return frame
+        return frame.iloc[self.order].reset_index(drop=True)
 
     def report_json(self, part: AgencyPart) -> dict[str, Any]:
         """What ``FileReport.to_json`` would say of a file holding only this agency's rows."""
@@ -148,104 +155,50 @@ class Split:
         ]
 
     @functools.cached_property
-    def _values(self) -> dict[str, tuple[str, list[Any]]]:
-        """Each column's dtype and values as ``encode_frame`` reads them (text: None where
-        missing), converted once for the payloads and the typed rows."""
-        out = {}
-        for name in self.frame.columns:
-            col = self.frame[name]
-            dtype = str(col.dtype)
-            if dtype == "str":
-                out[str(name)] = (dtype, col.to_numpy(dtype=object, na_value=None).tolist())
-            else:
-                out[str(name)] = (dtype, col.tolist())
-        return out
+    def _columns(self) -> dict[str, FileColumn]:
+        """Each column's values in agency order, converted once for the payloads and rows."""
+        columns = file_columns(self.report, self.report.frame("oit"), self.order)
+        return {c.name: c for c in columns}
 
     def payloads(self) -> list[bytes]:
         """Each part's OIT rows as ``store.rows.encode_frame`` keeps them, encoded column-wise
-        once for the whole file and cut per agency (8,300 frames one by one take seconds)."""
-        columns = []
-        for name, (dtype, values) in self._values.items():
-            if name == COLUMN:
-                continue
-            if dtype not in ("str", "int64", "bool"):
-                values = _tags(values)
-            columns.append((name, dtype, values))
-        out = []
-        for p in self.parts:
-            body = {"columns": [[n, d, v[p.start : p.stop]] for n, d, v in columns]}
-            text = json.dumps(body, ensure_ascii=False, allow_nan=False)
-            out.append(zlib.compress(text.encode("utf-8"), 1))  # any level decodes alike
-        return out
+        once for the whole file and cut per agency (``agency_parts.py``)."""
+        columns = [c for name, c in self._columns.items() if name != COLUMN]
+        return payloads(columns, [(p.start, p.stop) for p in self.parts])
 
     def oit_rows(self) -> list[tuple[Any, ...]]:
         """Every row for ``oit_rows`` as (agency, n, row, division, item, status, url, urls,
         updated, owner, note): n counts within the agency's part, as ``rows.oit_rows`` does."""
-        f = self.frame
-        n = np.zeros(len(f), dtype=np.int64)
+        return list(zip(*self.oit_columns(), strict=True))
+
+    def oit_columns(self) -> list[list[Any]]:
+        """``oit_rows()`` column by column (the store hands them to the driver so)."""
+        n = np.zeros(len(self._columns[COLUMN].values), dtype=np.int64)
         for p in self.parts:
             n[p.start : p.stop] = np.arange(p.rows)
-        cols = {c: _present(*self._values[c]) for c in OIT_ROW_COLUMNS}
+        cols = {c: self._columns[c].present() for c in OIT_ROW_COLUMNS}
         urls = [
             None if u is None else json.dumps(list(u), ensure_ascii=False) for u in cols["urls"]
         ]
-        return list(
-            zip(
-                self._values[COLUMN][1],
-                n.tolist(),
-                f["row"].astype("int64").tolist(),
-                cols["division"],
-                cols["item"],
-                cols["status"],
-                cols["url"],
-                urls,
-                cols["updated"],
-                cols["owner"],
-                cols["note"],
-                strict=True,
-            )
-        )
-
-
-def _present(dtype: str, values: list[Any]) -> list[Any]:
-    """The values, None for a missing one (None, NaN, NaT), as ``rows.present`` says value by
-    value (a list, the URLs of a cell, is one value); text and numbers are as they are."""
-    if dtype in ("str", "int64", "bool"):
-        return values
-    import pandas as pd
-
-    def missing(v: Any) -> bool:
-        return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v)
-
-    return [None if missing(v) else v for v in values]
-
-
-def _tags(values: list[Any]) -> list[Any]:
-    """``rows._tag`` of every value, each distinct value tagged once (dates repeat, and so
-    does None)."""
-    memo: dict[tuple[type, Any], Any] = {}
-    out = []
-    for v in values:
-        if v is None:
-            out.append(None)
-            continue
-        try:
-            key = (type(v), v)
-            tagged = memo.get(key)
-            if tagged is None:
-                tagged = memo[key] = _tag(v)
-        except TypeError:  # a list: not hashable
-            tagged = _tag(v)
-        out.append(tagged)
-    return out
+        return [
+            self._columns[COLUMN].values,
+            n.tolist(),
+            [int(r) for r in cols["row"]],
+            *(cols[c] for c in ("division", "item", "status", "url")),
+            urls,
+            *(cols[c] for c in ("updated", "owner", "note")),
+        ]
 
 
 def split(report: FileReport) -> Split:
     """The file's valid OIT rows and problems, per agency (call on a file without errors)."""
     frame = report.frame("oit")
-    order = np.argsort(frame[COLUMN].to_numpy(dtype=object).astype(str), kind="stable")
-    frame = frame.iloc[order].reset_index(drop=True)
     agencies = frame[COLUMN].to_numpy(dtype=object)
+    keys = agencies.astype(str)
+    order = None
+    if not (keys[:-1] <= keys[1:]).all():  # a sheet listed agency by agency is in order already
+        order = np.argsort(keys, kind="stable")
+        agencies = agencies[order]
     starts = np.flatnonzero(np.r_[True, agencies[1:] != agencies[:-1]]) if len(frame) else []
     bounds = [*np.asarray(starts).tolist(), len(frame)]
     parts = [AgencyPart(str(agencies[a]), a, b) for a, b in itertools.pairwise(bounds)]
@@ -261,7 +214,7 @@ def split(report: FileReport) -> Split:
         for code in dict.fromkeys(owners.tolist()):
             sub = _take(batch, owners == code)
             (index[code].issues if code in index else common).extend(sub.issues())
-    return Split(report, frame, parts, common)
+    return Split(report, parts, common, order)
 
 
 def _row_agency(report: FileReport) -> dict[str | None, tuple[np.ndarray, np.ndarray]]:

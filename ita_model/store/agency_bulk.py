@@ -4,34 +4,42 @@
 them as if each agency's bound store (``for_agency``) had received a file holding only its own
 rows, accepted as ``submit --accept`` does: its own submission row (the same bytes, kept once
 under their SHA-256), its ``submitted`` and ``accepted`` audit events, its rows, its current
-submission. For 8,300 agencies that is one fsynced file and one transaction of bulk inserts,
-not 8,300 of each. An agency that already has these bytes for the year is left as it is (the
-same file again changes nothing). Who may: a system administrator, or an editor of every agency
-the file names (``multi_agency.require_submit``), checked here from the store's own rows.
+submission. For 8,300 agencies that is one fsynced file and one transaction of bulk writes, not
+8,300 of each: every question about all the agencies is one statement, and the rows go to the
+driver as plain tuples or COPY text (``bulk_sql.py``). The work that does not need the
+database — each agency's payload and report — is done in a second thread while the file and
+the rows are written (zlib and the database's own work leave the other core to it), and the
+report of an agency whose rows had no problem is packed once for all such agencies of a size.
+An agency that already has these bytes for the year is left as it is (the same file again
+changes nothing). Who may: a system administrator, or an editor of every agency the file names
+(``multi_agency.require_submit``), checked here from the store's own rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from ita_model.auth import Actor
 from ita_model.errors import CodedError
 from ita_model.store import base, figures
 from ita_model.store.blobs import stored_suffix
+from ita_model.store.bulk_sql import among, converter, copy_columns, insert_rows
 from ita_model.store.models import Submission, slot_of
 from ita_model.store.rows import validator_version
 from ita_model.store.schema import (
     agencies_t,
     current_t,
     events_t,
+    oit_rows_t,
     records_t,
     slots_t,
     submissions_t,
@@ -45,17 +53,17 @@ from ita_model.store.submissions import (
 )
 
 if TYPE_CHECKING:
-    from ita_model.multi_agency import Split
+    from ita_model.multi_agency import AgencyPart, Split
 
-CHUNK = 500  # keys per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
 # the columns of oit_rows in the order written: the submission, then multi_agency.oit_rows()
 _OIT_COLUMNS = ("submission_id", "agency", "n", "row", "division", "item", "status", "url")
 _OIT_COLUMNS += ("urls", "updated", "owner", "note")
-
-
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
+_SUBMISSION_COLUMNS = ("id", "agency", "sha256", "filename", "suffix", "size", "division")
+_SUBMISSION_COLUMNS += ("year", "slot", "kinds", "submitted_by", "submitted_at", "errors")
+_SUBMISSION_COLUMNS += ("warnings", "unreadable", "state", "decided_by", "decided_at", "report")
+_SUBMISSION_COLUMNS += ("validator",)
+_EVENT_COLUMNS = ("agency", "at", "actor", "role", "action", "submission_id", "year")
+_EVENT_COLUMNS += ("division", "slot", "detail")
 
 
 class AgencySubmissions(Submissions):
@@ -75,134 +83,120 @@ class AgencySubmissions(Submissions):
         actor = self._actor(user)
         codes = split.agencies
         require_submit(actor, codes)
-        self._known_agencies(codes)
         sha = hashlib.sha256(data).hexdigest()
         if not self._ready:  # the database exists before any file (the lost-database guard)
             with self._write():
                 pass
         with self._read() as conn:
             assert conn is not None  # made just above
+            self._known_agencies(conn, codes)
             if len(self._having(conn, sha, year, codes)) == len(codes):  # the same file again
                 return [(c, s, False) for c, s in self._kept(conn, sha, year, codes)]
-        suffix = stored_suffix(filename)
-        self._put_file(sha, suffix, data)
-        payloads = dict(zip(codes, split.payloads(), strict=True))
+        columns = split.oit_columns()  # converted once, before the thread below reads them
         now = at or base.now()
-        slot = slot_of(None, ["oit"])
-        name = Path(filename).name
-        with self._write() as conn:
-            had = self._having(conn, sha, year, codes)
-            parts = [p for p in split.parts if p.agency not in had]
-            ids = {p.agency: submission_id(now, sha, p.agency) for p in parts}
-            if parts:
-                self._put_blob(conn, sha, data)
-                subs = []
-                for p in parts:
-                    report = pack(split.report_json(p))
-                    subs.append(
-                        {
-                            "id": ids[p.agency],
-                            "agency": p.agency,
-                            "sha256": sha,
-                            "filename": name,
-                            "suffix": suffix,
-                            "size": len(data),
-                            "division": None,
-                            "year": year,
-                            "slot": slot,
-                            "kinds": json.dumps(["oit"]),
-                            "submitted_by": actor.name,
-                            "submitted_at": now,
-                            "errors": 0,
-                            "warnings": p.warnings,
-                            "unreadable": False,
-                            "state": "pending",
-                            "report": report,
-                            "validator": validator_version(),
-                        }
-                    )
-                conn.execute(insert(submissions_t), subs)
-                detail = {"filename": name, "sha256": sha, "errors": 0, "state": "pending"}
-                conn.execute(
-                    insert(events_t),
-                    [
-                        self._event_row(actor, "submitted", now, p.agency, ids[p.agency], year)
-                        | {"detail": json.dumps(detail | {"warnings": p.warnings})}
-                        for p in parts
-                    ],
-                )
-                conn.execute(
-                    insert(records_t),
-                    [
-                        {
-                            "submission_id": ids[p.agency],
-                            "kind": "oit",
-                            "rows": p.rows,
-                            "frame": payloads[p.agency],
-                        }
-                        for p in parts
-                    ],
-                )
-                self._oit_rows(conn, [(ids[r[0]], *r) for r in split.oit_rows() if r[0] in ids])
-                self._accept_all(conn, actor, ids, year, slot, name, now)
-            out = [(c, s, c in ids) for c, s in self._kept(conn, sha, year, codes)]
+        with ThreadPoolExecutor(1, thread_name_prefix="ita-agency-payloads") as pool:
+            # each agency's payload and report, made while the file and the rows are written
+            prepared = pool.submit(_prepared, split)
+            suffix = stored_suffix(filename)
+            self._put_file(sha, suffix, data)
+            with self._write() as conn:
+                had = self._having(conn, sha, year, codes)
+                parts = [p for p in split.parts if p.agency not in had]
+                ids = {p.agency: submission_id(now, sha, p.agency) for p in parts}
+                if parts:
+                    self._put_blob(conn, sha, data)
+                    self._oit_rows(conn, columns, split, parts, ids)
+                    payloads, reports = prepared.result()
+                    file = _File(sha, Path(filename).name, suffix, len(data), year, now)
+                    self._keep(conn, actor, file, parts, ids, payloads, reports)
+                    self._accept_all(conn, actor, ids, year, file.slot, file.name, now)
+                kept = [(c, s, c in ids) for c, s in self._kept(conn, sha, year, codes)]
         figures.after_decision(self, year, list(ids))
-        return out
+        return kept
 
-    def _kept(
-        self, conn: Connection, sha: str, year: int, codes: list[str]
-    ) -> list[tuple[str, Submission]]:
-        found = self._having(conn, sha, year, codes)
-        by_id = self._subs(conn, list(found.values()))
-        return [(c, by_id[found[c]]) for c in codes]
+    def _keep(
+        self,
+        conn: Connection,
+        actor: Actor,
+        file: _File,
+        parts: list[AgencyPart],
+        ids: dict[str, str],
+        payloads: dict[str, bytes],
+        reports: dict[str, bytes],
+    ) -> None:
+        """Each part's submission (accepted), its ``submitted`` event and its stored payload."""
+        when = converter(conn, submissions_t.c.submitted_at)(file.now)
+        no = converter(conn, submissions_t.c.unreadable)(False)
+        kinds, version, who = json.dumps(["oit"]), validator_version(), actor.name
+        head = (file.sha, file.name, file.suffix, file.size, None, file.year, file.slot, kinds)
+        warnings = {p.agency: p.warnings for p in parts}
+        subs = [  # bytes (report, payload) as they are: a BLOB, a bytea
+            (
+                *(ids[p.agency], p.agency, *head, who, when, 0, warnings[p.agency], no),
+                *("accepted", who, when, reports[p.agency], version),
+            )
+            for p in parts
+        ]
+        insert_rows(conn, submissions_t, _SUBMISSION_COLUMNS, subs)
+        details = _Details(file.name, file.sha)
+        events = [
+            self._event_row(
+                actor,
+                "submitted",
+                when,
+                (p.agency, ids[p.agency], file.year),
+                details.submitted(warnings[p.agency]),
+            )
+            for p in parts
+        ]
+        insert_rows(conn, events_t, _EVENT_COLUMNS, events)
+        records = [(ids[p.agency], "oit", p.rows, payloads[p.agency]) for p in parts]
+        insert_rows(conn, records_t, ("submission_id", "kind", "rows", "frame"), records)
 
-    def _oit_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        """356,900 typed rows straight to the driver: one SQLAlchemy parameter set per row
-        costs more than the database's own work (COPY on PostgreSQL, executemany on SQLite)."""
-        if not rows:
+    def _oit_rows(
+        self,
+        conn: Connection,
+        columns: list[list[Any]],
+        split: Split,
+        parts: list[AgencyPart],
+        ids: dict[str, str],
+    ) -> None:
+        """The typed rows of ``parts`` (``columns``: ``split.oit_columns()``), straight to the
+        driver: COPY text built column by column on PostgreSQL, ``executemany`` of plain
+        tuples on SQLite."""
+        if sum(p.rows for p in parts) < len(columns[0]):  # some had these bytes already
+            columns = [[v for p in parts for v in c[p.start : p.stop]] for c in columns]
+        subs = [s for p in parts for s in [ids[p.agency]] * p.rows]
+        if not subs:
             return
-        names = ", ".join(_OIT_COLUMNS)
+        updated = _OIT_COLUMNS.index("updated") - 1
         if self.dialect == "postgresql":
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            with raw.cursor() as cur, cur.copy(f"COPY oit_rows ({names}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
+            copy_columns(conn, oit_rows_t, _OIT_COLUMNS, [subs, *columns])
             return
-        updated = _OIT_COLUMNS.index("updated")
-        days = {d: f"{d:%Y-%m-%d}" for d in {r[updated] for r in rows} if d is not None}
-        days[None] = None  # SQLite keeps a date as its ISO text (what SQLAlchemy's Date reads)
-        marks = ", ".join("?" for _ in _OIT_COLUMNS)
-        conn.exec_driver_sql(
-            f"INSERT INTO oit_rows ({names}) VALUES ({marks})",
-            [(*r[:updated], days[r[updated]], *r[updated + 1 :]) for r in rows],
-        )
+        day = converter(conn, oit_rows_t.c.updated)  # SQLite keeps a date as its ISO text
+        days = {d: day(d) for d in set(columns[updated]) - {None}}
+        days[None] = None
+        columns[updated] = list(map(days.__getitem__, columns[updated]))
+        insert_rows(conn, oit_rows_t, _OIT_COLUMNS, zip(subs, *columns, strict=True))
 
     # ---- the parts
 
     def _event_row(
-        self, actor: Actor, action: str, at: datetime, agency: str, sub_id: str, year: int
-    ) -> dict[str, Any]:
-        return {
-            "at": at,
-            "actor": actor.name,
-            "role": actor.role.value,
-            "action": action,
-            "agency": agency,
-            "submission_id": sub_id,
-            "year": year,
-            "division": None,
-            "slot": slot_of(None, ["oit"]),
-        }
+        self, actor: Actor, action: str, at: Any, about: tuple[str, str, int], detail: str
+    ) -> tuple[Any, ...]:
+        """An event's columns (``_EVENT_COLUMNS``): ``about`` is its agency, submission and
+        year; ``at`` as the driver takes it."""
+        agency, sub_id, year = about
+        role, slot = actor.role.value, slot_of(None, ["oit"])
+        return (agency, at, actor.name, role, action, sub_id, year, None, slot, detail)
 
-    def _known_agencies(self, codes: list[str]) -> None:
+    def _known_agencies(self, conn: Connection, codes: list[str]) -> None:
         """``agency_unknown`` for a code the registry does not hold (removed since the file was
         checked)."""
-        registered: set[str] = set()
-        with self._read() as conn:
-            for chunk in _chunks(codes) if conn is not None else ():
-                q = select(agencies_t.c.code).where(agencies_t.c.code.in_(chunk))
-                registered.update(r.code for r in conn.execute(q))
+        if not codes:
+            return
+        q = select(agencies_t.c.code).where(among(conn, agencies_t.c.code, codes))
+        registered = set(conn.execute(q).scalars())
         for code in codes:
             if code not in registered:
                 raise CodedError("agency_unknown", value=code)
@@ -214,28 +208,36 @@ class AgencySubmissions(Submissions):
         ``codes`` has one (the same file sent again: nothing to split or write), else None."""
         sha = hashlib.sha256(data).hexdigest()
         with self._read() as conn:
-            if conn is None or len(self._having(conn, sha, year, codes)) < len(codes):
+            if conn is None:
                 return None
-            return self._kept(conn, sha, year, codes)
+            kept = self._kept(conn, sha, year, codes)
+            return kept if len(kept) == len(codes) else None
 
     def _having(self, conn: Connection, sha: str, year: int, codes: list[str]) -> dict[str, str]:
         """Agency -> its submission of these bytes for the year, for the agencies that have one."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(codes):
-            q = select(submissions_t.c.agency, submissions_t.c.id).where(
-                submissions_t.c.sha256 == sha,
-                submissions_t.c.year == year,
-                submissions_t.c.agency.in_(chunk),
-            )
-            out.update({r.agency: r.id for r in conn.execute(q)})
-        return out
+        if not codes:
+            return {}
+        q = select(submissions_t.c.agency, submissions_t.c.id).where(
+            submissions_t.c.sha256 == sha,
+            submissions_t.c.year == year,
+            among(conn, submissions_t.c.agency, codes),
+        )
+        return {r.agency: r.id for r in conn.execute(q)}
 
-    def _subs(self, conn: Connection, ids: list[str]) -> dict[str, Submission]:
-        out: dict[str, Submission] = {}
-        for chunk in _chunks(ids):
-            q = select(*LIST_COLUMNS).where(submissions_t.c.id.in_(chunk))
-            out.update({r.id: submission_of(r) for r in conn.execute(q)})
-        return out
+    def _kept(
+        self, conn: Connection, sha: str, year: int, codes: list[str]
+    ) -> list[tuple[str, Submission]]:
+        """(code, its submission of these bytes for the year), in ``codes`` order, for the
+        agencies that have one."""
+        if not codes:
+            return []
+        q = select(*LIST_COLUMNS).where(
+            submissions_t.c.sha256 == sha,
+            submissions_t.c.year == year,
+            among(conn, submissions_t.c.agency, codes),
+        )
+        found = {r.agency: submission_of(r) for r in conn.execute(q)}
+        return [(c, found[c]) for c in codes if c in found]
 
     def _accept_all(
         self,
@@ -247,56 +249,119 @@ class AgencySubmissions(Submissions):
         filename: str,
         now: datetime,
     ) -> None:
-        """Make each new submission its agency's current one, as ``_make_current`` does."""
+        """Make each new submission its agency's current one, as ``_make_current`` does (the
+        submissions are written accepted already)."""
         codes = list(ids)
-        before: dict[str, str] = {}
-        for chunk in _chunks(codes):
-            q = select(current_t.c.agency, current_t.c.submission_id).where(
-                current_t.c.year == year, current_t.c.slot == slot, current_t.c.agency.in_(chunk)
-            )
-            before.update({r.agency: r.submission_id for r in conn.execute(q)})
-        events = [
-            self._event_row(actor, "accepted", now, a, ids[a], year)
-            | {"detail": json.dumps({"filename": filename, "replaces": before.get(a)})}
-            for a in codes
-        ]
-        result = conn.execute(
-            insert(events_t).returning(events_t.c.seq, sort_by_parameter_order=True), events
+        q = select(current_t.c.agency, current_t.c.submission_id).where(
+            current_t.c.year == year,
+            current_t.c.slot == slot,
+            among(conn, current_t.c.agency, codes),
         )
-        seqs = [r.seq for r in result]
-        old = list(before.values())
-        for chunk in _chunks(old):
+        before = {r.agency: r.submission_id for r in conn.execute(q)}
+        when = converter(conn, events_t.c.at)(now)
+        details = _Details(filename, "")
+        insert_rows(
+            conn,
+            events_t,
+            _EVENT_COLUMNS,
+            [
+                self._event_row(
+                    actor, "accepted", when, (a, ids[a], year), details.accepted(before.get(a))
+                )
+                for a in codes
+            ],
+        )
+        q = select(events_t.c.submission_id, events_t.c.seq).where(
+            events_t.c.year == year,
+            events_t.c.slot == slot,
+            events_t.c.at == now,
+            events_t.c.action == "accepted",
+            among(conn, events_t.c.agency, codes),
+        )
+        seqs = {r.submission_id: r.seq for r in conn.execute(q)}
+        if before:
+            old = list(before.values())
             conn.execute(
                 update(submissions_t)
-                .where(submissions_t.c.id.in_(chunk))
+                .where(among(conn, submissions_t.c.id, old))
                 .values(state="superseded")
             )
-        for chunk in _chunks(list(ids.values())):
-            conn.execute(
-                update(submissions_t)
-                .where(submissions_t.c.id.in_(chunk))
-                .values(state="accepted", decided_by=actor.name, decided_at=now)
-            )
-        for chunk in _chunks(codes):
             conn.execute(
                 delete(current_t).where(
                     current_t.c.year == year,
                     current_t.c.slot == slot,
-                    current_t.c.agency.in_(chunk),
+                    among(conn, current_t.c.agency, list(before)),
                 )
             )
-        conn.execute(
-            insert(current_t),
-            [
-                {"agency": a, "year": year, "slot": slot, "submission_id": ids[a], "event_seq": s}
-                for a, s in zip(codes, seqs, strict=True)
-            ],
+        insert_rows(
+            conn,
+            current_t,
+            ("agency", "year", "slot", "submission_id", "event_seq"),
+            [(a, year, slot, ids[a], seqs[ids[a]]) for a in codes],
         )
-        known: set[str] = set()
-        for chunk in _chunks(codes):
-            key = tuple_(slots_t.c.agency, slots_t.c.year, slots_t.c.slot)
-            q = select(slots_t.c.agency).where(key.in_([(a, year, slot) for a in chunk]))
-            known.update(r.agency for r in conn.execute(q))
-        fresh = [{"agency": a, "year": year, "slot": slot} for a in codes if a not in known]
-        if fresh:
-            conn.execute(insert(slots_t), fresh)
+        q = select(slots_t.c.agency).where(
+            slots_t.c.year == year, slots_t.c.slot == slot, among(conn, slots_t.c.agency, codes)
+        )
+        known = set(conn.execute(q).scalars())
+        fresh = [(a, year, slot) for a in codes if a not in known]
+        insert_rows(conn, slots_t, ("agency", "year", "slot"), fresh)
+
+
+@dataclass
+class _File:
+    """The file every new submission of a multi-agency file shares."""
+
+    sha: str
+    name: str
+    suffix: str
+    size: int
+    year: int
+    now: datetime
+    slot: str = slot_of(None, ["oit"])
+
+
+def _prepared(split: Split) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Each agency's stored payload and packed report (no database needed)."""
+    return dict(zip(split.agencies, split.payloads(), strict=True)), _reports(split)
+
+
+def _reports(split: Split) -> dict[str, bytes]:
+    """Each part's packed report: one for all the parts of a size whose rows had no problem
+    (they differ only in their counts)."""
+    same: dict[int, bytes] = {}
+    out = {}
+    for p in split.parts:
+        if p.issues:
+            out[p.agency] = pack(split.report_json(p))
+            continue
+        packed = same.get(p.rows)
+        if packed is None:
+            packed = same[p.rows] = pack(split.report_json(p))
+        out[p.agency] = packed
+    return out
+
+
+class _Details:
+    """The detail of the ``submitted`` and ``accepted`` events, written once per distinct one."""
+
+    def __init__(self, filename: str, sha: str) -> None:
+        self.filename, self.sha = filename, sha
+        self._memo: dict[tuple[str, Any], str] = {}
+
+    def submitted(self, warnings: int) -> str:
+        return self._once(
+            ("submitted", warnings),
+            {"filename": self.filename, "sha256": self.sha, "errors": 0, "state": "pending"}
+            | {"warnings": warnings},
+        )
+
+    def accepted(self, replaces: str | None) -> str:
+        if replaces is not None:
+            return json.dumps({"filename": self.filename, "replaces": replaces})
+        return self._once(("accepted", None), {"filename": self.filename, "replaces": None})
+
+    def _once(self, key: tuple[str, Any], detail: dict[str, Any]) -> str:
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = json.dumps(detail)
+        return text
