@@ -34,7 +34,6 @@ from ita_model.rollup_sql import (
     has_slots,
     oit_counts,
     score_rows,
-    settled_items,
     setup_groups,
 )
 from ita_model.scope import Scope
@@ -283,7 +282,7 @@ def _compute(
     each_item: bool = False,
 ) -> tuple[list[tuple[AgencyRecord, _Figures, Framework]], dict[str, tuple[str, int, int]]]:
     """Each agency's figures, and per item (name, agencies not done, agencies counted);
-    ``each_item``: each agency's missing items too (one more statement a group)."""
+    ``each_item``: each agency's missing items too (in the same statement)."""
     with store._read() as conn:
         if conn is None:
             return [], {}
@@ -319,8 +318,7 @@ def _compute(
         ):
             scores.setdefault(agency, []).append((y, indicator, value))
         for force, agencies, group in groups:
-            counts, per_item = oit_counts(conn, year, group, when)
-            settled = settled_items(conn, year, group, when) if each_item else {}
+            counts, per_item, settled = oit_counts(conn, year, group, when, each_item)
             fw = force.framework
             plan = _Plan.of(fw)
             codes_of_fw = [item.code for item in fw.items()]

@@ -224,10 +224,13 @@ def _null(name: str) -> ColumnElement:
 
 
 def oit_counts(
-    conn: Connection, year: int, group: Group, when: datetime | None
-) -> tuple[dict[str, dict[str, tuple[int, int]]], list[tuple[str, int, int]]]:
+    conn: Connection, year: int, group: Group, when: datetime | None, each_item: bool = False
+) -> tuple[dict[str, dict[str, tuple[int, int]]], list[tuple[str, int, int]], dict[str, set[str]]]:
     """Per agency and sub-indicator, and per item: how many items done, how many not applicable
-    (an agency with no such item is not there: nothing done). One row per agency."""
+    (an agency with no such item is not there: nothing done). One row per agency. With
+    ``each_item``, per agency too the items done or not applicable (what it still misses is the
+    rest of its framework's items), joined into one text by the database in the same statement:
+    the statuses are worked out once."""
     st = _statuses(year, group, when)
     subs = sorted(set(group.subindicator.values()))
     items_of = {sub: [i for i, s in group.subindicator.items() if s == sub] for sub in subs}
@@ -242,12 +245,14 @@ def oit_counts(
 
     keep = st.c.status.in_((DONE, NA))
     wide = [count(status, items_of[sub]) for sub in subs for status in (DONE, NA)]
+    settled = [func.aggregate_strings(st.c.item, ",").label("settled")] if each_item else []
     per_agency = (
-        select(literal("a").label("kind"), st.c.agency.label("key"), *wide)
+        select(literal("a").label("kind"), st.c.agency.label("key"), *wide, *settled)
         .where(keep)
         .group_by(st.c.agency)
     )
     blanks = [_null(f"c{n}") for n in range(len(wide) - 2)]
+    blanks += [_null("settled")] if each_item else []
     per_item = (
         select(literal("i").label("kind"), st.c.item, count(DONE), count(NA), *blanks)
         .where(keep)
@@ -255,29 +260,17 @@ def oit_counts(
     )
     agencies: dict[str, dict[str, tuple[int, int]]] = {}
     items: list[tuple[str, int, int]] = []
+    done_or_na: dict[str, set[str]] = {}
     for kind, key, *values in conn.execute(union_all(per_agency, per_item)).all():
         if kind == "a":
             agencies[key] = {
                 sub: (int(values[2 * n]), int(values[2 * n + 1])) for n, sub in enumerate(subs)
             }
+            if each_item:
+                done_or_na[key] = set(values[-1].split(",")) if values[-1] else set()
         else:
             items.append((key, int(values[0]), int(values[1])))
-    return agencies, items
-
-
-def settled_items(
-    conn: Connection, year: int, group: Group, when: datetime | None
-) -> dict[str, set[str]]:
-    """Per agency, the items done or not applicable by the statuses ``oit_counts`` counts, item
-    by item (what an agency still misses is the rest of its framework's items): one row per
-    agency, the items joined into one text by the database."""
-    st = _statuses(year, group, when)
-    q = (
-        select(st.c.agency, func.aggregate_strings(st.c.item, ","))
-        .where(st.c.status.in_((DONE, NA)))
-        .group_by(st.c.agency)
-    )
-    return {agency: set(items.split(",")) for agency, items in conn.execute(q).tuples()}
+    return agencies, items, done_or_na
 
 
 def score_rows(
