@@ -321,6 +321,15 @@ def load_framework(year: int) -> Framework:
     return found if found is not None else _shipped(year)
 
 
+def base_framework(year: int) -> Framework:
+    """The framework an agency with no framework of its own is assessed on, whoever asks: the
+    package's file of the year when it ships one (never the framework activated for the
+    caller's own agency), else the one in force here."""
+    if (FRAMEWORKS_DIR / f"{year}.yaml").is_file():
+        return _shipped(year)
+    return load_framework(year)
+
+
 @functools.cache
 def _shipped(year: int) -> Framework:
     """The package's framework file of a year, read once per process."""

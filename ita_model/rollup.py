@@ -24,7 +24,7 @@ import pandas as pd
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import end_of_day, today_in_thailand
-from ita_model.framework import Framework, Indicator, load_framework
+from ita_model.framework import Framework, Indicator, base_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation, whole_agency
 from ita_model.ratings import Rating
@@ -133,7 +133,7 @@ def _forces(
     and the default agency when it is not set up (the bundled demo's organisation)."""
     from ita_model.agency_store import AgencyStore, agency_parts_t
 
-    fw = load_framework(year)
+    fw = base_framework(year)  # the same for every caller (a session's own is not theirs)
     base = _InForce(whole_agency(t("whole_agency.name")), fw)
     out = []
     with store._read() as conn:

@@ -31,7 +31,7 @@ from sqlalchemy import text
 from ita_model import rollup as arithmetic
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.errors import StoreError
-from ita_model.framework import FRAMEWORKS_DIR, Framework, load_framework
+from ita_model.framework import FRAMEWORKS_DIR, Framework, base_framework
 from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS
 from ita_model.rollup_sql import has_slots
 from ita_model.settings import Settings, get_settings
@@ -157,14 +157,14 @@ def fingerprint(fw: Framework) -> str:
 def figures_version(settings: Settings, year: int) -> str:
     """What kept figures were made with besides the store: the shipped frameworks, ratings and
     statuses, the bundled organisation file (the agencies not set up) and the year's framework
-    in force here (``load_framework``), and ``RULES``."""
+    of the agencies with none of their own (``base_framework``), and ``RULES``."""
     org = settings.organisation
     try:
         st = org.stat()
         org_digest = _file_digest(str(org), st.st_mtime_ns, st.st_size)
     except OSError:
         org_digest = "-"
-    base = fingerprint(load_framework(year))
+    base = fingerprint(base_framework(year))
     return hashlib.sha256(f"{_shipped_digest()}/{org_digest}/{base}".encode()).hexdigest()[:32]
 
 
@@ -183,7 +183,7 @@ def kept(
     now): read in one statement, the missing or stale ones computed in one ``_compute`` call and
     kept. The embedded default agency with nothing ever decided in the year is left out."""
     version = figures_version(settings, year)
-    base = load_framework(year)
+    base = base_framework(year)
     frameworks = {fingerprint(base): base}
     with store._read() as conn:
         if conn is None:

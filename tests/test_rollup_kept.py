@@ -22,6 +22,7 @@ from ita_model import rollup_kept
 from ita_model.agency_store import AgencyStore
 from ita_model.auth import SAMPLE_SENDER
 from ita_model.fiscal import THAILAND
+from ita_model.framework import load_framework, use_agency_frameworks
 from ita_model.rollup import rollup, rollup_json
 from ita_model.store import SCHEMA_VERSION, Store, open_store
 from ita_model.store import figures as kept_figures
@@ -115,6 +116,26 @@ def test_every_decision_keeps_the_figures_the_roll_up_then_reads(
     alter(sample_store, "default", newest_decision(sample_store, "default"), oit_done=42)
     computed.clear()
     assert row_of(rollup(sample_store, year=YEAR, progress=False), "default")["oit_done"] == 42
+
+
+def test_a_session_with_its_own_agencys_framework_reads_the_same_kept_figures(
+    agencies, computed: list[list[str]]
+) -> None:
+    """A page session activates its own agency's framework (``in_force.activate``); the agencies
+    with no framework of their own are still rolled up on the shipped one, so such a session
+    reads the figures the command line kept, and computes none again."""
+    s, _ = agencies
+    first = rollup(s, year=YEAR, progress=False)
+    shipped = load_framework(YEAR)
+    own_framework = shipped.model_copy(update={"source": "กรอบที่หน่วยงานนำเข้าเอง"})
+    computed.clear()
+    use_agency_frameworks({YEAR: own_framework})
+    try:
+        again = rollup(s, year=YEAR, progress=False)
+    finally:
+        use_agency_frameworks({})
+    assert computed == []
+    assert again.agencies.equals(first.agencies)
 
 
 def test_as_of_a_day_the_figures_are_computed_once_then_read(
