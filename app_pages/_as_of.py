@@ -17,6 +17,7 @@ import streamlit as st
 from app_pages._data import PAGE_ERRORS, agency_store, app_settings, organisation
 from app_pages._words import be, lang, tr
 from ita_model.current import current_data
+from ita_model.fiscal import today_in_thailand
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year_range
 
 AS_OF = "as_of_date"  # the one date of the session
@@ -34,13 +35,13 @@ def default_as_of() -> date:
         settings = app_settings()
         counting = current_data(agency_store(settings), settings.year)
     except PAGE_ERRORS:
-        return date.today()
+        return today_in_thailand()
     if counting.sample_only:
         try:
             return organisation(settings).report_date
         except PAGE_ERRORS:
-            return date.today()
-    return date.today()
+            return today_in_thailand()
+    return today_in_thailand()
 
 
 def as_of() -> date:
@@ -57,7 +58,7 @@ def as_of_today() -> None:
     """After a decision made now (accepting a file): a file counts from the moment it is
     accepted, so a date in the past would hide it. Move to today and remember where from, so
     the sidebar says that it moved and offers the way back."""
-    before, today = as_of(), date.today()
+    before, today = as_of(), today_in_thailand()
     if before < today:
         st.session_state[MOVED] = before
         st.session_state[AS_OF] = today
@@ -98,7 +99,7 @@ def as_of_picker() -> date:
     for part, value in zip(PARTS, (chosen.day, chosen.month, chosen.year + 543), strict=True):
         st.session_state[_key(part, language)] = value
     months = MONTHS_TH_ABBR if language == "th" else MONTHS_EN_ABBR
-    this_year = date.today().year + 543
+    this_year = today_in_thailand().year + 543
     years = list(range(min(2560, chosen.year + 543), max(this_year, chosen.year + 543) + 2))
     st.markdown(f"**{tr('sidebar.as_of')}**")
     with st.popover(

@@ -34,6 +34,7 @@ from ita_model.annotate import annotate, annotated_name
 from ita_model.auth import Role
 from ita_model.cells import frame_csv
 from ita_model.changes import what_would_change
+from ita_model.fiscal import today_in_thailand
 from ita_model.history import History, thai_day
 from ita_model.history_charts import progress_figure
 from ita_model.i18n import name_of
@@ -102,7 +103,7 @@ def _decide(kind: str, submission_id: str) -> None:
 def _rollback_preview(sub: Submission) -> None:
     """What making this file current again would change, before anyone confirms it."""
     with guarded():
-        now = load(date.today())
+        now = load(today_in_thailand())
         report = fs.stored([sub])[0]  # its rows as kept when it arrived
         changes = what_would_change(
             now.dataset,
@@ -294,7 +295,7 @@ def _history_now() -> History:
 
 def _changes_tab() -> None:
     # a list of days in the Buddhist Era (st.date_input can only show the Christian year)
-    today = date.today()
+    today = today_in_thailand()
     first = min([_thai_date(x.submitted_at) for x in subs] + [today - timedelta(days=30)])
     days = [today - timedelta(days=n) for n in range((today - first).days + 1)]
     since = st.selectbox(

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from ita_model.datafile import read_yaml
+from ita_model.fiscal import today_in_thailand
 from ita_model.organisation import SPECIAL_OWNERS, Division, Organisation
 from ita_model.thai import to_arabic_digits
 
@@ -107,7 +108,7 @@ class Setup(BaseModel):
             name_th=self.agency.name_th,
             short_th=self.agency.short_th,
             name_en=self.agency.name_en or self.agency.name_th,
-            report_date=date.today(),
+            report_date=today_in_thailand(),
             divisions=self.divisions,
             assignments={y: {c: o for c, o in t.items() if o} for y, t in assignments.items()},
         )

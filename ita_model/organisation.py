@@ -30,6 +30,7 @@ from pydantic import (
 
 from ita_model.datafile import read_yaml
 from ita_model.errors import InvalidDataFile
+from ita_model.fiscal import today_in_thailand
 from ita_model.framework import item_code as canonical_code
 from ita_model.framework import parse_item_code
 from ita_model.i18n import t
@@ -269,7 +270,7 @@ def whole_agency(name: str, report_date: date | None = None) -> Organisation:
         name_th=name,
         short_th=name,
         name_en=name,
-        report_date=report_date or date.today(),
+        report_date=report_date or today_in_thailand(),
         divisions=[],
     )
 

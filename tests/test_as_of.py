@@ -3,11 +3,12 @@ a note when it is outside the fiscal year shown, and a clear word when accepting
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from ita_model.fiscal import today_in_thailand
 from ita_model.i18n import t
 from ita_model.thai import format_date
 from tests.conftest import app_test
@@ -17,7 +18,7 @@ APP = ROOT / "dashboard.py"
 
 
 def be_today() -> str:
-    return format_date(date.today(), lang="th")
+    return format_date(today_in_thailand(), lang="th")
 
 
 def shown(at) -> str:
@@ -85,7 +86,7 @@ def test_accepting_a_file_says_the_date_moved_and_offers_the_way_back() -> None:
     at.run()
     next(b for b in at.button if b.label == t("data_in.accept", "th")).click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["as_of_date"] == date.today()
+    assert at.session_state["as_of_date"] == today_in_thailand()
     now = be_today()
     moved = t("sidebar.as_of_moved", "th", before="27 มี.ค. 2565", now=now)
     assert moved in [i.value for i in at.sidebar.info]
@@ -94,3 +95,19 @@ def test_accepting_a_file_says_the_date_moved_and_offers_the_way_back() -> None:
     back[0].click().run()
     assert at.session_state["as_of_date"] == before
     assert not [b for b in at.button if b.key == "as_of_back"]
+
+
+def test_today_is_thailands_day_never_the_servers() -> None:
+    """From 00:00 to 07:00 in Thailand the server's (UTC) date is still yesterday: a page that
+    took ``date.today()`` as "as of today" hid every file sent since midnight (the OIT page said
+    no file had come). Every "today" of the pages, hand-outs and set-up is Thailand's."""
+    late = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)  # 00:30 on 2 Dec 2569 in Bangkok
+    assert today_in_thailand(late) == date(2026, 12, 2)
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("app_pages", "ita_model")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "date.today()" in line or "datetime.now()" in line
+    ]
+    assert found == []

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ita_model.auth import SAMPLE_SENDER, Actor, Role
 from ita_model.current import current_data
 from ita_model.errors import CodedError
-from ita_model.fiscal import THAILAND
+from ita_model.fiscal import THAILAND, today_in_thailand
 from ita_model.framework import load_framework
 from ita_model.in_force import resolve
 from ita_model.organisation import Organisation
@@ -186,7 +186,7 @@ def test_a_withdrawn_file_stops_counting_in_the_roll_up_too(sample_store: Store)
     """The latest decision wins, a withdrawal being one: now and replayed as of a later day."""
     may = next(x for x in sample_store.current(YEAR) if x.filename == "legal_may.xlsx")
     sample_store.withdraw(may.id, user=SAMPLE_SENDER)
-    after = date.today() + timedelta(days=400)  # every decision made so far, replayed
+    after = today_in_thailand() + timedelta(days=400)  # every decision made so far, replayed
     for as_of in (None, after):
         same(
             row_of(rollup(sample_store, year=YEAR, as_of=as_of), "default"),

@@ -47,8 +47,8 @@ def test_the_caption_names_only_what_is_drawn() -> None:
 
 def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
     import json
-    from datetime import date
 
+    from ita_model.fiscal import today_in_thailand
     from ita_model.i18n import t
     from ita_model.thai import format_date
     from tests.test_history_page import HISTORY, open_tab
@@ -60,7 +60,7 @@ def test_history_speaks_thai_and_buddhist_era(filled) -> None:  # noqa: F811
     users = list(sent[t("history.user", "th")])
     open_tab(at, "changes")
     since = at.selectbox(key="history_since")
-    today = date.today()
+    today = today_in_thailand()
     assert since.format_func(today) == format_date(today, style="long", lang="th")
     assert str(today.year + 543) in since.format_func(since.value)
     # the progress chart: one tick a day, each a Buddhist-Era date

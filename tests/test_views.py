@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ita_model.auth import Actor, Role
+from ita_model.fiscal import today_in_thailand
 from ita_model.i18n import t
 from ita_model.sample import LOADED, REMOVED, SENDER, current_sample, ensure_sample, sample_files
 from ita_model.store import open_store
@@ -271,7 +271,7 @@ def test_no_view_reads_or_checks_a_stored_file_again(
     for page in EVERY_PAGE:
         fresh_process()
         open_app(page)
-    assert History(store, year=2565).at(date.today()).readiness.done > 0
+    assert History(store, year=2565).at(today_in_thailand()).readiness.done > 0
     assert main(["summary", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["done"] > 0
 

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from ita_model.agency_column import AgencyMatcher
 from ita_model.auth import Actor, Role
 from ita_model.current import current_data
-from ita_model.fiscal import THAILAND
+from ita_model.fiscal import THAILAND, today_in_thailand
 from ita_model.framework import load_framework
 from ita_model.i18n import both, t
 from ita_model.in_force import resolve
@@ -338,7 +338,7 @@ def province(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     s.accounts.add(
         "sup", "supervisor", "pw-12345678", user="root", scope="province:พะเยา", rounds=4
     )
-    send_sheet(s, [*LEAD, ["5601", "o04", WORKING, ""]], date.today(), user="root")
+    send_sheet(s, [*LEAD, ["5601", "o04", WORKING, ""]], today_in_thailand(), user="root")
     s.close()
     return root
 

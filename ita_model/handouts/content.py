@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ita_model import charts, overview, score_charts, scoring
+from ita_model.fiscal import today_in_thailand
 from ita_model.framework import Framework, load_framework
 from ita_model.handouts.figures import measures_bars
 from ita_model.i18n import t
@@ -306,7 +307,7 @@ def build_handout(
         fw,
         dataset,
         ready,
-        as_of or date.today(),
+        as_of or today_in_thailand(),
         "en" if lang == "en" else "th",
         sample_only,
         links=list(links),
@@ -330,7 +331,7 @@ def load_handout(
         dataset,
         framework=load_framework(year),
         organisation=org,
-        as_of=as_of or date.today(),
+        as_of=as_of or today_in_thailand(),
         lang=lang,
     )
 
@@ -347,7 +348,7 @@ def store_handout(
     org = load_organisation()
     dataset = counting.dataset
     if as_of is None:
-        as_of = org.report_date if counting.sample_only else date.today()
+        as_of = org.report_date if counting.sample_only else today_in_thailand()
     links = latest(Evidence(store), counting.year, targets_of(dataset.oit_current()))
     return build_handout(
         dataset,
