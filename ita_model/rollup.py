@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.datafile import read_yaml
@@ -271,6 +272,14 @@ def _moment(as_of: date | datetime | None) -> datetime | None:
     return None if as_of is None else end_of_day(as_of)
 
 
+def listed(conn: Connection, year: int, records: Sequence[AgencyRecord]) -> Sequence[AgencyRecord]:
+    """The agencies to list: all of ``records`` but the embedded default agency of a store
+    where nothing was ever decided for it in ``year`` (a store that never had one)."""
+    if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(conn, year, DEFAULT_AGENCY):
+        return [r for r in records if r.code != DEFAULT_AGENCY]
+    return records
+
+
 def _compute(
     store: Store,
     year: int,
@@ -286,10 +295,7 @@ def _compute(
     with store._read() as conn:
         if conn is None:
             return [], {}
-        if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(
-            conn, year, DEFAULT_AGENCY
-        ):  # the embedded agency of a store that never had one: not an agency to list
-            records = [r for r in records if r.code != DEFAULT_AGENCY]
+        records = listed(conn, year, records)
     codes = [r.code for r in records]
     base, set_up = _forces(store, codes, year, settings, everything)
     own = {code for _, group in set_up for code in group}

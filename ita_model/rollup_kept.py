@@ -29,11 +29,10 @@ import pandas as pd
 from sqlalchemy import text
 
 from ita_model import rollup as arithmetic
-from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
+from ita_model.agencies import AgencyRecord
 from ita_model.errors import StoreError
 from ita_model.framework import FRAMEWORKS_DIR, Framework, base_framework
-from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS
-from ita_model.rollup_sql import has_slots
+from ita_model.rollup import AGENCY_COLUMNS, INDICATOR_COLUMNS, MISSING_COLUMNS, listed
 from ita_model.settings import Settings, get_settings
 from ita_model.store import Store
 from ita_model.store import figures as kept_rows
@@ -188,10 +187,7 @@ def kept(
     with store._read() as conn:
         if conn is None:
             return Kept([], frameworks)
-        if any(r.code == DEFAULT_AGENCY for r in records) and not has_slots(
-            conn, year, DEFAULT_AGENCY
-        ):
-            records = [r for r in records if r.code != DEFAULT_AGENCY]  # never decided: not listed
+        records = listed(conn, year, records)
         codes = [r.code for r in records]
         read = kept_rows.read(conn, year, None if everything else codes, when, version)
     by_code = {row[0]: row for row in read}
