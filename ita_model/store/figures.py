@@ -29,6 +29,7 @@ from sqlalchemy import and_, delete, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from ita_model.store.bulk_sql import among
 from ita_model.store.schema import DECISIONS, agencies_t, agency_figures_t, events_t
 
 # an agency's figures as the roll-up lists them (``rollup.AGENCY_COLUMNS`` ends with them)
@@ -101,12 +102,12 @@ def put(conn: Connection, year: int, rows: Sequence[Mapping[str, Any]], since: i
     of the stale one of its key; any other whose key is there already (another process kept it
     meanwhile, the same figures) is left as it is."""
     codes = sorted({r["agency"] for r in rows})
-    touched: set[str] = set()
-    for chunk in _chunks(codes):
-        q = select(events_t.c.agency).where(
-            events_t.c.seq > since, events_t.c.action.in_(CHANGES), events_t.c.agency.in_(chunk)
-        )
-        touched.update(conn.execute(q).scalars())
+    q = select(events_t.c.agency).where(
+        events_t.c.seq > since,
+        events_t.c.action.in_(CHANGES),
+        among(conn, events_t.c.agency, codes),
+    )
+    touched = set(conn.execute(q).scalars()) if codes else set()
     rows = [r for r in rows if r["agency"] not in touched]
     key = tuple_(agency_figures_t.c.agency, agency_figures_t.c.seq)
     for chunk in _chunks([r for r in rows if r.get("replaces")]):
