@@ -54,7 +54,11 @@ def settle(
     try:
         page.wait_for_function(
             """n => {
-              const running = document.querySelector('[data-testid="stStatusWidget"]');
+              // the status widget shows only after a delay; the app's own run state is at once
+              const state = document.querySelector('[data-testid="stApp"]')
+                ?.getAttribute('data-test-script-state');
+              const running = document.querySelector('[data-testid="stStatusWidget"]')
+                || state === 'running' || state === 'rerunRequested';
               const stale = document.querySelector('[data-stale="true"]');
               const skeleton = document.querySelector('[data-testid="stSkeleton"]');
               const plots = [...document.querySelectorAll('.stPlotlyChart')];
@@ -70,6 +74,8 @@ def settle(
         state = page.evaluate(
             """() => ({
               status: !!document.querySelector('[data-testid="stStatusWidget"]'),
+              script: document.querySelector('[data-testid="stApp"]')
+                ?.getAttribute('data-test-script-state'),
               stale: document.querySelectorAll('[data-stale="true"]').length,
               skeleton: document.querySelectorAll('[data-testid="stSkeleton"]').length,
               charts: document.querySelectorAll('.stPlotlyChart').length,
