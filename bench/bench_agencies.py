@@ -6,6 +6,10 @@
    its first column the agency's code) into a fresh store holding the 8,300 agencies: read and
    checked once, then one accepted submission per agency, in one transaction (target ≤ 5×).
 3. The same file again (nothing changes), and ``validate`` of it alone (no store), for scale.
+4. The floor: the typed rows the submit kept, written alone into a table with no secondary
+   index (SQLite ``executemany``; PostgreSQL ``COPY`` from this process), in one transaction,
+   nothing read or checked. ``validate`` + this floor is the least any import that keeps the
+   rows in the store can cost on this machine.
 
 Each on SQLite (a folder) and on PostgreSQL (a throwaway server, ``tests/pgserver.py``; skipped
 when PostgreSQL is not installed). Wall times are medians of ``--runs`` fresh stores; CPU is the
@@ -18,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import xlsxwriter
@@ -34,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_validate import AGENCIES, ITEMS, children_cpu, excel_like_workbook, unzip_all  # noqa: E402
 
 LOCAL = "องค์กรปกครองส่วนท้องถิ่น"
+COLUMNS = 'submission_id, n, agency, "row", division, item, status, url, urls, updated, owner, note'
 
 
 def code(a: int) -> str:
@@ -81,6 +88,52 @@ def ratio_line(
     print(
         f"  {label}: median {wall:.2f} s of {', '.join(f'{w:.2f}' for w in walls)} = "
         f"{wall / base:.2f}× {against}; CPU {cpu:.2f} s = {cpu / base_cpu:.2f}×"
+    )
+
+
+def kept_rows(folder: Path) -> tuple[str, list[tuple]]:
+    """The ``oit_rows`` table's definition and every row a SQLite store kept."""
+    with closing(sqlite3.connect(folder / "store.sqlite3")) as db:
+        ddl = db.execute("SELECT sql FROM sqlite_master WHERE name = 'oit_rows'").fetchone()[0]
+        return ddl, db.execute(f"SELECT {COLUMNS} FROM oit_rows").fetchall()
+
+
+def sqlite_floor(ddl: str, rows: list[tuple], folder: Path) -> float:
+    """Seconds to write ``rows`` into a fresh table (its primary key, no other index)."""
+    folder.mkdir()
+    with closing(sqlite3.connect(folder / "floor.sqlite3")) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(ddl)
+        t = time.perf_counter()
+        db.executemany(f"INSERT INTO oit_rows VALUES ({', '.join('?' * len(rows[0]))})", rows)
+        db.commit()
+        return time.perf_counter() - t
+
+
+def postgresql_floor(url: str, rows: list[tuple]) -> float:
+    """Seconds to COPY ``rows`` from this process into a fresh table with no index at all."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as db:
+        db.execute(
+            'CREATE TABLE oit_rows (submission_id text, n int, agency text, "row" int, '
+            "division text, item text, status text, url text, urls text, updated date, "
+            "owner text, note text)"
+        )
+        db.commit()
+        t = time.perf_counter()
+        with db.cursor() as cur, cur.copy(f"COPY oit_rows ({COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        db.commit()
+        return time.perf_counter() - t
+
+
+def floor_line(label: str, writes: list[float], validate: float, base: float) -> None:
+    write = statistics.median(writes)
+    print(
+        f"  floor, {label}: the rows alone {write:.2f} s = {write / base:.2f}× unzip; "
+        f"validate + the rows = {(validate + write) / base:.2f}× (target ≤ 5×)"
     )
 
 
@@ -146,6 +199,10 @@ def main() -> None:
     bases["start"] = (start, start_cpu)
     n = iter(range(1000))
     backend("SQLite", lambda: str(tmp / f"store{next(n)}"), files, bases, env, args.runs)
+    ddl, rows = kept_rows(tmp / "store0")
+    validate = statistics.median(walls)
+    floors = [sqlite_floor(ddl, rows, tmp / f"floor{k}") for k in range(args.runs)]
+    floor_line("SQLite", floors, validate, bases["national"][0])
     if not args.skip_postgresql:
         from tests.pgserver import PgServer, binaries
 
@@ -156,6 +213,8 @@ def main() -> None:
             server = PgServer(bindir).start()
             try:
                 backend("PostgreSQL", server.new_database, files, bases, env, args.runs)
+                floors = [postgresql_floor(server.new_database(), rows) for _ in range(args.runs)]
+                floor_line("PostgreSQL", floors, validate, bases["national"][0])
             finally:
                 server.stop()
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
