@@ -22,7 +22,7 @@ from ita_model.auth import Actor, Role
 from ita_model.fiscal import end_of_day, today_in_thailand
 from ita_model.rollup import Rollup, rollup
 from ita_model.scope import Part, Scope
-from ita_model.settings import get_settings, store_target
+from ita_model.settings import Settings, get_settings, store_target
 from ita_model.store import Store
 
 ROLLUP_PAGE = "app_pages/rollup.py"
@@ -63,7 +63,7 @@ def compute(store_: Store, *, year: int, scope: Scope, as_of: datetime | None) -
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _cached(
     target: str,
-    revision: int,
+    revision: tuple[int, int],
     year: int,
     scope_text: str,
     codes: tuple[str, ...] | None,
@@ -79,10 +79,18 @@ def _when(as_of: date) -> datetime | None:
     return None if as_of >= today_in_thailand() else end_of_day(as_of)
 
 
+def _revision(settings: Settings) -> tuple[int, int]:
+    """The store's revision and its newest kept link run (a link check writes no event)."""
+    from ita_model.rollup_links import last_run_id
+
+    kept = store(settings)
+    return kept.revision(), last_run_id(kept)
+
+
 def scope_rollup(scope: Scope, as_of: date) -> Rollup:
     """The roll-up of a scope as of a date, cached per store revision."""
     settings = get_settings()  # the deployment's: no one agency's settings apply here
-    target, revision = str(store_target(settings)), store(settings).revision()
+    target, revision = str(store_target(settings)), _revision(settings)
     return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
 
 
@@ -91,7 +99,7 @@ def agencies_rollup(codes: Sequence[str], as_of: date, scope: Scope | None = Non
     items and progress are theirs, not the whole scope's. ``scope``: the same agencies as a
     province or parent scope, matched faster than thousands of codes one by one."""
     settings = get_settings()  # the deployment's: no one agency's settings apply here
-    target, revision = str(store_target(settings)), store(settings).revision()
+    target, revision = str(store_target(settings)), _revision(settings)
     if scope is not None:
         return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
     chosen = tuple(sorted(codes))

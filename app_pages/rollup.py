@@ -20,7 +20,7 @@ from app_pages._tables import html_cards, html_chart
 from app_pages._text import md
 from app_pages._words import be, lang, thai_digits, tr
 from ita_model import rollup_figures as rf
-from ita_model import rollup_html
+from ita_model import rollup_html, rollup_links
 from ita_model.html_cards import Card
 from ita_model.i18n import t
 from ita_model.scope import Scope
@@ -28,6 +28,7 @@ from ita_model.scope import Scope
 HEAT_ROWS = 50  # agencies a page of the heat map shows
 BELOW_ROWS = 100  # agencies a page of the below-the-mark table shows
 MISSING_FIRST = 10  # items shown before "show every item"
+LINK_ROWS = 10  # agencies the links-with-problems table shows, the most problems first
 PICK_MOST = 500  # agencies the drill-down's picker offers at once; a longer list is searched
 
 
@@ -204,6 +205,18 @@ def below(agencies: pd.DataFrame, mark: float) -> None:
     )
 
 
+def links(agencies: pd.DataFrame, kept: pd.DataFrame) -> None:
+    """The agencies with the most links with problems in their latest kept check."""
+    st.subheader(tr("links_scope.heading"))
+    worst = rollup_links.worst_links(agencies, kept, LINK_ROWS)
+    never = int((~agencies["agency"].isin(kept["agency"])).sum())
+    st.caption(tr("links_scope.caption", never=never))
+    if not len(worst):
+        st.success(tr("links_scope.none"), icon=":material/link:")
+        return
+    html_chart(rollup_html.link_table(worst, lang=lang(), thai_digits=thai_digits()))
+
+
 def missing(frame: pd.DataFrame, agencies: int) -> None:
     st.subheader(tr("rollup_page.missing"))
     lacking = frame[frame["agencies_missing"] > 0]
@@ -290,6 +303,7 @@ def body(scope: Scope) -> None:
     drill(agencies)
     spread(agencies, year, mark)
     below(agencies, mark)
+    links(agencies, whole.links)
     missing(shown.missing, len(agencies))
     progress(shown.progress, len(agencies))
 

@@ -844,3 +844,32 @@ CODES.update(  # branch multi-agency: the agencies sheet and the agency column o
         ]
     }
 )
+
+CODES.update(  # branch manylinks: python -m ita_model links check --scope
+    {
+        c.code: c
+        for c in [
+            _c(
+                "link_scope_conflict",
+                E,
+                "ใช้ --scope พร้อมกับ {option} ไม่ได้: {why_th}",
+                "--scope cannot be given with {option}: {why_en}",
+            ),
+            _c(
+                "link_scope_empty",
+                E,
+                "ขอบเขต '{scope}' ไม่ตรงกับหน่วยงานใดในทะเบียนหน่วยงาน จึงไม่มีลิงก์ให้ตรวจ "
+                "(ดูรายชื่อด้วย python -m ita_model agencies list)",
+                "the scope '{scope}' matches no agency of the registry, so there is nothing to "
+                "check (list them with python -m ita_model agencies list)",
+            ),
+            _c(
+                "link_scope_agency_failed",
+                E,
+                "ตรวจลิงก์ของหน่วยงาน '{agency}' ไม่สำเร็จ ({why}) หน่วยงานอื่นตรวจและเก็บผลตามปกติ",
+                "the links of the agency '{agency}' could not be checked ({why_en}); the other "
+                "agencies were checked and kept as usual",
+            ),
+        ]
+    }
+)

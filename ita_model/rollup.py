@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from ita_model import rollup_links
 from ita_model.agencies import DEFAULT_AGENCY, AgencyRecord
 from ita_model.datafile import read_yaml
 from ita_model.fiscal import end_of_day, today_in_thailand
@@ -62,6 +63,7 @@ class Rollup:
     progress: pd.DataFrame
     scope: str = "all"
     pass_mark: float | None = field(default=None)
+    links: pd.DataFrame = field(default_factory=rollup_links.empty)  # ``rollup_links``
 
     @property
     def empty(self) -> bool:
@@ -377,6 +379,7 @@ def rollup(
             lambda moment: kept(store, year, records, moment, settings, everything).rows,
         )
     fw = found.frameworks[found.rows[0][1]] if found.rows else None
+    codes = None if everything else [r.code for r in records]
     return Rollup(
         year=year,
         as_of=when,
@@ -386,6 +389,7 @@ def rollup(
         progress=days if days is not None else pd.DataFrame(columns=PROGRESS_COLUMNS),
         scope="all" if scope is None else scope.text(),
         pass_mark=None if fw is None else fw.pass_mark,
+        links=rollup_links.link_figures(store, year, codes, when),
     )
 
 
@@ -429,7 +433,12 @@ def _json_number(value: Any) -> float | None:
 
 
 def rollup_json(r: Rollup) -> dict[str, Any]:
-    """The issue's shape: ``{"year", "agencies": [...], "summary": {...}}`` (NaN: null)."""
+    """The issue's shape: ``{"year", "agencies": [...], "summary": {...}}`` (NaN: null); each
+    agency's latest kept link check too (null: never checked)."""
+    checked = {
+        row.agency: (int(row.links_checked), int(row.links_with_problems))
+        for row in r.links.itertuples(index=False)
+    }
     agencies = [
         {
             "agency": row.agency,
@@ -442,6 +451,8 @@ def rollup_json(r: Rollup) -> dict[str, Any]:
             "total": _json_number(row.total),
             "rating": row.rating or None,
             "pass": bool(row.passed),
+            "links_checked": checked.get(row.agency, (None, None))[0],
+            "links_with_problems": checked.get(row.agency, (None, None))[1],
         }
         for row in r.agencies.itertuples(index=False)
     ]

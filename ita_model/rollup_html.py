@@ -360,3 +360,37 @@ def progress_line(
         f'<div class="rl-title">{esc(title)}</div>'
     )
     return _figure(name, title, body)
+
+
+LINK_HEADERS = (
+    "rollup_page.col_agency",
+    "rollup_page.col_province",
+    *(f"links_scope.col_{c}" for c in ("with_problems", "checked_at")),
+)
+
+
+def link_table(rows: pd.DataFrame, *, lang: str = "th", thai_digits: bool = False) -> str:
+    """The agencies with the most links with problems in their latest kept check (``rollup_links
+    .worst_links``): problems of links checked, and the day of the check in Buddhist Era, or
+    "not checked yet"."""
+    head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in LINK_HEADERS)
+    never = t("links_scope.never", lang)
+    body = []
+    for n, rec in enumerate(rows.itertuples(index=False), start=1):
+        province = rec.province if isinstance(rec.province, str) and rec.province else "—"
+        if pd.isna(rec.links_checked):
+            counts, day = "—", never
+        else:
+            counts = f"{int(rec.links_with_problems):,} / {int(rec.links_checked):,}"
+            when = pd.Timestamp(rec.links_checked_at).tz_convert("Asia/Bangkok").date()
+            day = format_date(when, lang="en" if lang == "en" else "th", thai_digits=thai_digits)
+        body.append(
+            f'<tr data-agency="{esc(rec.agency)}"><td class="rl-rank">{n}</td>'
+            f'<td class="rl-name">{esc(rec.name)}</td><td>{esc(province)}</td>'
+            f"<td>{esc(counts)}</td><td>{esc(day)}</td></tr>"
+        )
+    table = (
+        f'<table class="rl-heat"><thead><tr><th class="rl-rank">#</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    return _figure("links", t("links_scope.heading", lang), table)

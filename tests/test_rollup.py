@@ -51,6 +51,8 @@ AGENCY_KEYS = {
     "total",
     "rating",
     "pass",
+    "links_checked",  # the latest kept link check (null: never checked), tests/test_rollup_links.py
+    "links_with_problems",
 }
 
 

@@ -142,17 +142,51 @@ async def check_async(
     earlier: dict[str, LinkResult],
     neighbours: Sequence[LinkResult] = (),
 ) -> tuple[list[LinkResult], dict[str, tuple[bytes, str]]]:
-    urls = list(dict.fromkeys(t.url.strip() for t in targets))
+    fetched = await fetch_all(requests_of(targets, earlier), policy)
+    return await judged(Batch(targets, year, earlier, neighbours), fetched)
+
+
+Request = tuple[str, Earlier | None]  # a URL and the conditional headers it is sent with
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One agency's links to check: its targets, its year, the last checks of its own links
+    (``earlier``: conditional requests) and of its links not checked now (``neighbours``)."""
+
+    targets: Sequence[Target]
+    year: int
+    earlier: dict[str, LinkResult]
+    neighbours: Sequence[LinkResult] = ()
+
+
+def requests_of(targets: Iterable[Target], earlier: dict[str, LinkResult]) -> list[Request]:
+    """Each distinct URL once, conditional on its last check when that left an ETag or a date."""
+    urls = dict.fromkeys(t.url.strip() for t in targets)
+    return [(u, _conditional(earlier.get(u))) for u in urls]
+
+
+async def fetch_all(requests: Iterable[Request], policy: Policy) -> dict[Request, Fetched]:
+    """Every request once, through one fetcher: at most ``concurrency`` at once and ``per_host``
+    on one site, however many agencies' links they are."""
+    wanted = list(dict.fromkeys(requests))
     async with contextlib.AsyncExitStack() as stack:
         pool = [await stack.enter_async_context(c) for c in clients(policy)]
         fetcher = Fetcher(pool, policy)
-        fetched = await asyncio.gather(
-            *(fetcher.fetch(u, _conditional(earlier.get(u))) for u in urls)
-        )
+        fetched = await asyncio.gather(*(fetcher.fetch(u, before) for u, before in wanted))
+    return dict(zip(wanted, fetched, strict=True))
+
+
+async def judged(
+    batch: Batch, fetched: dict[Request, Fetched]
+) -> tuple[list[LinkResult], dict[str, tuple[bytes, str]]]:
+    """One batch's results from what was fetched for it, judged against its own links only
+    (another agency's page is never "the same page as another item")."""
     by_url: dict[str, tuple[Fetched, Facts, LinkResult | None]] = {}
     bodies: dict[str, tuple[bytes, str]] = {}
-    for got in fetched:
-        before = earlier.get(got.url)
+    for request in requests_of(batch.targets, batch.earlier):
+        got = fetched[request]
+        before = batch.earlier.get(got.url)
         if got.not_modified and before is not None:
             facts = Facts.from_json(before.facts)
         elif got.status is not None:
@@ -162,9 +196,26 @@ async def check_async(
         else:
             facts = Facts()
         by_url[got.url] = (got, facts, before if got.not_modified else None)
-    results = [_result(t, *by_url[t.url.strip()]) for t in targets]
-    _judge_all(results, by_url, year, neighbours)
+    results = [_result(t, *by_url[t.url.strip()]) for t in batch.targets]
+    _judge_all(results, by_url, batch.year, batch.neighbours)
     return results, bodies
+
+
+def check_many(
+    batches: Sequence[Batch], policy: Policy
+) -> list[tuple[list[LinkResult], dict[str, tuple[bytes, str]]]]:
+    """Several agencies' links fetched together (one fetcher, so one site is never opened more
+    than ``per_host`` times at once, however many agencies link to it), each batch then judged
+    as ``check`` would judge it alone."""
+    return run(_check_many(batches, policy))
+
+
+async def _check_many(
+    batches: Sequence[Batch], policy: Policy
+) -> list[tuple[list[LinkResult], dict[str, tuple[bytes, str]]]]:
+    requests = [r for b in batches for r in requests_of(b.targets, b.earlier)]
+    fetched = await fetch_all(requests, policy)
+    return [await judged(b, fetched) for b in batches]
 
 
 def _conditional(before: LinkResult | None) -> Earlier | None:

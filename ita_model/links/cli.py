@@ -1,7 +1,11 @@
 """``python -m ita_model links check``: the store's current links (kept as evidence), or the links
 of workbooks given on the command line (nothing kept).
 
-Exit 0: no link has an error or a warning; 1: some link has; 2: some file could not be read.
+``--scope`` (all, province:NAME, parent:NAME, agencies:CODE,CODE) checks every agency of the
+scope in one run, each agency's results kept as its own evidence (``links/scoped.py``).
+
+Exit 0: no link has an error or a warning; 1: some link has; 2: some file could not be read,
+the run was refused, or some agency of the scope could not be checked.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ita_model.i18n import t
 from ita_model.settings import get_settings
 
 if TYPE_CHECKING:
@@ -54,6 +59,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "(default: ITA_USER, else the login name)",
     )
     c.add_argument("--agency", metavar="CODE", help="that agency's links and evidence")
+    c.add_argument(
+        "--scope",
+        help="every agency of a scope, each one's evidence its own: all, province:NAME, "
+        "parent:NAME or agencies:CODE,CODE (several joined by ;)",
+    )
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.set_defaults(run=_check)
 
@@ -66,9 +76,70 @@ def _check(args: argparse.Namespace) -> int:
     if args.item and item is None:
         print(f"อ่านรหัสข้อ '{args.item}' ไม่ได้ / cannot read item '{args.item}'", file=sys.stderr)
         return 2
+    if args.scope is not None:
+        return _check_scope(args, item)
     if args.files:
         return _check_files(args, item)
     return _check_store(args, item)
+
+
+SCOPE_CONFLICTS = {  # an option --scope refuses: why, Thai and English
+    "--agency": ("เลือกอย่างใดอย่างหนึ่ง", "give one or the other"),
+    "--division": (
+        "ส่วนราชการเป็นของหน่วยงานเดียว",
+        "divisions belong to one agency",
+    ),
+    "FILE": (
+        "ลิงก์ในไฟล์ไม่ได้เป็นของหน่วยงานใดในคลัง",
+        "a workbook's links belong to no agency of the store",
+    ),
+}
+
+
+def _check_scope(args: argparse.Namespace, item: str | None) -> int:
+    from ita_model.errors import CodedError
+    from ita_model.links.scoped import check_scope
+    from ita_model.scope import Scope
+    from ita_model.store import open_store
+
+    given = {"--agency": args.agency, "--division": args.division, "FILE": args.files}
+    for option, value in given.items():
+        if value:
+            why_th, why_en = SCOPE_CONFLICTS[option]
+            raise CodedError("link_scope_conflict", option=option, why_th=why_th, why_en=why_en)
+    scope = Scope.parse(args.scope)  # a CodedError('bad_scope') is worded by main()
+    user = args.user or os.environ.get("ITA_USER") or getpass.getuser()
+    done = check_scope(
+        open_store(args.store or None),
+        scope,
+        user=user,
+        settings=get_settings(),
+        year=args.year,
+        item=item,
+        if_due=args.if_due,
+        allow_hosts=args.allow_host,
+    )
+    for entry in done.failed:
+        th, en = entry.failed or ("", "")
+        print(f"ผิดพลาด / error: {th} — {en}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(done.to_json(), ensure_ascii=False, indent=1))
+        return done.exit_code
+    for entry in done.agencies:
+        if entry.run is not None:
+            said = _said("links_scope.agency", entry.run.results)
+            print(f"{entry.record.code} {entry.record.name}: {said}")
+    kept = [r for e in done.agencies if e.run is not None for r in e.run.results]
+    ran = sum(e.run is not None for e in done.agencies)
+    more = {"agencies": ran, "skipped": len(done.skipped_not_due), "failed": len(done.failed)}
+    print(_said("links_scope.total", kept, **more))
+    return done.exit_code
+
+
+def _said(key: str, results: Sequence[LinkResult], **more: int) -> str:
+    """Thai / English, as ``_print``'s last line."""
+    counts = {"n": len(results), "bad": sum(not r.ok for r in results), **more}
+    return f"{t(key, 'th', **counts)} / {t(key, 'en', **counts)}"
 
 
 def _check_files(args: argparse.Namespace, item: str | None) -> int:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from ita_model.auth import Actor
-from ita_model.links.check import LinkResult, Target, check
+from ita_model.links.check import Batch, LinkResult, Target, check_many
 from ita_model.links.evidence import Evidence, current
 from ita_model.links.safety import Policy, hosts
 from ita_model.settings import Settings
@@ -88,8 +88,23 @@ def check_and_keep(
     ``all_targets``: every current link; the last checks of those not checked now still count
     for "the same page as another item".
     """
-    evidence.writer(user)  # refused before any link is fetched
     started = datetime.now(UTC)
+    batch = planned(evidence, targets, year=year, user=user, all_targets=all_targets)
+    [(results, bodies)] = check_many([batch], policy)
+    return keep(evidence, results, bodies, year=year, started=started, trigger=trigger, user=user)
+
+
+def planned(
+    evidence: Evidence,
+    targets: Sequence[Target],
+    *,
+    year: int,
+    user: str | Actor,
+    all_targets: Sequence[Target] = (),
+) -> Batch:
+    """What one agency's run will ask (the first half of ``check_and_keep``): refused before
+    any link is fetched unless ``user`` may keep checks for the agency."""
+    evidence.writer(user)
     earlier = evidence.earlier(year)
     asked = {(t.item, t.division, t.url.strip()) for t in targets}
     others = [
@@ -97,7 +112,20 @@ def check_and_keep(
         for r in current(evidence.latest(year), all_targets)
         if (r.item, r.division, r.url) not in asked
     ]
-    results, bodies = check(targets, year, policy, earlier, others)
+    return Batch(targets, year, earlier, others)
+
+
+def keep(
+    evidence: Evidence,
+    results: list[LinkResult],
+    bodies: dict[str, tuple[bytes, str]],
+    *,
+    year: int,
+    started: datetime,
+    trigger: str,
+    user: str | Actor,
+) -> Run:
+    """Keep one agency's checked links as its run (the second half of ``check_and_keep``)."""
     run_id = evidence.save(
         results, bodies, year=year, started_at=started, trigger=trigger, user=user
     )
