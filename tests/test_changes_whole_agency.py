@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ita_model.agencies import AgencyRecord
 from ita_model.auth import Actor, Role
 from ita_model.changes import what_would_change
 from ita_model.framework import load_framework
@@ -18,6 +17,7 @@ from ita_model.organisation import WHOLE_AGENCY, Organisation, load_organisation
 from ita_model.readiness import Dataset, compute_readiness, load_dataset
 from ita_model.store import open_store
 from ita_model.validate import FileReport, validate_file
+from tests import test_whole_agency
 from tests.conftest import ROOT, SAMPLE, app_test
 from tests.test_app import texts
 from tests.test_whole_agency import DONE, WORKING, csv_bytes
@@ -94,21 +94,17 @@ def test_a_whole_agency_row_speaks_for_each_owner_or_for_the_agency() -> None:
 # --------------------------------------------------------------------------- the page
 
 
+province = test_whole_agency.province  # the fixture: agencies fed by a multi-agency sheet
+
+
 @pytest.fixture
-def registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Two agencies of the registry with no set-up; an administrator of 5601."""
-    root = tmp_path / "store"
-    monkeypatch.setenv("ITA_STORE_DIR", str(root))
-    monkeypatch.setenv("ITA_LOAD_SAMPLE", "false")
-    s = open_store(root)
-    s.accounts.add("root", "admin", "pw-12345678", user="setup", rounds=4)
-    s.register_agencies(
-        [AgencyRecord(code="5601", name="อบจ.พะเยา"), AgencyRecord(code="5602", name="ทม.พะเยา")],
-        user="root",
-    )
+def registered(province: Path) -> Path:
+    """Agency 5601 (no set-up: o01, o02 done and o04 in progress from the province's sheet),
+    and an administrator of it."""
+    s = open_store(province)
     s.accounts.add("adm5601", "admin", "pw-12345678", user="root", agency="5601", rounds=4)
     s.close()
-    return root
+    return province
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
@@ -124,6 +120,8 @@ def test_the_data_in_card_shows_the_agencys_own_rows(registered: Path, lang: str
     name = t("whole_agency.name", lang)
     assert t("whole_agency.counts_for", lang, names=name) in shown
     [table] = [d.value for d in page.dataframe if "move" in d.value.columns]
-    assert list(table["item"]) == ["o01", "o02"]
+    assert list(table["item"]) == ["o02", "o04"]  # o02 no longer done; o04 left out
     assert set(table["div"]) == {name}
-    assert t("data_in.done_moves", lang, before=0, after=1) in shown
+    assert t("data_in.done_moves", lang, before=2, after=1) in shown
+    undone = t("data_in.undoes_done", lang, n=1, items=f"o02 ({name})")
+    assert undone in [w.value for w in page.warning]
