@@ -42,6 +42,8 @@ from ita_model.store import Store, StoreError, Submission, open_store
 from ita_model.validate import FileReport, validate_file
 
 ACTOR_KEY = "ita_actor"  # who is signed in (``_auth.sign_in`` puts the Actor there)
+# the year the roll-up showed when an agency was drilled into (``_rollup.drill_into``)
+DRILLED_YEAR_KEY = "rollup_drilled_year"
 # what loading and storing may raise on bad data or a bad disk: pages show it as a message
 PAGE_ERRORS = (ItaError, StoreError, OSError)
 
@@ -274,9 +276,20 @@ def registry_name(code: str) -> str | None:
 def app_settings() -> Settings:
     """The settings the dashboard runs with: the environment's, then what an administrator of
     the agency shown changed on the Settings page (kept in the store, so every dashboard on it
-    agrees), then the year of that agency's set-up, when there is one."""
+    agrees), then the year of that agency's set-up, when there is one (drilled into from the
+    roll-up with none: the roll-up's year)."""
     base = get_settings()
-    return in_force(base).settings(with_overrides(base, agency_store(base).overrides()))
+    force = in_force(base)
+    return drilled_year(force, force.settings(with_overrides(base, agency_store(base).overrides())))
+
+
+def drilled_year(force: InForce, settings: Settings) -> Settings:
+    """An agency drilled into from the roll-up with no set-up of its own (so no year of its
+    own): the year the roll-up showed, whose figures its dashboard must agree with."""
+    year = st.session_state.get(DRILLED_YEAR_KEY)
+    if force.agency_ready or not isinstance(year, int) or not st.session_state.get("agency"):
+        return settings
+    return settings if settings.year == year else settings.model_copy(update={"year": year})
 
 
 def upload_limit_mb() -> float:

@@ -3,8 +3,11 @@ agency's own dashboard (read-only) and back. Not a page.
 
 Drilling into an agency sets ``st.session_state["agency"]`` (the agency the pages' store is bound
 to, ``_data.agency_store``) and switches to the overview; the sidebar then offers the way back,
-which clears it. The roll-up itself is ``ita_model.rollup.rollup``, cached per store revision,
-year, scope and "as of" date: a page switch back to the roll-up draws from the cache.
+which clears it. An agency with no set-up of its own is shown in the year the roll-up showed
+(``_data.drilled_year``), and the way back restores the roll-up as it was when the user drilled
+in: its "as of" date, filters, pages of rows, search (a page switch drops a widget's value).
+The roll-up itself is ``ita_model.rollup.rollup``, cached per store revision, year, scope and
+"as of" date: a page switch back to the roll-up draws from the cache.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from app_pages._data import store
+from app_pages._as_of import AS_OF
+from app_pages._data import DRILLED_YEAR_KEY, store
 from app_pages._text import md
 from app_pages._words import tr
 from ita_model.agencies import AgencyRecord
@@ -29,6 +33,18 @@ ROLLUP_PAGE = "app_pages/rollup.py"
 OVERVIEW_PAGE = "app_pages/overview.py"
 AGENCY_KEY = "agency"  # the agency drilled into (contract of issue 14)
 OPENING_KEY = "rollup_opening"  # the page to open once the door has listed the pages
+KEPT_KEY = "rollup_kept"  # the roll-up as it was when an agency was drilled into
+# the roll-up page's widgets whose values the way back restores (not its buttons: Streamlit
+# refuses a button's value set through the session state), and the session's "as of" date
+KEPT_WIDGETS = (
+    "rollup_provinces",
+    "rollup_types",
+    "rollup_parents",
+    "rollup_heat_page",
+    "rollup_below_page",
+    "rollup_missing_all",
+    "rollup_drill_search",
+)
 
 
 def actor_scope(actor: Actor) -> Scope:
@@ -106,18 +122,27 @@ def agencies_rollup(codes: Sequence[str], as_of: date, scope: Scope | None = Non
     return _cached(target, revision, settings.year, "agencies", chosen, _when(as_of))
 
 
-def drill_into(code: str) -> None:
+def drill_into(code: str, year: int) -> None:
     """The drill-down button's callback: one agency's own dashboard, read-only (the overview
-    bound to it). The run it starts lists the agency's pages (a supervisor's only once it has
-    drilled in), then opens the overview (``open_pending``). A callback, not the button's value:
-    a switch of page in the middle of a run leaves a button's click to a later run."""
+    bound to it), in ``year``, the roll-up's. The run it starts lists the agency's pages (a
+    supervisor's only once it has drilled in), then opens the overview (``open_pending``). A
+    callback, not the button's value: a switch of page in the middle of a run leaves a button's
+    click to a later run."""
+    kept = {key: st.session_state[key] for key in (*KEPT_WIDGETS, AS_OF) if key in st.session_state}
+    st.session_state[KEPT_KEY] = kept
     st.session_state[AGENCY_KEY] = code
+    st.session_state[DRILLED_YEAR_KEY] = year
     st.session_state[OPENING_KEY] = "overview"
 
 
 def go_back() -> None:
-    """The way back's callback: no agency drilled into, the roll-up opened."""
+    """The way back's callback: no agency drilled into, the roll-up opened as it was."""
     st.session_state.pop(AGENCY_KEY, None)
+    st.session_state.pop(DRILLED_YEAR_KEY, None)
+    kept = st.session_state.pop(KEPT_KEY, None)
+    if isinstance(kept, dict):
+        for key, value in kept.items():
+            st.session_state[key] = value
     st.session_state[OPENING_KEY] = "rollup"
 
 

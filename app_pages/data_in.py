@@ -33,7 +33,7 @@ from app_pages._words import be, lang, tr
 from ita_model.auth import Role
 from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
-from ita_model.i18n import both, name_of
+from ita_model.i18n import both, name_of, t
 from ita_model.multi_agency import is_multi_agency
 from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
 from ita_model.template import template_bytes
@@ -56,6 +56,7 @@ with guarded():
     loaded = load(as_of())
     fs = agency_store(settings)
 divisions = {d.id: d for d in org.divisions}
+reporters = org.reporters()  # the divisions, and the agency as a whole (ทั้งหน่วยงาน)
 reporting = [d.id for d in org.reporting_divisions()]
 
 if not loaded.sources:
@@ -182,7 +183,13 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
         elif changes.empty:
             st.caption(tr("data_in.no_change"))
         else:
-            changes_table(changes, divisions, key=f"changes_{n}_{sub.sha256[:8]}")
+            if changes.as_whole:  # rows with no division: say whom they count for
+                names = ", ".join(
+                    name_of(reporters[d], lang()) if d in reporters else d
+                    for d in changes.divisions
+                )
+                st.caption(tr("whole_agency.counts_for", names=names))
+            changes_table(changes, reporters, key=f"changes_{n}_{sub.sha256[:8]}")
 
         if sub.state != "accepted":
             with guarded():
@@ -198,7 +205,7 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             undone = changes.undone
             if len(undone):  # said before the button: these done items would stop counting
                 lost = ", ".join(
-                    f"{item} ({name_of(divisions[d], lang())})" if d in divisions else item
+                    f"{item} ({name_of(reporters[d], lang())})" if d in reporters else item
                     for item, d in zip(undone["item"], undone["division"], strict=True)
                 )
                 st.warning(
@@ -269,11 +276,12 @@ st.subheader(tr("data_in.downloads"))
 a, b = st.columns(2, border=True)
 with a:
     st.markdown(f"**{tr('data_in.template')}**")
+    words = lang()  # the option labels are made later too (in tests): not from the session
     pick = st.selectbox(
         tr("data_in.template_for"),
         ["all", *reporting],
         format_func=lambda d: (
-            tr("data_in.all_divisions") if d == "all" else name_of(divisions[d], lang())
+            t("data_in.all_divisions", words) if d == "all" else name_of(divisions[d], words)
         ),
         key="template_division",
     )

@@ -134,8 +134,12 @@ def missing_now(loaded: Loaded, f: Figures) -> None:
         st.success(tr("overview.nothing_missing"), icon=":material/celebration:")
     else:
         names = {k: name_of(d, lang()) for k, d in loaded.organisation.reporters().items()}
+        # one reporter, the agency as a whole: words that name no division
+        whole = not loaded.organisation.divisions
+        waiting_on = tr("whole_agency.waiting_on" if whole else "col.waiting_on")
+        caption = "whole_agency.missing_caption" if whole else "overview.missing_caption"
         st.caption(
-            tr("overview.missing_caption", n=len(missing))
+            tr(caption, n=len(missing))
             + (f" · {tr('overview.oit_due', date=be(oit_due))}" if oit_due else "")
         )
         table = pd.DataFrame(
@@ -144,7 +148,7 @@ def missing_now(loaded: Loaded, f: Figures) -> None:
                 tr("col.name"): missing[name_col()],
                 tr("col.sub"): missing["subindicator"],
                 tr("col.status"): [status_text(s) for s in missing["status"]],
-                tr("col.waiting_on"): [
+                waiting_on: [
                     _who(w, n, names)
                     for w, n in zip(missing["waiting_on"], missing["not_started_on"], strict=True)
                 ],
@@ -153,6 +157,8 @@ def missing_now(loaded: Loaded, f: Figures) -> None:
         # a static table: every row, long names wrapped, nothing to scroll inside
         html_table(table, "missing", nowrap=(tr("col.item"), tr("col.sub"), tr("col.status")))
     late = f.not_started
+    if not loaded.organisation.divisions:
+        return  # no division to have started: the table marks the items not started
     if not len(late):
         st.caption(tr("overview.all_started"))
         return

@@ -135,7 +135,7 @@ def heat_map(agencies: pd.DataFrame, indicators: pd.DataFrame) -> None:
     html_chart(rollup_html.heat_map(shown, matrix, names, lang=lang(), first_rank=start + 1))
 
 
-def drill(agencies: pd.DataFrame) -> None:
+def drill(agencies: pd.DataFrame, year: int) -> None:
     """Any agency of the list, worst first, into its own dashboard. A long list is searched
     first (name or code): a picker of thousands of agencies cost the browser a second a run."""
     st.subheader(tr("rollup_page.drill"))
@@ -178,7 +178,7 @@ def drill(agencies: pd.DataFrame) -> None:
         key="rollup_drill_go",
         width="stretch",
         on_click=_rollup.drill_into,
-        args=(code,),
+        args=(code, year),  # its dashboard in the year shown here
     )
 
 
@@ -300,7 +300,7 @@ def body(scope: Scope) -> None:
     html_cards(key_figures(rf.summary(agencies), mark))
     rollup_handout_buttons(shown, agencies, scope_words(scope), chosen)
     heat_map(agencies, shown.indicators)
-    drill(agencies)
+    drill(agencies, year)
     spread(agencies, year, mark)
     below(agencies, mark)
     links(agencies, whole.links)

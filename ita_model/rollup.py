@@ -30,6 +30,7 @@ from ita_model.framework import Framework, Indicator, base_framework
 from ita_model.i18n import t
 from ita_model.organisation import Organisation, whole_agency
 from ita_model.ratings import Rating
+from ita_model.readiness import owners_of
 from ita_model.rollup_sql import (
     Group,
     analytic,
@@ -163,11 +164,8 @@ def _forces(
 
 def _group(force: _InForce, codes: Sequence[str] | None, others: Sequence[str]) -> Group:
     fw, org = force.framework, force.organisation
-    owners = {}
-    for item in fw.items():
-        ids = frozenset(d.id for d in org.owners(item.code, fw.year))
-        if ids:
-            owners[item.code] = ids
+    # the owners readiness reads (one rule): an agency's own overview and its roll-up agree
+    owners = {item: frozenset(ids) for item, ids in owners_of(fw, org).items()}
     subs = {item.code: fw.subindicator_of(item.code).code for item in fw.items()}
     return Group(codes, others, owners, subs)
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-import ita_model.sheet_checks as checks_module
+import ita_model.column_checks as checks_module
 import ita_model.validate as validate_module
 from ita_model.cli import main
 from ita_model.errors import NotAllowed

@@ -32,6 +32,14 @@ if TYPE_CHECKING:
     from ita_model.store import Store
 
 
+# the hand-outs' words that name divisions, and theirs for an organisation with none: it reports
+# as a whole (one reporter, ``organisation.whole_agency``)
+WHOLE_WORDS = {
+    "handout.missing": "whole_agency.handout_missing",
+    "handout.col.owners": "whole_agency.owners",
+}
+
+
 @dataclass(frozen=True)
 class Chart:
     """One chart of the hand-outs: ``key`` names its file, ``title`` heads its slide."""
@@ -96,7 +104,14 @@ class Handout:
     def en(self) -> bool:
         return self.lang == "en"
 
+    @property
+    def whole(self) -> bool:
+        """The organisation has no divisions: it reports as a whole."""
+        return not self.organisation.divisions
+
     def t(self, key: str, /, **params: object) -> str:
+        if self.whole:
+            key = WHOLE_WORDS.get(key, key)
         return t(key, self.lang, **params)
 
     @property
