@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ita_model.cli import main
 from ita_model.errors import StoreError, make_issue
 from ita_model.links import check as check_module
+from ita_model.links import scoped
 from ita_model.links.evidence import Evidence
 from ita_model.sample import sample_organisation
 from ita_model.scope import Scope
@@ -160,6 +164,35 @@ def test_every_agencys_links_go_to_one_fetcher_at_once(store, at, env, site, mon
     assert calls == [["/ok.html", "/ok.html", "/ok2.html", "/ok3.html", "/old.html"]]
     assert site.site.full - before == 5  # robots.txt and each page once: /ok.html for A and B
     assert [kept(store, c) for c in "ABC"] == [mine(c) for c in "ABC"]
+
+
+def test_a_large_scope_is_fetched_a_chunk_at_a_time(store, at, env, site, monkeypatch):
+    """So that a province or the whole country never holds every page in memory: agencies are
+    fetched together up to a number of links, kept, then the next ones; all are kept."""
+    calls: list[int] = []
+    real = check_module.fetch_all
+
+    async def counted(requests, policy):
+        requests = list(requests)
+        calls.append(len(requests))
+        return await real(requests, policy)
+
+    monkeypatch.setattr(check_module, "fetch_all", counted)
+    monkeypatch.setattr(scoped, "CHUNK_LINKS", 2)
+    args = cmd(at, "--scope", "all", "--user", "root", "--allow-host", "127.0.0.1")
+    assert main(args) == 1
+    assert len(calls) > 1 and sum(calls) == 5
+    assert [kept(store, c) for c in "ABC"] == [mine(c) for c in "ABC"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), max_size=30), st.integers(1, 100))
+def test_chunks_keep_every_agency_in_order_within_the_limit(sizes: list[int], most: int) -> None:
+    plans = [SimpleNamespace(batch=SimpleNamespace(targets=[None] * n)) for n in sizes]
+    got = scoped.chunks(plans, most)
+    assert [p for chunk in got for p in chunk] == plans
+    for chunk in got:
+        total = sum(len(p.batch.targets) for p in chunk)
+        assert chunk and (total <= most or len(chunk) == 1)
 
 
 # --------------------------------------------------------------------------- who may

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from ita_model.store import Store
 
 SHOWN = 10  # agencies named in a refusal; the rest are counted
+# links fetched together before their agencies' runs are kept and their bodies let go: enough
+# to keep the fetcher's 32 connections busy, few enough that a province or the whole country
+# never holds more than this many pages in memory at once
+CHUNK_LINKS = 1_000
 
 
 @dataclass
@@ -164,21 +168,42 @@ def check_scope(
     for plan in ready:
         groups[plan.policy].append(plan)
     for policy, group in groups.items():
-        checked = check_many([p.batch for p in group], policy)
-        for plan, (results, bodies) in zip(group, checked, strict=True):
-            try:
-                plan.entry.run = keep(
-                    plan.evidence,
-                    results,
-                    bodies,
-                    year=plan.batch.year,
-                    started=plan.started,
-                    trigger="schedule" if if_due else "cli",
-                    user=user,
-                )
-            except ItaError as exc:
-                plan.entry.failed = _failed(plan.entry.record, exc)
+        for chunk in chunks(group, CHUNK_LINKS):
+            _check_and_keep(chunk, policy, if_due, user)
     return out
+
+
+def chunks(group: Sequence[_Planned], most: int) -> list[list[_Planned]]:
+    """Agencies in turn, as many together as fit in ``most`` links (always at least one)."""
+    out: list[list[_Planned]] = []
+    size = 0
+    for plan in group:
+        n = len(plan.batch.targets)
+        if out and size + n <= most:
+            out[-1].append(plan)
+            size += n
+        else:
+            out.append([plan])
+            size = n
+    return out
+
+
+def _check_and_keep(chunk: Sequence[_Planned], policy: Policy, if_due: bool, user: str) -> None:
+    """One chunk's links fetched together, then each agency's run kept."""
+    checked = check_many([p.batch for p in chunk], policy)
+    for plan, (results, bodies) in zip(chunk, checked, strict=True):
+        try:
+            plan.entry.run = keep(
+                plan.evidence,
+                results,
+                bodies,
+                year=plan.batch.year,
+                started=plan.started,
+                trigger="schedule" if if_due else "cli",
+                user=user,
+            )
+        except ItaError as exc:
+            plan.entry.failed = _failed(plan.entry.record, exc)
 
 
 def _plan(
