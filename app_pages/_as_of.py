@@ -21,6 +21,7 @@ from ita_model.fiscal import today_in_thailand
 from ita_model.thai import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year_range
 
 AS_OF = "as_of_date"  # the one date of the session
+ROLLUP_YEAR = "rollup_year"  # the roll-up page's year picker (``_rollup.year_picker``)
 MOVED = "as_of_moved_from"  # the date shown before accepting a file moved it to today
 PARTS = ("day", "month", "year")
 
@@ -85,7 +86,20 @@ def _set(d: date) -> None:
     st.session_state.pop(MOVED, None)
 
 
+def within(year: int, day: date) -> date:
+    """``day`` moved into fiscal ``year`` (BE): itself when it lies in it, else the year's first
+    or last day, whichever is nearer."""
+    first, last = fiscal_year_range(year)
+    return min(max(day, first), last)
+
+
 def _fiscal_year_shown() -> int | None:
+    """The year the dates are read in: on the roll-up, the year chosen there (its picker's
+    value lives while the page is shown); else the settings' year (an agency drilled into with
+    no set-up: the roll-up's, ``_data.drilled_year``)."""
+    chosen = st.session_state.get(ROLLUP_YEAR)
+    if isinstance(chosen, int) and not st.session_state.get("agency"):
+        return chosen
     try:
         return app_settings().year
     except PAGE_ERRORS:

@@ -7,7 +7,9 @@ which clears it. An agency with no set-up of its own is shown in the year the ro
 (``_data.drilled_year``), and the way back restores the roll-up as it was when the user drilled
 in: its "as of" date, filters, pages of rows, search (a page switch drops a widget's value).
 The roll-up itself is ``ita_model.rollup.rollup``, cached per store revision, year, scope and
-"as of" date: a page switch back to the roll-up draws from the cache.
+"as of" date: a page switch back to the roll-up draws from the cache. Its year is the page's
+picker's (``ROLLUP_YEAR``; the deployment's year by default), its "as of" date the session's
+moved into that year.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from app_pages._as_of import AS_OF
+from app_pages._as_of import AS_OF, ROLLUP_YEAR, default_as_of, within
 from app_pages._data import DRILLED_YEAR_KEY, store
 from app_pages._text import md
 from app_pages._words import tr
@@ -25,6 +27,7 @@ from ita_model.agencies import AgencyRecord
 from ita_model.auth import Actor, Role
 from ita_model.fiscal import end_of_day, today_in_thailand
 from ita_model.rollup import Rollup, rollup
+from ita_model.rollup_years import RollupYears, rollup_years
 from ita_model.scope import Part, Scope
 from ita_model.settings import Settings, get_settings, store_target
 from ita_model.store import Store
@@ -44,6 +47,7 @@ KEPT_WIDGETS = (
     "rollup_below_page",
     "rollup_missing_all",
     "rollup_drill_search",
+    ROLLUP_YEAR,
 )
 
 
@@ -103,23 +107,57 @@ def _revision(settings: Settings) -> tuple[int, int]:
     return kept.revision(), last_run_id(kept)
 
 
-def scope_rollup(scope: Scope, as_of: date) -> Rollup:
-    """The roll-up of a scope as of a date, cached per store revision."""
+def scope_rollup(scope: Scope, as_of: date, year: int) -> Rollup:
+    """The roll-up of a scope in a fiscal year as of a date, cached per store revision."""
     settings = get_settings()  # the deployment's: no one agency's settings apply here
     target, revision = str(store_target(settings)), _revision(settings)
-    return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
+    return _cached(target, revision, year, scope.text(), None, _when(as_of))
 
 
-def agencies_rollup(codes: Sequence[str], as_of: date, scope: Scope | None = None) -> Rollup:
+def agencies_rollup(
+    codes: Sequence[str], as_of: date, year: int, scope: Scope | None = None
+) -> Rollup:
     """The roll-up of exactly these agencies (the page's filters applied): its most-missing
     items and progress are theirs, not the whole scope's. ``scope``: the same agencies as a
     province or parent scope, matched faster than thousands of codes one by one."""
     settings = get_settings()  # the deployment's: no one agency's settings apply here
     target, revision = str(store_target(settings)), _revision(settings)
     if scope is not None:
-        return _cached(target, revision, settings.year, scope.text(), None, _when(as_of))
+        return _cached(target, revision, year, scope.text(), None, _when(as_of))
     chosen = tuple(sorted(codes))
-    return _cached(target, revision, settings.year, "agencies", chosen, _when(as_of))
+    return _cached(target, revision, year, "agencies", chosen, _when(as_of))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _years(
+    target: str, revision: int, codes: tuple[str, ...] | None, default: int, framed: tuple[int, ...]
+) -> RollupYears:
+    return rollup_years(store(), codes, default, framed)
+
+
+def scope_years(scope: Scope) -> RollupYears:
+    """The fiscal years the scope can be rolled up in, newest first (``rollup_years``): the
+    years with a framework and the deployment's own year, its default."""
+    from ita_model.framework import available_years
+
+    settings = get_settings()  # the deployment's: no one agency's settings apply here
+    codes = None if scope.everything else tuple(r.code for r in registry() if scope.covers(r))
+    target, revision = str(store_target(settings)), store(settings).revision()
+    return _years(target, revision, codes, settings.year, tuple(available_years()))
+
+
+def year_as_of(year: int) -> date:
+    """A year's "as of" date: the session's default (today, or the sample's report date) when
+    it lies in that year, else the year's nearest day (a past year: its last, 30 Sep)."""
+    return within(year, default_as_of())
+
+
+def year_changed() -> None:
+    """The year picker's callback: the session's "as of" date moves into the year chosen (a
+    year's figures are read as of a day of that year)."""
+    year = st.session_state.get(ROLLUP_YEAR)
+    if isinstance(year, int):
+        st.session_state[AS_OF] = year_as_of(year)
 
 
 def drill_into(code: str, year: int) -> None:

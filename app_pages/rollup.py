@@ -3,7 +3,9 @@
 own dashboard (read-only).
 
 Filter first, then draw: the three filters narrow the agencies' rows (thousands of them), and
-only then are the figures worked out and one page of the heat map drawn.
+only then are the figures worked out and one page of the heat map drawn. The fiscal year is
+chosen first (the years with a framework; the deployment's by default): it drives the figures,
+the "as of" date (moved into that year), the drill-down and the hand-outs.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _rollup
-from app_pages._as_of import as_of
+from app_pages._as_of import ROLLUP_YEAR, as_of
 from app_pages._auth import current_actor
 from app_pages._frame import guarded
 from app_pages._rollup_handouts import rollup_handout_buttons
@@ -24,6 +26,7 @@ from ita_model import rollup_html, rollup_links
 from ita_model.html_cards import Card
 from ita_model.i18n import t
 from ita_model.scope import Scope
+from ita_model.settings import get_settings
 
 HEAT_ROWS = 50  # agencies a page of the heat map shows
 BELOW_ROWS = 100  # agencies a page of the below-the-mark table shows
@@ -45,6 +48,29 @@ def scope_words(scope: Scope) -> str:
         else:
             words.append(tr("rollup_page.n_agencies", n=f"{len(part.values):,}"))
     return " · ".join(words)
+
+
+def year_picker(scope: Scope) -> int:
+    """The fiscal year to roll up, newest first; the deployment's year until another is
+    chosen (a value no longer offered falls back to it)."""
+    with guarded():
+        years = _rollup.scope_years(scope)
+    default = get_settings().year
+    if st.session_state.get(ROLLUP_YEAR) not in years.offered:
+        st.session_state[ROLLUP_YEAR] = default  # no index=: the session holds the value
+    words = lang()
+    year = st.columns([1, 2])[0].selectbox(
+        tr("rollup_year.label"),
+        list(years.offered),
+        format_func=lambda y: t("rollup_year.option", words, year=y),
+        help=tr("rollup_year.help"),
+        key=ROLLUP_YEAR,
+        on_change=_rollup.year_changed,
+    )
+    if years.without_framework:
+        listed = ", ".join(str(y) for y in years.without_framework)
+        st.caption(tr("rollup_year.without_framework", years=listed))
+    return int(year)
 
 
 def filters(agencies: pd.DataFrame) -> rf.Filters:
@@ -264,10 +290,10 @@ def progress(frame: pd.DataFrame, agencies: int) -> None:
 
 
 def body(scope: Scope) -> None:
-    today = as_of()
+    year = year_picker(scope)
+    today = as_of()  # moved into the year when the year was chosen (``_rollup.year_changed``)
     with guarded():
-        whole = _rollup.scope_rollup(scope, today)
-    year = int(whole.year)
+        whole = _rollup.scope_rollup(scope, today, year)
     mark = rf.pass_mark_of(whole)
     st.caption(
         " · ".join(
@@ -294,11 +320,11 @@ def body(scope: Scope) -> None:
     if chosen.any:
         with guarded():
             shown = _rollup.agencies_rollup(
-                list(agencies["agency"]), today, rf.filters_scope(chosen, scope)
+                list(agencies["agency"]), today, year, rf.filters_scope(chosen, scope)
             )
     agencies = rf.worst_first(agencies)
     html_cards(key_figures(rf.summary(agencies), mark))
-    rollup_handout_buttons(shown, agencies, scope_words(scope), chosen)
+    rollup_handout_buttons(shown, agencies, scope_words(scope), chosen, today)
     heat_map(agencies, shown.indicators)
     drill(agencies, year)
     spread(agencies, year, mark)

@@ -88,11 +88,20 @@ def _num(value: float) -> str:
     return "—" if value != value else f"{value:.2f}"
 
 
+def _links(checked: float, with_problems: float) -> tuple[str, str]:
+    """An agency's latest link check as two short cells; "—" for never checked."""
+    if checked != checked:
+        return "—", "—"
+    return f"{int(checked):,}", f"{int(with_problems):,}"
+
+
 def _print(r: Rollup) -> None:
+    from ita_model.rollup_links import with_links
+
     if r.empty:
         print(f"{r.message('th')} / {r.message('en')}")
         return
-    summary = r.agencies
+    summary = with_links(r.agencies, r.links)
     print(r.heading("th"))
     if r.as_of is not None:
         from ita_model.thai import format_date
@@ -102,11 +111,16 @@ def _print(r: Rollup) -> None:
     if len(totals):
         print(t("rollup.mean_total", "th", value=f"{totals.mean():.2f}"))
     head = ["agency", "name", "oit_done", "oit", "total", "rating", "passed"]
-    print("  ".join(t(f"rollup.col_{h}", "th") for h in head))
+    words = [t(f"rollup.col_{h}", "th") for h in head]
+    words += [
+        f"{t(k, 'th')} / {t(k, 'en')}" for k in ("rollup.col_links", "rollup.col_links_problems")
+    ]
+    print("  ".join(words))
     yes, no = t("rollup.passes", "th"), t("rollup.fails", "th")
     for row in summary.itertuples(index=False):
+        links, bad = _links(row.links_checked, row.links_with_problems)
         print(
             f"{row.agency:<12} {row.name[:40]:<40} {row.oit_done:>3}/{row.oit_total:<3} "
             f"{_num(row.oit):>7} {_num(row.total):>7} {row.rating or '—':<12} "
-            f"{yes if row.passed else no}"
+            f"{yes if row.passed else no:<8} {links:>5} {bad:>5}"
         )

@@ -156,10 +156,13 @@ def heat_map(
     *,
     lang: str = "th",
     first_rank: int = 1,
+    links: bool = False,
 ) -> str:
     """Agencies (rows, in the order given) × indicators (columns), each cell the indicator's
     score in its band's colour with the value written in it, the estimated total last.
-    ``matrix``: ``rollup_figures.indicator_matrix`` of the same agencies."""
+    ``matrix``: ``rollup_figures.indicator_matrix`` of the same agencies. ``links``: one more
+    column, the latest link check's problems of links checked (``agencies`` then carries
+    ``rollup_links.with_links``'s columns: the PDF hand-out)."""
     total_word = t("rollup_page.col_total", lang)
     heads = [
         '<th class="rl-rank">#</th>',
@@ -168,6 +171,8 @@ def heat_map(
     for number in matrix.columns:
         heads.append(f'<th title="{hover(names.get(int(number), ""))}">{int(number)}</th>')
     heads.append(f"<th>{esc(total_word)}</th>")
+    if links:
+        heads.append(f"<th>{esc(t('links_scope.col_with_problems', lang))}</th>")
     rows = []
     scores = matrix.to_numpy()
     for n, rec in enumerate(agencies.itertuples(index=False)):
@@ -185,6 +190,9 @@ def heat_map(
         rating = f" ({rec.rating})" if isinstance(rec.rating, str) and rec.rating else ""
         tip = hover(rec.name, f"{total_word}: {_number(total, 2)}{rating}")
         cells.append(_cell(total, tip, "rl-total"))
+        if links:
+            counts = link_counts(rec.links_checked, rec.links_with_problems)
+            cells.append(f'<td class="rl-links">{esc(counts)}</td>')
         rows.append(f'<tr data-agency="{esc(rec.agency)}">{"".join(cells)}</tr>')
     key = " · ".join(f"{n} {names[n]}" for n in sorted(names))
     body = (
@@ -369,24 +377,46 @@ LINK_HEADERS = (
 )
 
 
+def link_counts(checked: object, with_problems: object) -> str:
+    """ "3 / 5": links with problems of links checked in the latest check; "—": never checked."""
+    if pd.isna(checked):
+        return "—"
+    return f"{int(with_problems):,} / {int(checked):,}"
+
+
+def link_rows(
+    rows: pd.DataFrame, *, lang: str = "th", thai_digits: bool = False
+) -> list[list[str]]:
+    """Each agency of ``rollup_links.worst_links``: name, province, problems of links checked,
+    and the day of the check in Buddhist Era, or "not checked yet" (the page's table, the
+    hand-outs' short list)."""
+    never = t("links_scope.never", lang)
+    out = []
+    for rec in rows.itertuples(index=False):
+        province = rec.province if isinstance(rec.province, str) and rec.province else "—"
+        if pd.isna(rec.links_checked):
+            day = never
+        else:
+            when = pd.Timestamp(rec.links_checked_at).tz_convert("Asia/Bangkok").date()
+            day = format_date(when, lang="en" if lang == "en" else "th", thai_digits=thai_digits)
+        counts = link_counts(rec.links_checked, rec.links_with_problems)
+        out.append([str(rec.name), province, counts, day])
+    return out
+
+
 def link_table(rows: pd.DataFrame, *, lang: str = "th", thai_digits: bool = False) -> str:
     """The agencies with the most links with problems in their latest kept check (``rollup_links
     .worst_links``): problems of links checked, and the day of the check in Buddhist Era, or
     "not checked yet"."""
     head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in LINK_HEADERS)
-    never = t("links_scope.never", lang)
     body = []
-    for n, rec in enumerate(rows.itertuples(index=False), start=1):
-        province = rec.province if isinstance(rec.province, str) and rec.province else "—"
-        if pd.isna(rec.links_checked):
-            counts, day = "—", never
-        else:
-            counts = f"{int(rec.links_with_problems):,} / {int(rec.links_checked):,}"
-            when = pd.Timestamp(rec.links_checked_at).tz_convert("Asia/Bangkok").date()
-            day = format_date(when, lang="en" if lang == "en" else "th", thai_digits=thai_digits)
+    cells = link_rows(rows, lang=lang, thai_digits=thai_digits)
+    for n, (code, (name, province, counts, day)) in enumerate(
+        zip(rows["agency"], cells, strict=True), start=1
+    ):
         body.append(
-            f'<tr data-agency="{esc(rec.agency)}"><td class="rl-rank">{n}</td>'
-            f'<td class="rl-name">{esc(rec.name)}</td><td>{esc(province)}</td>'
+            f'<tr data-agency="{esc(code)}"><td class="rl-rank">{n}</td>'
+            f'<td class="rl-name">{esc(name)}</td><td>{esc(province)}</td>'
             f"<td>{esc(counts)}</td><td>{esc(day)}</td></tr>"
         )
     table = (

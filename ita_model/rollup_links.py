@@ -70,11 +70,17 @@ def last_run_id(store: Store) -> int:
         return int(conn.execute(select(func.coalesce(func.max(r.c.id), 0))).scalar())
 
 
+def with_links(agencies: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """``agencies`` in their order, each with its latest check's ``LINK_COLUMNS`` (NaN/NaT:
+    never checked): the hand-outs' agencies tables and the short list read this."""
+    return agencies.merge(links, on="agency", how="left")
+
+
 def worst_links(agencies: pd.DataFrame, links: pd.DataFrame, most: int) -> pd.DataFrame:
     """The ``most`` agencies of ``agencies`` (code, name, province) with the most links with
     problems in their latest check, then (when room is left) those never checked; the agencies
     whose links had no problem are left out."""
-    table = agencies[["agency", "name", "province"]].merge(links, on="agency", how="left")
+    table = with_links(agencies[["agency", "name", "province"]], links)
     bad = table[table["links_with_problems"] > 0].sort_values(
         ["links_with_problems", "agency"], ascending=[False, True], kind="stable"
     )

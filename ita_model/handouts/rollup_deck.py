@@ -1,7 +1,8 @@
 """The roll-up's PowerPoint deck, 16:9, made of the agency deck's parts (``deck``, ``deck_parts``):
 the key figures as large text, native editable charts (ratings, the spread of totals, progress),
-then native tables of the agencies below the pass mark and the items most often missing, as many
-slides as their rows need (never "… and n more"). Thai in Noto Sans Thai; the scope, filters,
+then native tables of the agencies below the pass mark, the agencies with the most links with
+problems (as on the page) and the items most often missing, as many slides as their rows need
+(never "… and n more"). Thai in Noto Sans Thai; the scope, filters,
 fiscal year and "as of" date (Buddhist Era) at the foot of every slide.
 """
 
@@ -15,6 +16,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu, Inches
 
 from ita_model import rollup_figures as rf
+from ita_model import rollup_html
 from ita_model.handouts.deck import BLUE, CONTENT_W, MARGIN, _Deck, _pages, _row_height
 from ita_model.handouts.deck_parts import set_thai, table
 from ita_model.handouts.deck_parts import text_box as _box
@@ -101,6 +103,16 @@ def deck_bytes(h: RollupHandout) -> bytes:
     else:
         slide = deck.slide(title, [])
         deck.headline(slide, h.t("rollup_page.none_below"))
+
+    worst = h.worst_links()
+    title = h.t("links_scope.heading")
+    if len(worst):
+        header = [h.t(k) for k in rollup_html.LINK_HEADERS]
+        rows = rollup_html.link_rows(worst, lang=h.lang, thai_digits=h.thai_digits)
+        _tables(deck, title, header, rows, [0.40, 0.18, 0.22, 0.20])
+    else:
+        slide = deck.slide(title, [])
+        deck.headline(slide, h.t("links_scope.none"))
 
     lacking = h.rollup.missing[h.rollup.missing["agencies_missing"] > 0]
     if len(lacking):

@@ -1,7 +1,8 @@
 """The roll-up's hand-outs for a scope: an A4 PDF and a PowerPoint deck, made like the agency's own.
 
-The PDF is the page's own HTML charts (``rollup_html``: the heat map of every agency, the spread
-of totals and ratings, the agencies below the mark, the items most often missing, progress)
+The PDF is the page's own HTML charts (``rollup_html``: the heat map of every agency with its
+latest link check, the spread of totals and ratings, the agencies below the mark, the agencies
+with the most links with problems, the items most often missing, progress)
 laid out with the report's A4 style and embedded Noto Sans Thai (``pdf``), printed by the warm
 Chromium. The deck (``rollup_deck``) uses the agency deck's slides, tables and native charts;
 the Excel workbook is the roll-up's own (``rollup_workbook``). All say the scope, the
@@ -16,7 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from ita_model import rollup_figures as rf
-from ita_model import rollup_html
+from ita_model import rollup_html, rollup_links
 from ita_model.handouts.chromium import print_pdf
 from ita_model.handouts.pdf import CSS as REPORT_CSS
 from ita_model.handouts.pdf import _css_string, _e, _font_faces
@@ -26,6 +27,7 @@ from ita_model.thai import format_date
 
 ROLLUP_FORMATS = ("pdf", "pptx", "xlsx")
 SUFFIXES = {"pdf": ".pdf", "pptx": ".pptx", "xlsx": ".xlsx"}
+LINK_ROWS = 10  # agencies the links-with-problems list shows, as on the page
 EXTRA_CSS = """
 .rl-heat td, .rl-heat th { border: 0.2mm solid #d0d0d0; padding: 0.6mm 1mm; }
 .rl-heat tr { break-inside: avoid; }
@@ -65,6 +67,13 @@ class RollupHandout:
     @property
     def summary(self) -> rf.Summary:
         return rf.summary(self.agencies)
+
+    def worst_links(self) -> pd.DataFrame:
+        """The page's "links with problems" list of the agencies drawn (``rollup_links``)."""
+        return rollup_links.worst_links(self.agencies, self.rollup.links, LINK_ROWS)
+
+    def never_checked(self) -> int:
+        return int((~self.agencies["agency"].isin(self.rollup.links["agency"])).sum())
 
     @property
     def subtitle(self) -> str:
@@ -129,6 +138,13 @@ def report_html(h: RollupHandout) -> str:
         add.append(rollup_html.gap_table(behind, mark, lang=lang))
     else:
         add.append(f"<p>{_e(h.t('rollup_page.none_below'))}</p>")
+    add.append(f"<h2>{_e(h.t('links_scope.heading'))}</h2>")
+    add.append(f'<p class="note">{_e(h.t("links_scope.caption", never=h.never_checked()))}</p>')
+    worst = h.worst_links()
+    if len(worst):
+        add.append(rollup_html.link_table(worst, lang=lang, thai_digits=h.thai_digits))
+    else:
+        add.append(f"<p>{_e(h.t('links_scope.none'))}</p>")
     add.append(f"<h2>{_e(h.t('rollup_page.missing'))}</h2>")
     lacking = h.rollup.missing[h.rollup.missing["agencies_missing"] > 0]
     if len(lacking):
@@ -159,7 +175,8 @@ def report_html(h: RollupHandout) -> str:
     add.append(f'<p class="note">{_e(h.t("rollup_page.heatmap_caption"))}</p>')
     matrix = rf.indicator_matrix(list(h.agencies["agency"]), h.rollup.indicators)
     names = rf.indicator_names(h.rollup.indicators)
-    add.append(rollup_html.heat_map(h.agencies, matrix, names, lang=lang))
+    listed = rollup_links.with_links(h.agencies, h.rollup.links)
+    add.append(rollup_html.heat_map(listed, matrix, names, lang=lang, links=True))
     made = h.t("handout.generated", date=h.date_text(h.made.date()))
     add.append(f'<p class="made">{_e(made)}</p>')
     footer = f"{h.t('rollup_page.handout_title')} · {h.t('common.fiscal_year', year=h.year)}"

@@ -1,5 +1,7 @@
 """The roll-up as an Excel hand-out: one sheet per table (agencies, indicators, items missing,
-progress), Thai headers first, every text cell text (``ita_model.cells``), figures as numbers."""
+progress), Thai headers first, every text cell text (``ita_model.cells``), figures as numbers.
+Each agency's row ends with its latest link check (links checked, with problems, the day in
+Buddhist Era; "not checked yet" when never)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from ita_model.handouts.workbook import _finish, _table
 from ita_model.i18n import t
 from ita_model.rollup import AGENCY_COLUMNS, Rollup
+from ita_model.rollup_links import with_links
 from ita_model.thai import format_date
+
+LINK_HEADERS = ("links_checked", "links_with_problems", "links_checked_at")
 
 
 def _score(value: Any) -> float | None:
@@ -28,11 +34,20 @@ def _sheet(
     _finish(ws)
 
 
+def _links(checked: Any, with_problems: Any, at: Any, lang: str) -> list[Any]:
+    """Links checked, with problems (numbers) and the day of the check (Buddhist Era)."""
+    if pd.isna(checked):
+        return [None, None, t("links_scope.never", lang)]
+    day = pd.Timestamp(at).tz_convert("Asia/Bangkok").date()
+    return [int(checked), int(with_problems), format_date(day, lang="en" if lang == "en" else "th")]
+
+
 def rollup_xlsx(r: Rollup, lang: str = "th") -> bytes:
     """The workbook's bytes; an empty roll-up gives its message on the agencies sheet."""
     wb = Workbook()
     wb.remove(wb.active)
     yes, no = t("rollup.passes", lang), t("rollup.fails", lang)
+    rows = with_links(r.agencies, r.links)
     agencies = [
         [
             row.agency,
@@ -48,12 +63,13 @@ def rollup_xlsx(r: Rollup, lang: str = "th") -> bytes:
             _score(row.total),
             row.rating,
             yes if row.passed else no,
+            *_links(row.links_checked, row.links_with_problems, row.links_checked_at, lang),
         ]
-        for row in r.agencies.itertuples(index=False)
+        for row in rows.itertuples(index=False)
     ]
     if not agencies:
         agencies = [[r.message(lang)]]
-    _sheet(wb, "agencies", lang, AGENCY_COLUMNS, agencies)
+    _sheet(wb, "agencies", lang, (*AGENCY_COLUMNS, *LINK_HEADERS), agencies)
     _sheet(
         wb,
         "indicators",
