@@ -202,10 +202,8 @@ def _submissions_tab() -> None:
         sub: Submission | None = by_id.get(chosen) if chosen else None
         if sub is not None:
             with st.container(border=True):
-                st.markdown(
-                    f"**{md(sub.filename)}** · {md(_division_name(sub.division, divisions))} · "
-                    f"{tr('state.' + sub.state)}"
-                )
+                who = tr("whole_agency.name") if whole else _division_name(sub.division, divisions)
+                st.markdown(f"**{md(sub.filename)}** · {md(who)} · {tr('state.' + sub.state)}")
                 if sub.decided_by and sub.decided_at:
                     st.caption(
                         tr(
