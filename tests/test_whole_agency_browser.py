@@ -17,11 +17,11 @@ from ita_model.template import HEADERS, OIT_SHEET, header_row
 from tests import test_whole_agency
 from tests.conftest import served
 from tests.test_browser import settle, shoot
+from tests.test_changes_whole_agency import OWN_FILE
 from tests.test_tenancy_browser import PW, sign_in
-from tests.test_whole_agency import DONE, WORKING, csv_bytes
+from tests.test_whole_agency import csv_bytes
 
 province = test_whole_agency.province  # the fixture: agencies fed by a multi-agency sheet
-OWN_FILE = [["ข้อ", "สถานะ", "ลิงก์"], ["o01", DONE, "https://pyo.go.th/o01"], ["o02", WORKING, ""]]
 
 
 @pytest.fixture

@@ -25,14 +25,17 @@ from ita_model.organisation import whole_agency
 from ita_model.records import status_label
 from ita_model.store import open_store
 from ita_model.validate import validate_file
-from tests import test_whole_agency, test_whole_agency_words
+from tests import test_changes_whole_agency, test_whole_agency, test_whole_agency_words
 from tests.conftest import ROOT, SAMPLE, app_test, html_tables
 from tests.test_app import XLSX, filled_workbook, open_app
-from tests.test_whole_agency import DONE, WORKING, csv_bytes
+from tests.test_changes_whole_agency import OWN_FILE
+from tests.test_whole_agency import csv_bytes
 
 province = test_whole_agency.province  # the fixture: agencies fed by a multi-agency sheet
 whole = test_whole_agency_words.whole  # the fixture: the hand-out of an agency with no divisions
-OWN_FILE = [["ข้อ", "สถานะ", "ลิงก์"], ["o01", DONE, "https://pyo.go.th/o01"], ["o02", WORKING, ""]]
+# the fixture: agency 5601 (no set-up, fed by the province's sheet: o01, o02 done, o04 in
+# progress) and an administrator of it, adm5601
+registered = test_changes_whole_agency.registered
 DIVISION_WORD = {"th": "ส่วนราชการ", "en": "division"}
 ADMIN = Actor("adm5601", Role.ADMIN, "local", agency="5601")
 
@@ -77,20 +80,11 @@ def keys_of(widgets: Any) -> set[str]:
     return {w.key for w in widgets}
 
 
-@pytest.fixture
-def admin(province: Path) -> Path:
-    """Agency 5601 fed by the province's sheet (o01, o02 done, o04 in progress), its admin."""
-    s = open_store(province)
-    s.accounts.add("adm5601", "admin", "pw-12345678", user="root", agency="5601", rounds=4)
-    s.close()
-    return province
-
-
 # --------------------------------------------------------------------------- Data-in
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_a_whole_agencys_data_in_asks_for_no_division(admin: Path, lang: str) -> None:
+def test_a_whole_agencys_data_in_asks_for_no_division(registered: Path, lang: str) -> None:
     page = app_test(ROOT / "dashboard.py", lang=lang, actor=ADMIN).run()
     page.switch_page("app_pages/data_in.py").run()
     page.file_uploader(key="uploads").set_value(("own.csv", csv_bytes(OWN_FILE), "text/csv"))
@@ -140,8 +134,8 @@ def test_the_demos_data_in_keeps_its_words(data_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_a_whole_agencys_history_and_rollback_name_no_division(admin: Path, lang: str) -> None:
-    s = open_store(admin)
+def test_a_whole_agencys_history_and_rollback_name_no_division(registered: Path, lang: str) -> None:
+    s = open_store(registered)
     bound = s.for_agency("5601", user="adm5601")
     data = csv_bytes(OWN_FILE)
     report = validate_file(data, "own.csv", year=2565, organisation=whole_agency("อบจ.พะเยา"))
@@ -169,7 +163,7 @@ def test_a_whole_agencys_history_and_rollback_name_no_division(admin: Path, lang
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_a_whole_agencys_oit_has_no_division_filter_nor_map(admin: Path, lang: str) -> None:
+def test_a_whole_agencys_oit_has_no_division_filter_nor_map(registered: Path, lang: str) -> None:
     page = app_test(ROOT / "dashboard.py", lang=lang, actor=ADMIN).run()
     page.switch_page("app_pages/oit.py").run()
     assert not page.exception, [e.value for e in page.exception]
@@ -200,7 +194,7 @@ def test_the_demos_waiting_on_cell_still_points_out_who_has_not_started(
     assert started and any(mark in who for who in started)
 
 
-def test_a_whole_agencys_waiting_on_cell_is_just_its_name(admin: Path) -> None:
+def test_a_whole_agencys_waiting_on_cell_is_just_its_name(registered: Path) -> None:
     page = app_test(ROOT / "dashboard.py", lang="th", actor=ADMIN).run()
     page.switch_page("app_pages/overview.py").run()
     assert not page.exception, [e.value for e in page.exception]
