@@ -28,7 +28,7 @@ from ita_model.validate import validate_file
 from tests import test_changes_whole_agency, test_whole_agency, test_whole_agency_words
 from tests.conftest import ROOT, SAMPLE, app_test, html_tables
 from tests.test_app import XLSX, filled_workbook, open_app
-from tests.test_changes_whole_agency import OWN_FILE
+from tests.test_changes_whole_agency import OWN_FILE, data_in_with_own_file
 from tests.test_whole_agency import csv_bytes
 
 province = test_whole_agency.province  # the fixture: agencies fed by a multi-agency sheet
@@ -85,11 +85,7 @@ def keys_of(widgets: Any) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_a_whole_agencys_data_in_asks_for_no_division(registered: Path, lang: str) -> None:
-    page = app_test(ROOT / "dashboard.py", lang=lang, actor=ADMIN).run()
-    page.switch_page("app_pages/data_in.py").run()
-    page.file_uploader(key="uploads").set_value(("own.csv", csv_bytes(OWN_FILE), "text/csv"))
-    page.run()
-    assert not page.exception, [e.value for e in page.exception]
+    page = data_in_with_own_file(lang)
     shown = visible_text(page)
     assert DIVISION_WORD[lang] not in shown.casefold()
     # no division to send for, nor a template to pick: each says it is the agency's own
