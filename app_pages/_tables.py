@@ -202,10 +202,14 @@ def show_issues(
     )
 
 
-def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> None:
+def changes_table(
+    changes: Changes, divisions: Mapping[str, Any], key: str, *, whole: bool = False
+) -> None:
     """What a decision would change: each (item, division) status that moves, the OIT done
     count before and after (the divisions' own and the agency's), and the other tables it
-    replaces. The upload card and History's rollback preview both show it."""
+    replaces. The upload card and History's rollback preview both show it. ``whole``: the
+    agency has no divisions (it reports as a whole), so its own status is the item's: one
+    status column, one count, no division named."""
     if len(changes.items):
         items = changes.items
         move = zip(items["before"], items["after"], strict=True)
@@ -217,30 +221,33 @@ def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> N
             overall=[f"{status_text(b)} → {status_text(a)}" for b, a in overall],
         )
         many = items["division"].nunique() > 1
+        columns = ["move"] if whole else [*(["div"] if many else []), "move", "overall"]
         st.dataframe(
             shown,
             hide_index=True,
             width="stretch",
-            column_order=["item", "name", *(["div"] if many else []), "move", "overall"],
+            column_order=["item", "name", *columns],
             column_config={
                 "item": st.column_config.TextColumn(tr("col.item"), width=45),
                 "name": st.column_config.TextColumn(tr("col.name"), width=240),
                 "div": st.column_config.TextColumn(tr("col.division"), width=150),
-                "move": st.column_config.TextColumn(tr("data_in.division_status"), width=250),
+                "move": st.column_config.TextColumn(
+                    tr("whole_agency.status" if whole else "data_in.division_status"), width=250
+                ),
                 "overall": st.column_config.TextColumn(tr("data_in.overall_status"), width=250),
             },
             height=table_height(len(shown), 320),
             key=key,
         )
-        st.caption(
-            tr(
+        done = tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
+        if not whole:  # the agency's own count is the only one
+            own = tr(
                 "data_in.division_done_moves",
                 before=changes.division_done_before,
                 after=changes.division_done_after,
             )
-            + " · "
-            + tr("data_in.done_moves", before=changes.done_before, after=changes.done_after)
-        )
+            done = f"{own} · {done}"
+        st.caption(done)
     for rec in changes.replaced.to_dict("records"):
         st.caption(
             tr(
@@ -252,9 +259,11 @@ def changes_table(changes: Changes, divisions: Mapping[str, Any], key: str) -> N
         )
 
 
-def annotated_download(data: bytes, name: str, report: FileReport, key: str) -> None:
+def annotated_download(
+    data: bytes, name: str, report: FileReport, key: str, *, whole: bool = False
+) -> None:
     """The file back with every problem cell coloured and explained (when it has problems and
-    could be read), for the sender to fix."""
+    could be read), for the sender to fix (``whole``: an agency with no divisions sent it)."""
     if not len(report.issues) or report.unreadable:
         return
     from ita_model.annotate import annotate, annotated_name
@@ -267,5 +276,5 @@ def annotated_download(data: bytes, name: str, report: FileReport, key: str) -> 
         icon=":material/edit_note:",
         key=key,
         on_click="ignore",
-        help=tr("data_in.annotated_help"),
+        help=tr("whole_agency.annotated_help" if whole else "data_in.annotated_help"),
     )

@@ -6,6 +6,7 @@ agency (``_multi_in.py``)."""
 
 import logging
 import re
+from datetime import datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -35,11 +36,21 @@ from ita_model.changes import what_would_change
 from ita_model.consolidated import consolidated_workbook
 from ita_model.i18n import both, name_of, t
 from ita_model.multi_agency import is_multi_agency
+from ita_model.organisation import Organisation
 from ita_model.readiness import SPREADSHEET_SUFFIXES, files_in
-from ita_model.template import template_bytes
+from ita_model.template import build_template, template_bytes, workbook_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _log = logging.getLogger(__name__)
+
+
+def template_for(pick: str, year: int, org: Organisation) -> bytes:
+    """The blank workbook to download: an agency that reports as a whole gets its own (every
+    item once, no division column, its name on top), not the default agency's divisions."""
+    if org.divisions:
+        return template_bytes(pick, year=year)
+    stamp = datetime.combine(org.report_date, time())  # its date: the same bytes all day
+    return workbook_bytes(build_template(pick, year=year, organisation=org), stamp)
 
 
 def md_text(text: str) -> str:
@@ -58,12 +69,20 @@ with guarded():
 divisions = {d.id: d for d in org.divisions}
 reporters = org.reporters()  # the divisions, and the agency as a whole (ทั้งหน่วยงาน)
 reporting = [d.id for d in org.reporting_divisions()]
+# no divisions: the agency reports as a whole, its words name none and there is none to choose
+whole = not org.divisions
+
+
+def words(key: str) -> str:
+    """A Data-in key, or its ``whole_agency`` twin for an agency that reports as a whole."""
+    return tr(f"whole_agency.{key}" if whole else f"data_in.{key}")
+
 
 if not loaded.sources:
-    st.info(tr("data_in.no_data_yet"), icon=":material/info:")
+    st.info(words("no_data_yet"), icon=":material/info:")
 
 # ---------------------------------------------------------------- 1. files in
-st.subheader(tr("data_in.drop"))
+st.subheader(words("drop"))
 up_col, div_col = st.columns([2, 1])
 uploads = up_col.file_uploader(
     tr("data_in.uploader"),
@@ -72,13 +91,19 @@ uploads = up_col.file_uploader(
     key="uploads",
     help=tr("data_in.uploader_help"),
 )
-sender = div_col.selectbox(
-    tr("data_in.sender"),
-    [None, *reporting],
-    format_func=lambda d: tr("data_in.sender_none") if d is None else name_of(divisions[d], lang()),
-    key="sender_division",
-    help=tr("data_in.sender_help"),
-)
+if whole:  # no division to send for: every file is the agency's own
+    sender = None
+    div_col.caption(tr("whole_agency.sender"))
+else:
+    sender = div_col.selectbox(
+        tr("data_in.sender"),
+        [None, *reporting],
+        format_func=lambda d: (
+            tr("data_in.sender_none") if d is None else name_of(divisions[d], lang())
+        ),
+        key="sender_division",
+        help=tr("data_in.sender_help"),
+    )
 
 inbox_dir = settings.data_dir / "inbox"
 try:
@@ -129,9 +154,10 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
     with st.container(border=True):
         title = f"**{md(name)}**"  # a file name is the sender's text, never Markdown
         title += f" · {tr('data_in.from_' + origin)}"
-        title += " · " + (
-            md(name_of(divisions[div], lang())) if div in divisions else tr("data_in.no_division")
-        )
+        if div in divisions:
+            title += " · " + md(name_of(divisions[div], lang()))
+        else:
+            title += " · " + tr("whole_agency.name" if whole else "data_in.no_division")
         st.markdown(title)
         try:
             sub, is_new = fs.submit(
@@ -161,7 +187,7 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             + ("" if is_new else f" · {tr('data_in.already_stored')}")
         )
         show_issues(report, key=f"issues_{n}_{sha256(data)[:8]}")
-        annotated_download(data, name, report, key=f"annotated_{n}_{sub.id}")
+        annotated_download(data, name, report, key=f"annotated_{n}_{sub.id}", whole=whole)
 
         if report.unreadable:
             st.error(tr("data_in.unreadable"), icon=":material/block:")
@@ -183,13 +209,13 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
         elif changes.empty:
             st.caption(tr("data_in.no_change"))
         else:
-            if changes.as_whole:  # rows with no division: say whom they count for
+            if changes.as_whole and not whole:  # rows with no division: whom they count for
                 names = ", ".join(
                     name_of(reporters[d], lang()) if d in reporters else d
                     for d in changes.divisions
                 )
                 st.caption(tr("whole_agency.counts_for", names=names))
-            changes_table(changes, reporters, key=f"changes_{n}_{sub.sha256[:8]}")
+            changes_table(changes, reporters, key=f"changes_{n}_{sub.sha256[:8]}", whole=whole)
 
         if sub.state != "accepted":
             with guarded():
@@ -200,12 +226,14 @@ def show_file(n: int, name: str, data: bytes, origin: str) -> None:
             risky = report.issues.errors > 0
             allow = True
             if risky:
-                st.warning(tr("data_in.has_errors"), icon=":material/warning:")
+                st.warning(words("has_errors"), icon=":material/warning:")
                 allow = st.checkbox(tr("data_in.accept_valid_rows"), key=f"force_{sub.id}")
             undone = changes.undone
             if len(undone):  # said before the button: these done items would stop counting
                 lost = ", ".join(
-                    f"{item} ({name_of(reporters[d], lang())})" if d in reporters else item
+                    f"{item} ({name_of(reporters[d], lang())})"
+                    if d in reporters and not whole  # the agency's own: no one else to name
+                    else item
                     for item, d in zip(undone["item"], undone["division"], strict=True)
                 )
                 st.warning(
@@ -258,7 +286,7 @@ if history:
             ]
         )
         st.dataframe(
-            frame,
+            frame.drop(columns=["division"]) if whole else frame,  # none: every file its own
             hide_index=True,
             width="stretch",
             column_config={
@@ -276,19 +304,23 @@ st.subheader(tr("data_in.downloads"))
 a, b = st.columns(2, border=True)
 with a:
     st.markdown(f"**{tr('data_in.template')}**")
-    words = lang()  # the option labels are made later too (in tests): not from the session
-    pick = st.selectbox(
-        tr("data_in.template_for"),
-        ["all", *reporting],
-        format_func=lambda d: (
-            t("data_in.all_divisions", words) if d == "all" else name_of(divisions[d], words)
-        ),
-        key="template_division",
-    )
+    if whole:  # one workbook, every item once, no division column: nothing to choose
+        pick = "all"
+        st.caption(tr("whole_agency.template"))
+    else:
+        said = lang()  # the option labels are made later too (in tests): not from the session
+        pick = st.selectbox(
+            tr("data_in.template_for"),
+            ["all", *reporting],
+            format_func=lambda d: (
+                t("data_in.all_divisions", said) if d == "all" else name_of(divisions[d], said)
+            ),
+            key="template_division",
+        )
     year = settings.year
     st.download_button(
         tr("data_in.download_template"),
-        data=lambda: template_bytes(pick, year=year),
+        data=lambda: template_for(pick, year, org),
         file_name=f"ita{year}-oit-{pick}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
@@ -296,8 +328,8 @@ with a:
         key="dl_template",
     )
 with b:
-    st.markdown(f"**{tr('data_in.current')}**")
-    st.caption(tr("data_in.current_help"))
+    st.markdown(f"**{words('current')}**")
+    st.caption(words("current_help"))
     dataset = loaded.dataset
     st.download_button(
         tr("data_in.download_current"),

@@ -85,6 +85,8 @@ with guarded():
     subs = fs.submissions(year=settings.year)
     revision = fs.revision()
 divisions = org.reporters()  # the divisions, and the agency as a whole (its moves are named)
+# no divisions: it reports as a whole, every file and move is its own, none to filter or name
+whole = not org.divisions
 st.caption(tr("history.store_at", where=STORE_KINDS.get(fs.dialect, fs.dialect)))
 
 
@@ -116,7 +118,7 @@ def _rollback_preview(sub: Submission) -> None:
     if changes.empty:
         st.caption(tr("history.rollback_no_change"))
         return
-    changes_table(changes, divisions, key=f"rollback_changes_{sub.id}")
+    changes_table(changes, divisions, key=f"rollback_changes_{sub.id}", whole=whole)
 
 
 def _submissions_tab() -> None:
@@ -129,14 +131,16 @@ def _submissions_tab() -> None:
     else:
         left, right = st.columns(2)
         present = sorted({s.division for s in subs if s.division}, key=str)
-        pick_div = left.selectbox(
-            tr("history.filter_division"),
-            [None, *present],
-            format_func=lambda d: (
-                tr("history.all_divisions") if d is None else _division_name(d, divisions)
-            ),
-            key="history_division",
-        )
+        pick_div = None
+        if not whole:
+            pick_div = left.selectbox(
+                tr("history.filter_division"),
+                [None, *present],
+                format_func=lambda d: (
+                    tr("history.all_divisions") if d is None else _division_name(d, divisions)
+                ),
+                key="history_division",
+            )
         pick_states = right.multiselect(
             tr("history.filter_state"),
             STATES,
@@ -165,7 +169,7 @@ def _submissions_tab() -> None:
         )
         # a static table (no data grid to load and draw): every text escaped, long names wrapped
         html_table(
-            table.rename(
+            table.drop(columns=["division"] if whole else []).rename(
                 columns={
                     "when": tr("history.when"),
                     "file": tr("history.file"),
@@ -198,10 +202,8 @@ def _submissions_tab() -> None:
         sub: Submission | None = by_id.get(chosen) if chosen else None
         if sub is not None:
             with st.container(border=True):
-                st.markdown(
-                    f"**{md(sub.filename)}** · {md(_division_name(sub.division, divisions))} · "
-                    f"{tr('state.' + sub.state)}"
-                )
+                who = tr("whole_agency.name") if whole else _division_name(sub.division, divisions)
+                st.markdown(f"**{md(sub.filename)}** · {md(who)} · {tr('state.' + sub.state)}")
                 if sub.decided_by and sub.decided_at:
                     st.caption(
                         tr(
@@ -250,7 +252,7 @@ def _submissions_tab() -> None:
                     sure = st.checkbox(tr("history.withdraw_sure"), key=f"withdraw_sure_{sub.id}")
                     buttons[2].button(
                         tr("history.withdraw"),
-                        help=tr("history.withdraw_help"),
+                        help=tr("whole_agency.withdraw_help" if whole else "history.withdraw_help"),
                         on_click=_decide,
                         args=("withdraw", sub.id),
                         disabled=not sure,
@@ -262,7 +264,7 @@ def _submissions_tab() -> None:
                     sure = st.checkbox(tr("history.rollback_sure"), key=f"rollback_sure_{sub.id}")
                     buttons[2].button(
                         tr("history.rollback"),
-                        help=tr("history.rollback_help"),
+                        help=tr("whole_agency.rollback_help" if whole else "history.rollback_help"),
                         on_click=_decide,
                         args=("rollback", sub.id),
                         disabled=not sure,
@@ -334,12 +336,21 @@ def _changes_tab() -> None:
             shown,
             hide_index=True,
             width="stretch",
-            column_order=["item", "name", "div", "move", "overall", "user", "when", "filename"],
+            column_order=[
+                "item",
+                "name",
+                *([] if whole else ["div"]),  # every move is the agency's own
+                "move",
+                "overall",
+                "user",
+                "when",
+                "filename",
+            ],
             column_config={
                 "item": st.column_config.TextColumn(tr("col.item"), width=60),
                 "name": st.column_config.TextColumn(tr("col.name"), width="large"),
                 "div": tr("col.division"),
-                "move": tr("history.col_move"),
+                "move": tr("col.status" if whole else "history.col_move"),
                 "overall": tr("history.col_overall"),
                 "user": tr("history.col_by"),
                 "when": tr("history.col_when"),
@@ -364,7 +375,7 @@ def _changes_tab() -> None:
 def _progress_tab() -> None:
     by = st.segmented_control(
         tr("history.by"),
-        ["indicator", "division", "all"],
+        ["indicator", "all"] if whole else ["indicator", "division", "all"],
         format_func=lambda b: tr(f"history.by_{b}"),
         default="indicator",
         required=True,
@@ -420,7 +431,7 @@ def _audit_tab() -> None:
             ]
         )  # fmt: skip
         st.dataframe(
-            log,
+            log.drop(columns=["division"]) if whole else log,
             hide_index=True,
             width="stretch",
             height=table_height(len(log), 480),

@@ -12,7 +12,7 @@ from app_pages._text import link, md
 from app_pages._words import be, lang, tr
 from ita_model import charts, oit_html
 from ita_model.framework import Item
-from ita_model.i18n import both, name_of
+from ita_model.i18n import name_of
 from ita_model.records import status_label
 
 loaded = page_data()
@@ -27,6 +27,8 @@ if loaded is not None:
         items = {rec["item"]: rec for rec in r.items.to_dict("records")}
         divisions = org.reporters()  # the divisions, and the agency as a whole (ทั้งหน่วยงาน)
         owning = [d for d in r.by_division["division"]] if len(r.by_division) else []
+        # no divisions: it reports as a whole, no division to filter by or to map items against
+        whole = not org.divisions
 
         statuses = st.pills(
             tr("oit.filter_status"),
@@ -37,13 +39,17 @@ if loaded is not None:
         )
         f2, f3 = st.columns(2)
         # several at once; nothing chosen = all (the prompt says so in the page's language)
-        chosen_divs = f2.multiselect(
-            tr("oit.filter_division"),
-            owning,
-            format_func=lambda d: name_of(divisions[d], lang()),
-            key="oit_division",
-            placeholder=tr("oit.all"),
-        )
+        chosen_divs: list[str] = []
+        if not whole:
+            chosen_divs = f2.multiselect(
+                tr("oit.filter_division"),
+                owning,
+                format_func=lambda d: name_of(divisions[d], lang()),
+                key="oit_division",
+                placeholder=tr("oit.all"),
+            )
+        else:
+            f3 = f2  # the sub-indicators take the first column
         subs = {s.code: s for ind in fw.oit_indicators() for s in ind.subindicators}
         chosen_subs = f3.multiselect(
             tr("oit.filter_sub"),
@@ -67,6 +73,8 @@ if loaded is not None:
         for result in _links.check_button(loaded, key="oit_check_links"):
             checked.setdefault(result.item, []).append(result)
 
+        owners_word = "whole_agency.owners" if whole else "oit.owners"
+
         def draw_item(item: Item, row: Mapping[str, Any]) -> None:
             a, b = st.columns([1, 1])
             owners_md = "\n".join(
@@ -74,7 +82,7 @@ if loaded is not None:
                 for d in row["owners"]
                 if d in divisions
             )
-            a.markdown(f"**{tr('oit.owners')}**\n\n{owners_md}")
+            a.markdown(f"**{tr(owners_word)}**\n\n{owners_md}")
             # a link only for a validated http(s) URL; anything else is shown as text
             links = "\n".join(f"- <{link(u)}>" if link(u) else f"- {md(u)}" for u in row["urls"])
             links = links or "—"
@@ -97,7 +105,7 @@ if loaded is not None:
                 st.caption(tr("links.not_checked") if len(row["urls"]) else tr("links.no_links"))
 
         words = oit_html.Words(
-            owners=tr("oit.owners"),
+            owners=tr(owners_word),
             links=tr("oit.links"),
             updated=tr("oit.updated"),
             components=tr("oit.components"),
@@ -184,9 +192,6 @@ if loaded is not None:
             flush()
 
         def draw_map() -> None:
-            if not org.divisions:
-                st.info(both("whole_agency.no_divisions"), icon=":material/info:")
-                return
             st.caption(tr("oit.map_caption"))
             div_rows = r.by_division
             if chosen_divs:
@@ -197,13 +202,16 @@ if loaded is not None:
             else:
                 st.info(tr("oit.none_match"), icon=":material/filter_alt_off:")
 
-        # Lazy tabs: only the open one is built (and sent to the browser).
-        tab_list, tab_map = st.tabs(
-            [tr("oit.tab_list"), tr("oit.tab_map")], key="oit_tab", on_change="rerun"
-        )
-        if tab_list.open is not False:
-            with tab_list:
-                draw_list()
-        if tab_map.open:
-            with tab_map:
-                draw_map()
+        if whole:  # the list only: a map of items against divisions it has not
+            draw_list()
+        else:
+            # Lazy tabs: only the open one is built (and sent to the browser).
+            tab_list, tab_map = st.tabs(
+                [tr("oit.tab_list"), tr("oit.tab_map")], key="oit_tab", on_change="rerun"
+            )
+            if tab_list.open is not False:
+                with tab_list:
+                    draw_list()
+            if tab_map.open:
+                with tab_map:
+                    draw_map()

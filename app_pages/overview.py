@@ -19,11 +19,11 @@ from ita_model.html_cards import Card
 from ita_model.i18n import both, name_of
 
 
-def _who(ids: list[str], not_started: list[str], names: dict[str, str]) -> str:
-    """The owners still due; the ones that have not started say so."""
-    mark = status_text("not_started")
-    shown = [names.get(d, d) + (f" ({mark})" if d in not_started else "") for d in ids]
-    return ", ".join(shown)
+def _who(ids: list[str], not_started: list[str], names: dict[str, str], status: str) -> str:
+    """The owners still due; the ones that have not started say so, unless the item's own
+    status already does (an item is "not started" only when none of its owners has started)."""
+    mark = "" if status == "not_started" else f" ({status_text('not_started')})"
+    return ", ".join(names.get(d, d) + (mark if d in not_started else "") for d in ids)
 
 
 def key_figures(
@@ -33,6 +33,9 @@ def key_figures(
     deadline and the two surveys' respondents."""
     r = loaded.readiness
     by_ind = r.by_indicator.set_index("indicator")
+    # done: what every responsible division reports done; or what the agency as a whole does
+    whole = not loaded.organisation.divisions
+    done_help = "whole_agency.oit_done_help" if whole else "overview.oit_done_help"
     if est.total is None:
         first = Card(
             tr("overview.estimate"),
@@ -50,7 +53,7 @@ def key_figures(
         )
     top = [
         first,
-        Card(tr("overview.oit_done"), f"{r.done} / {r.total}", help=tr("overview.oit_done_help")),
+        Card(tr("overview.oit_done"), f"{r.done} / {r.total}", help=tr(done_help)),
     ]
     for number in (9, 10):
         if number in by_ind.index:
@@ -149,8 +152,13 @@ def missing_now(loaded: Loaded, f: Figures) -> None:
                 tr("col.sub"): missing["subindicator"],
                 tr("col.status"): [status_text(s) for s in missing["status"]],
                 waiting_on: [
-                    _who(w, n, names)
-                    for w, n in zip(missing["waiting_on"], missing["not_started_on"], strict=True)
+                    _who(w, n, names, s)
+                    for w, n, s in zip(
+                        missing["waiting_on"],
+                        missing["not_started_on"],
+                        missing["status"],
+                        strict=True,
+                    )
                 ],
             }
         )
@@ -211,10 +219,10 @@ if loaded is not None:
         missing_now(loaded, f)
         st.subheader(tr("overview.by_subindicator"))
         html_chart(html_charts.subindicator_bars(r.by_subindicator, lang()))
-        st.subheader(tr("overview.by_division"))
         if loaded.organisation.divisions:
+            st.subheader(tr("overview.by_division"))
             html_chart(html_charts.division_bars(r.by_division, f.overdue, lang()))
-        else:
+        else:  # no heading over a chart it cannot have: one line says why
             st.info(both("whole_agency.no_divisions"), icon=":material/info:")
         if f.oit_due:
             st.caption(tr("overview.overdue_rule", date=be(f.oit_due)))

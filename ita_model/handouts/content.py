@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 WHOLE_WORDS = {
     "handout.missing": "whole_agency.handout_missing",
     "handout.col.owners": "whole_agency.owners",
+    "handout.sheet.owners": "whole_agency.sheet_reported",
+    "handout.col.division_status": "handout.col.status",
 }
 
 

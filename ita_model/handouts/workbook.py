@@ -92,7 +92,8 @@ def workbook_bytes(handout: Handout) -> bytes:
     _summary(wb.active, h)
     _items(wb.create_sheet(), h)
     _owners(wb.create_sheet(), h)
-    _divisions(wb.create_sheet(), h)
+    if not h.whole:  # an agency that reports as a whole has no completion by division
+        _divisions(wb.create_sheet(), h)
     _missing(wb.create_sheet(), h)
     if h.links:
         _links(wb.create_sheet(), h)
@@ -232,7 +233,8 @@ def _items(ws: Worksheet, h: Handout) -> None:
 
 
 def _owners(ws: Worksheet, h: Handout) -> None:
-    """One row per item and responsible division: its own status, link, note — user text."""
+    """One row per item and responsible division: its own status, link, note — user text. An
+    agency that reports as a whole: one row per item, as it reported it, no division column."""
     ws.title = h.t("handout.sheet.owners")
     names = _division_names(h)
     current = h.dataset.oit_current(owners_of(h.framework, h.organisation))
@@ -252,7 +254,7 @@ def _owners(ws: Worksheet, h: Handout) -> None:
                 [
                     item.item,
                     h.name(item._asdict()),
-                    names.get(div, div),
+                    *([] if h.whole else [names.get(div, div)]),
                     _status(h, item.owner_status.get(div)),
                     "\n".join(links),
                     _date(h, rec.get("updated")),
@@ -265,7 +267,7 @@ def _owners(ws: Worksheet, h: Handout) -> None:
         h,
         "item",
         "name",
-        "division",
+        *([] if h.whole else ["division"]),
         "division_status",
         "link",
         "updated",
@@ -273,7 +275,8 @@ def _owners(ws: Worksheet, h: Handout) -> None:
         "note",
         "source",
     )
-    last = _table(ws, headers, rows, wrap=(2, 5, 8)) - 1
+    wrap = (2, 4, 7) if h.whole else (2, 5, 8)  # the name, the links, the note
+    last = _table(ws, headers, rows, wrap=wrap) - 1
     _finish(ws, last_row=last)
 
 
