@@ -21,6 +21,11 @@ def today_in_thailand(now: datetime | None = None) -> date:
     return now.astimezone(THAILAND).date()
 
 
+def now_in_thailand() -> datetime:
+    """This moment on Thailand's clock (what a hand-out says it was made on)."""
+    return datetime.now(THAILAND)
+
+
 def current_fiscal_year(today: date | datetime | None = None) -> int:
     """The Buddhist-Era fiscal year of a day (default: today in Thailand)."""
     if isinstance(today, datetime) or today is None:

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ita_model import charts, overview, score_charts, scoring
-from ita_model.fiscal import today_in_thailand
+from ita_model.fiscal import now_in_thailand, today_in_thailand
 from ita_model.framework import Framework, load_framework
 from ita_model.handouts.figures import measures_bars
 from ita_model.i18n import t
@@ -61,7 +61,7 @@ class Handout:
     as_of: date
     lang: str = "th"
     sample_only: bool = False
-    made: datetime = field(default_factory=datetime.now)
+    made: datetime = field(default_factory=now_in_thailand)
     links: list[Any] = field(default_factory=list)  # the last check of each current link
 
     estimate: scoring.Estimate = field(init=False)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ita_model import rollup_figures as rf
 from ita_model import rollup_html, rollup_links
+from ita_model.fiscal import now_in_thailand, today_in_thailand
 from ita_model.handouts.chromium import print_pdf
 from ita_model.handouts.pdf import CSS as REPORT_CSS
 from ita_model.handouts.pdf import _css_string, _e, _font_faces
@@ -45,10 +46,10 @@ class RollupHandout:
     agencies: pd.DataFrame
     scope: str
     filters: str = ""
-    as_of: date = field(default_factory=date.today)
+    as_of: date = field(default_factory=today_in_thailand)
     lang: str = "th"
     thai_digits: bool = False
-    made: datetime = field(default_factory=datetime.now)
+    made: datetime = field(default_factory=now_in_thailand)
 
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
