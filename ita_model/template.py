@@ -30,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ita_model.cells import put_text
 from ita_model.errors import UnknownDivision
 from ita_model.framework import Framework, Item, load_framework
+from ita_model.i18n import t
 from ita_model.organisation import Division, Organisation, load_organisation
 from ita_model.records import Status, status_label
 from ita_model.schema import sheet_kinds
@@ -122,7 +123,7 @@ def build_template(
     props.creator = org.short_th
     props.lastModifiedBy = org.short_th
     props.title = _title(year)
-    props.subject = target.name_th if target else "ทุกส่วนราชการ"
+    props.subject = _whose(org, target)
     props.language = "th-TH"
     return wb
 
@@ -289,11 +290,19 @@ def _status_list(ref: str) -> DataValidation:
 # --------------------------------------------------------------------------- instructions
 
 
+def _whose(org: Organisation, target: Division | None) -> str:
+    """Whom the workbook is for: a division, every division, or an agency that reports as a
+    whole (no divisions: ``ทั้งหน่วยงาน``)."""
+    if target is not None:
+        return target.name_th
+    return "ทุกส่วนราชการ" if org.divisions else t("whole_agency.name", "th")
+
+
 def _write_guide(ws: Worksheet, fw: Framework, org: Organisation, target: Division | None) -> None:
     """One text per row in column A, so the sheet never looks like a data table to the reader."""
     words = [status_label(s) for s in Status]
     example = date(2022, 1, 26)
-    whose = target.name_th if target is not None else "ทุกส่วนราชการ"
+    whose = _whose(org, target)
     lines: list[tuple[str, str]] = [
         ("title", f"คำแนะนำการกรอกแบบรายงาน OIT ปีงบประมาณ พ.ศ. {fw.year}"),
         ("en", f"How to fill in the OIT workbook, fiscal year {fw.year} (BE)"),

@@ -317,6 +317,11 @@ def test_the_template_of_an_agency_with_no_divisions_is_its_own() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data))["OIT"]
     header = [c.value for c in sheet[5]]
     assert "ข้อ" in header and "ส่วนราชการ" not in header
+    # its guide and the file's subject name the agency as a whole, never "every division"
+    opened = openpyxl.load_workbook(io.BytesIO(data))
+    guide = [str(c.value) for row in opened["คำแนะนำ"].iter_rows() for c in row if c.value]
+    assert "อบจ.พะเยา — ทั้งหน่วยงาน" in guide and not any("ส่วนราชการ" in g for g in guide)
+    assert opened.properties.subject == "ทั้งหน่วยงาน"
     report = validate_file(data, "own.xlsx", year=YEAR, organisation=org)
     frame = report.frame("oit")
     assert len(frame) == 43 and frame["division"].isna().all()
