@@ -132,18 +132,8 @@ def check(
     an unchanged page (304) is judged on what was read from it then. ``neighbours``: the last
     checks of links not checked now, so that "the same page as another item" still sees them.
     """
-    return run(check_async(targets, year, policy or Policy(), earlier or {}, neighbours))
-
-
-async def check_async(
-    targets: Sequence[Target],
-    year: int,
-    policy: Policy,
-    earlier: dict[str, LinkResult],
-    neighbours: Sequence[LinkResult] = (),
-) -> tuple[list[LinkResult], dict[str, tuple[bytes, str]]]:
-    fetched = await fetch_all(requests_of(targets, earlier), policy)
-    return await judged(Batch(targets, year, earlier, neighbours), fetched)
+    [checked] = check_many([Batch(targets, year, earlier or {}, neighbours)], policy or Policy())
+    return checked
 
 
 Request = tuple[str, Earlier | None]  # a URL and the conditional headers it is sent with
