@@ -141,7 +141,7 @@ def scope_years(scope: Scope) -> RollupYears:
     from ita_model.framework import available_years
 
     settings = get_settings()  # the deployment's: no one agency's settings apply here
-    codes = None if scope.everything else tuple(r.code for r in registry() if scope.covers(r))
+    codes = None if scope.everything else tuple(r.code for r in scope.covered(registry()))
     target, revision = str(store_target(settings)), store(settings).revision()
     return _years(target, revision, codes, settings.year, tuple(available_years()))
 

@@ -118,9 +118,7 @@ def registry(store: Store) -> tuple[list[AgencyRecord], bool]:
 
 
 def in_scope(records: Sequence[AgencyRecord], scope: Scope | None) -> list[AgencyRecord]:
-    if scope is None or scope.everything:
-        return list(records)
-    return [r for r in records if scope.covers(r)]
+    return list(records) if scope is None else scope.covered(records)
 
 
 def _demo(settings: Settings) -> Organisation:

@@ -7,6 +7,7 @@ mean any of them. Province and parent names are compared as a clerk reads them (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
@@ -49,6 +50,12 @@ class Scope:
 
     def covers(self, record: AgencyRecord) -> bool:
         return any(p.covers(record) for p in self.parts)
+
+    def covered(self, records: Sequence[AgencyRecord]) -> list[AgencyRecord]:
+        """The agencies of ``records`` the scope covers, in their order."""
+        if self.everything:
+            return list(records)
+        return [r for r in records if self.covers(r)]
 
     def text(self) -> str:
         return ";".join(p.text() for p in self.parts)

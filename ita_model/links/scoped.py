@@ -106,7 +106,7 @@ def agencies_of(store: Store, scope: Scope) -> list[AgencyRecord]:
             unknown = [c for c in part.values if c not in known]
             if unknown:
                 raise CodedError("agency_unknown", value=", ".join(unknown[:SHOWN]))
-    covered = [r for r in records if scope.covers(r)]
+    covered = scope.covered(records)
     if not covered:
         raise CodedError("link_scope_empty", scope=scope.text())
     return covered
